@@ -1,0 +1,236 @@
+//! One module per subcommand. Each holds a documented `clap::Args` struct and
+//! `run(ctx, args)`: parse, call the store and the snapshot engine, render.
+//! What several commands share (finding the session, building events,
+//! recording commits seen in the reflog) is [`Ctx`].
+
+pub mod checkpoint;
+pub mod close;
+pub mod completions;
+pub mod fork;
+pub mod intent;
+pub mod list;
+pub mod log;
+pub mod manpage;
+pub mod note;
+pub mod objective;
+pub mod pause;
+pub mod rename;
+pub mod resolve;
+pub mod resume;
+pub mod show;
+pub mod snapshot;
+pub mod start;
+pub mod status;
+mod snapshot_stub;
+
+use anyhow::Result;
+
+use crate::error::{fail, fail_with_hint};
+use crate::session::{Event, EventKind, SkippedFile};
+use crate::store::{rfc3339, Current, SessionHead, Store};
+
+/// Options every command sees.
+#[derive(Clone, Debug, Default)]
+pub struct Globals {
+    pub quiet: bool,
+    /// `--session`: act on this session instead of the current one.
+    pub session: Option<String>,
+}
+
+/// What a command runs against: the repository and the global options.
+pub struct Ctx {
+    pub store: Store,
+    pub globals: Globals,
+}
+
+/// The session a recording command acts on.
+pub struct Target {
+    pub head: SessionHead,
+    /// Set when it is this work tree's current session (its reflog is followed).
+    pub current: Option<Current>,
+}
+
+/// Default for `session.maxUntrackedSize`: untracked files above it are left out of snapshots.
+const DEFAULT_MAX_UNTRACKED: u64 = 50 << 20;
+
+impl Ctx {
+    /// Prints a status line on stderr unless `--quiet`.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.globals.quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+
+    /// The session named by `--session`, else this work tree's current one.
+    pub fn target(&self) -> Result<Target> {
+        let current = self.store.current()?;
+        if let Some(spec) = &self.globals.session {
+            let head = self.store.resolve(spec)?;
+            let current = current.filter(|c| c.session == head.id);
+            return Ok(Target { head, current });
+        }
+        let Some(current) = current else {
+            return Err(fail_with_hint(
+                "no current session in this work tree",
+                "start one with `git session start`, or resume one with `git session resume <session>`",
+            ));
+        };
+        match self.store.head(&current.session)? {
+            Some(head) => Ok(Target {
+                head,
+                current: Some(current),
+            }),
+            None => Err(fail_with_hint(
+                format!("the current session {} no longer exists", current.session),
+                "start a new one with `git session start`",
+            )),
+        }
+    }
+
+    /// The session named on the command line (or the target when none is
+    /// named), ready to record into.
+    pub fn target_for(&self, spec: Option<&str>) -> Result<Target> {
+        let Some(spec) = spec else {
+            return self.target();
+        };
+        let head = self.store.resolve(spec)?;
+        let current = self.store.current()?.filter(|c| c.session == head.id);
+        Ok(Target { head, current })
+    }
+
+    /// The session named on the command line, or the target when none is named.
+    pub fn named_or_target(&self, spec: Option<&str>) -> Result<SessionHead> {
+        match spec {
+            Some(spec) => self.store.resolve(spec),
+            None => Ok(self.target()?.head),
+        }
+    }
+
+    /// A new event of `kind` stamped with the user, the time, HEAD and branch.
+    pub fn event(&self, kind: EventKind) -> Result<Event> {
+        let (author, time) = self.store.identity()?;
+        let head = self.store.head_state()?;
+        let mut event = Event::new(kind, rfc3339(time), author);
+        event.head = head.commit.map(|c| c.to_string());
+        event.branch = head.branch;
+        Ok(event)
+    }
+
+    /// An event of `kind` that carries a snapshot of the work tree.
+    pub fn snapshot_event(&self, kind: EventKind) -> Result<Event> {
+        self.store.workdir()?;
+        let max = match self.store.config_integer("session.maxUntrackedSize")? {
+            Some(v) if v > 0 => Some(v as u64),
+            Some(_) => None,
+            None => Some(DEFAULT_MAX_UNTRACKED),
+        };
+        let capture = snapshot_stub::capture(
+            &self.store.repo,
+            &snapshot_stub::CaptureOptions { max_untracked_size: max },
+        )?;
+        let mut event = self.event(kind)?;
+        let head_tree = self.store.head_tree()?;
+        event = event.with("tree", capture.tree.to_string());
+        if let Some(index_tree) = capture.index_tree {
+            if Some(index_tree) != head_tree && index_tree != capture.tree {
+                event = event.with("staged", index_tree.to_string());
+            }
+        }
+        if !capture.skipped.is_empty() {
+            let skipped: Vec<SkippedFile> = capture
+                .skipped
+                .iter()
+                .map(|s| SkippedFile {
+                    path: s.path.to_string(),
+                    size: s.size,
+                })
+                .collect();
+            for s in &skipped {
+                eprintln!(
+                    "warning: left {} ({} bytes) out of the snapshot: it is untracked and larger than session.maxUntrackedSize",
+                    s.path, s.size
+                );
+            }
+            event = event.with("skipped", serde_json::to_value(skipped)?);
+        }
+        Ok(event)
+    }
+
+    /// Appends `events` to the target session, preceded by `commit` and
+    /// `branch` events for what HEAD's reflog shows since the last command.
+    pub fn record(&self, target: &Target, events: Vec<Event>) -> Result<(SessionHead, Vec<Event>)> {
+        let (mut all, offset) = match &target.current {
+            Some(current) => {
+                let (seen, offset) = self.store.head_reflog_since(current.reflog_offset)?;
+                (self.reflog_events(&seen)?, Some(offset))
+            }
+            None => (Vec::new(), None),
+        };
+        all.extend(events);
+        let (head, landed) = self.store.append(&target.head.id, None, &all)?;
+        if let (Some(current), Some(offset)) = (&target.current, offset) {
+            if offset != current.reflog_offset {
+                self.store.set_current(&Current {
+                    session: current.session.clone(),
+                    reflog_offset: offset,
+                })?;
+            }
+        }
+        Ok((head, landed))
+    }
+
+    /// Turns HEAD reflog entries into `commit` and `branch` events.
+    fn reflog_events(&self, seen: &[crate::store::SeenCommit]) -> Result<Vec<Event>> {
+        let mut out = Vec::new();
+        for entry in seen {
+            let m = entry.message.as_str();
+            let made_commit = m.starts_with("commit")
+                || m.starts_with("cherry-pick")
+                || m.starts_with("revert")
+                || (m.starts_with("merge ") && m.contains("Merge made by"))
+                || (m.starts_with("rebase") && ["(pick)", "(reword)", "(squash)", "(fixup)", "(edit)"].iter().any(|k| m.contains(k)));
+            if made_commit {
+                let mut event = self.event(EventKind::Commit)?;
+                event.head = Some(entry.new.to_string());
+                let event = event
+                    .with("commit", entry.new.to_string())
+                    .with("subject", self.store.commit_subject(entry.new))
+                    .with("reflog", m);
+                out.push(event);
+            } else if let Some(rest) = m.strip_prefix("checkout: moving from ") {
+                let (from, to) = rest.split_once(" to ").unwrap_or((rest, ""));
+                if from != to {
+                    let event = self.event(EventKind::Branch)?.with("from", from).with("to", to);
+                    out.push(event);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Prints `value` as one JSON document on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    println!("{text}");
+    Ok(())
+}
+
+/// The JSON printed by recording commands: the session and the event that landed.
+pub fn recorded_json(head: &SessionHead, events: &[Event]) -> serde_json::Value {
+    serde_json::json!({
+        "session": head.id,
+        "name": head.header.name,
+        "commit": head.commit.to_string(),
+        "events": events,
+    })
+}
+
+/// Refuses an empty text argument.
+pub fn non_empty(text: &str, what: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(fail(format!("{what} cannot be empty")));
+    }
+    Ok(t.to_owned())
+}

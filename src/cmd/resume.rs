@@ -1,0 +1,141 @@
+//! `git session resume`: get back into a session and into flow.
+
+use anyhow::{Context, Result};
+use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
+use gix::refs::Target as RefTarget;
+
+use super::{print_json, Ctx, Target};
+use crate::error::usage;
+use crate::render::{out, tldr, Palette};
+use crate::session::{EventKind, Status};
+use crate::store::{Current, Listed, SessionHead};
+
+/// Make a session current in this work tree, switch to its branch when that
+/// changes no file, and print its TL;DR: objective, progress, current intent,
+/// blockers, next steps.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Session id, name, or a unique prefix of either.
+    pub session: Option<String>,
+    /// Resume the most recently updated open session.
+    #[arg(long = "continue", short = 'c', conflicts_with = "session")]
+    pub continue_last: bool,
+    /// Print the resumed session's header as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    ctx.store.workdir()?;
+    let current = ctx.store.current()?;
+    let head = if args.continue_last {
+        most_recent(ctx)?
+    } else if let Some(spec) = args.session.as_deref().or(ctx.globals.session.as_deref()) {
+        ctx.store.resolve(spec)?
+    } else if current.is_some() {
+        ctx.target()?.head
+    } else {
+        return Err(usage(
+            "name the session to resume, or use --continue for the most recent one (see `git session list`)",
+        ));
+    };
+
+    // One active session per work tree: pause the one that was current.
+    if let Some(cur) = current.filter(|c| c.session != head.id) {
+        if let Some(other) = ctx.store.head(&cur.session)? {
+            if other.header.status == Status::Active {
+                let target = Target {
+                    head: other,
+                    current: Some(cur),
+                };
+                let (other, _) = ctx.record(&target, vec![ctx.event(EventKind::Pause)?])?;
+                ctx.say(format!("Paused session '{}'.", other.header.name));
+            }
+        }
+    }
+
+    let switched = switch_branch(ctx, &head)?;
+    let target = Target { head, current: None };
+    let (head, _) = ctx.record(&target, vec![ctx.event(EventKind::Resume)?])?;
+    ctx.store.set_current(&Current {
+        session: head.id.clone(),
+        reflog_offset: ctx.store.head_reflog_len(),
+    })?;
+
+    if args.json {
+        return print_json(&serde_json::json!({
+            "session": head.header,
+            "commit": head.commit.to_string(),
+            "switched_branch": switched,
+        }));
+    }
+    if let Some(branch) = &switched {
+        ctx.say(format!("Switched to branch '{branch}'."));
+    }
+    let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
+    out(&tldr(&head.header, palette));
+    Ok(())
+}
+
+/// The open session updated last.
+fn most_recent(ctx: &Ctx) -> Result<SessionHead> {
+    ctx.store
+        .list()?
+        .into_iter()
+        .filter_map(|l| match l {
+            Listed::Ok(h) if h.header.status.is_open() => Some(h),
+            _ => None,
+        })
+        .max_by(|a, b| (&a.header.updated, &a.id).cmp(&(&b.header.updated, &b.id)))
+        .ok_or_else(|| crate::error::fail_with_hint("there is no open session to continue", "start one with `git session start`"))
+}
+
+/// Moves HEAD to the session's branch when the branch points at HEAD's
+/// commit (so no file changes); otherwise says how to switch. Returns the
+/// branch switched to.
+fn switch_branch(ctx: &Ctx, head: &SessionHead) -> Result<Option<String>> {
+    let Some(branch) = head.header.branch.as_deref() else {
+        return Ok(None);
+    };
+    let here = ctx.store.head_state()?;
+    if here.branch.as_deref() == Some(branch) {
+        return Ok(None);
+    }
+    let full = format!("refs/heads/{branch}");
+    let tip = ctx
+        .store
+        .repo
+        .try_find_reference(full.as_str())
+        .context("cannot read the session's branch")?
+        .and_then(|r| r.target().try_id().map(ToOwned::to_owned));
+    match tip {
+        Some(tip) if Some(tip) == here.commit => {
+            let from = here.branch.clone().unwrap_or_else(|| here.commit.map(|c| c.to_string()).unwrap_or_default());
+            let edit = RefEdit {
+                change: Change::Update {
+                    log: LogChange {
+                        mode: RefLog::AndReference,
+                        force_create_reflog: false,
+                        message: format!("checkout: moving from {from} to {branch}").into(),
+                    },
+                    expected: PreviousValue::Any,
+                    new: RefTarget::Symbolic(full.as_str().try_into().context("invalid branch name")?),
+                },
+                name: "HEAD".try_into().expect("HEAD is a valid ref name"),
+                deref: false,
+            };
+            ctx.store.repo.edit_reference(edit).context("cannot move HEAD")?;
+            Ok(Some(branch.to_owned()))
+        }
+        Some(_) => {
+            ctx.say(format!(
+                "hint: the session worked on branch '{branch}'; switch to it with `git switch {branch}`"
+            ));
+            Ok(None)
+        }
+        None => {
+            ctx.say(format!("hint: the session's branch '{branch}' does not exist here"));
+            Ok(None)
+        }
+    }
+}

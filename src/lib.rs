@@ -1,0 +1,56 @@
+//! git-session: work sessions recorded as git objects under `refs/aura/sessions/`.
+//!
+//! The binary (`src/main.rs`) is a thin shell around [`run`]; the layers are
+//! described in `DESIGN.md` §5: `session` (the domain, no gix), `store`
+//! (sessions as commits and refs), `snapshot` (work tree ⇄ tree), `render`
+//! (text and JSON views) and `cmd` (one file per verb).
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod render;
+pub mod session;
+pub mod snapshot;
+pub mod store;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+use cmd::{Ctx, Globals};
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    // Commands that need no repository.
+    match &cli.command {
+        Command::Completions(args) => return cmd::completions::run(args),
+        Command::Manpage(args) => return cmd::manpage::run(args),
+        _ => {}
+    }
+    let dir = cli.dir.clone().unwrap_or_else(|| ".".into());
+    let ctx = Ctx {
+        store: store::Store::discover(&dir)?,
+        globals: Globals {
+            quiet: cli.quiet,
+            session: cli.session.clone(),
+        },
+    };
+    match &cli.command {
+        Command::Start(a) => cmd::start::run(&ctx, a),
+        Command::Status(a) => cmd::status::run(&ctx, a),
+        Command::List(a) => cmd::list::run(&ctx, a),
+        Command::Show(a) => cmd::show::run(&ctx, a),
+        Command::Intent(a) => cmd::intent::run(&ctx, a),
+        Command::Snapshot(a) => cmd::snapshot::run(&ctx, a),
+        Command::Checkpoint(a) => cmd::checkpoint::run(&ctx, a),
+        Command::Note(a) => cmd::note::run(&ctx, a),
+        Command::Objective(a) => cmd::objective::run(&ctx, a),
+        Command::Resolve(a) => cmd::resolve::run(&ctx, a),
+        Command::Log(a) => cmd::log::run(&ctx, a),
+        Command::Rename(a) => cmd::rename::run(&ctx, a),
+        Command::Pause(a) => cmd::pause::run(&ctx, a),
+        Command::Resume(a) => cmd::resume::run(&ctx, a),
+        Command::Close(a) => cmd::close::run(&ctx, a),
+        Command::Fork(a) => cmd::fork::run(&ctx, a),
+        Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,33 @@
+//! `git-session`: parse the command line, run one command, print the error,
+//! set the exit code (0 ok, 1 failed, 2 usage).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use git_session::error::UserError;
+
+fn main() -> ExitCode {
+    let cli = match git_session::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match git_session::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                if cause.downcast_ref::<UserError>().is_none() {
+                    eprintln!("  caused by: {cause}");
+                }
+            }
+            if let Some(hint) = user.and_then(|u| u.hint.as_deref()) {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(if user.is_some_and(|u| u.usage) { 2 } else { 1 })
+        }
+    }
+}

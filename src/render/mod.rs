@@ -1,0 +1,92 @@
+//! Human views of sessions: status and TL;DR, listings, the timeline.
+//! JSON views are the serde forms of the domain types and need no code here.
+
+mod list;
+mod status;
+mod timeline;
+
+pub use list::list_table;
+pub use status::{header_details, tldr};
+pub use timeline::timeline;
+
+use std::io::{IsTerminal, Write};
+
+/// Writes `text` to stdout; a closed pipe (`git session log | head`) ends the
+/// program quietly with exit 0, as ripgrep and git do.
+pub fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {err}");
+        std::process::exit(1);
+    }
+}
+
+/// Colours for a terminal; all empty when stdout is not a terminal, when
+/// `NO_COLOR` is set, or when `color.ui` says never.
+#[derive(Clone, Copy, Debug)]
+pub struct Palette {
+    pub bold: &'static str,
+    pub dim: &'static str,
+    pub yellow: &'static str,
+    pub green: &'static str,
+    pub red: &'static str,
+    pub cyan: &'static str,
+    pub reset: &'static str,
+}
+
+impl Palette {
+    pub const PLAIN: Palette = Palette {
+        bold: "",
+        dim: "",
+        yellow: "",
+        green: "",
+        red: "",
+        cyan: "",
+        reset: "",
+    };
+    const ANSI: Palette = Palette {
+        bold: "\x1b[1m",
+        dim: "\x1b[2m",
+        yellow: "\x1b[33m",
+        green: "\x1b[32m",
+        red: "\x1b[31m",
+        cyan: "\x1b[36m",
+        reset: "\x1b[0m",
+    };
+
+    /// The palette for stdout given git's `color.ui` value.
+    pub fn for_stdout(color_ui: Option<&str>) -> Palette {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        match color_ui.map(str::to_ascii_lowercase).as_deref() {
+            _ if no_color => Palette::PLAIN,
+            Some("always") => Palette::ANSI,
+            Some("never" | "false" | "no" | "off" | "0") => Palette::PLAIN,
+            _ if std::io::stdout().is_terminal() => Palette::ANSI,
+            _ => Palette::PLAIN,
+        }
+    }
+}
+
+/// `2026-11-24T07:21:28+01:00` → `2026-11-24 07:21`.
+pub fn short_time(rfc3339: &str) -> String {
+    let mut s = rfc3339.replacen('T', " ", 1);
+    s.truncate(16);
+    s
+}
+
+/// The first `n` characters of an object id.
+pub fn short_id(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+/// How long between two RFC 3339 times, as `2h 05m`.
+pub fn duration_between(from: &str, to: &str) -> Option<String> {
+    let a = crate::store::parse_rfc3339(from)?;
+    let b = crate::store::parse_rfc3339(to)?;
+    let secs = (b.seconds - a.seconds).max(0);
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    Some(if h > 0 { format!("{h}h {m:02}m") } else { format!("{m}m") })
+}

@@ -1,0 +1,90 @@
+//! The TL;DR that `resume` and `status` print, and the details of `show`.
+
+use std::fmt::Write;
+
+use super::{duration_between, short_id, short_time, Palette};
+use crate::session::SessionHeader;
+
+/// What a person or agent needs to get back into flow: objective, progress,
+/// current intent, blockers, next steps.
+pub fn tldr(h: &SessionHeader, p: Palette) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}Session {}{} ({}, {})",
+        p.bold,
+        h.name,
+        p.reset,
+        h.status.as_str(),
+        short_id(&h.id)
+    );
+    let branch = h.branch.as_deref().unwrap_or("(detached HEAD)");
+    let since = duration_between(&h.created, &h.updated).unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "  branch {branch}, started {}, last activity {} ({since} in all)",
+        short_time(&h.created),
+        short_time(&h.updated)
+    );
+    let c = &h.counters;
+    let _ = writeln!(
+        s,
+        "  {} events: {} intents, {} checkpoints, {} commits, {} decisions, {} notes",
+        c.events, c.intents, c.checkpoints, c.commits, c.decisions, c.notes
+    );
+    let objective = h
+        .objectives
+        .first()
+        .map(|o| o.text.as_str())
+        .unwrap_or("(none set: `git session objective add TEXT`)");
+    let _ = writeln!(s, "{}Objective:{} {objective}", p.bold, p.reset);
+    for o in h.objectives.iter().skip(1) {
+        let _ = writeln!(s, "           {}", o.text);
+    }
+    if c.objectives_done > 0 {
+        let _ = writeln!(s, "  ({} objective(s) done)", c.objectives_done);
+    }
+    if let Some(progress) = &h.progress {
+        let _ = writeln!(s, "{}Progress:{}  {}", p.bold, p.reset, progress.text);
+    }
+    let intent = h.intent.as_ref().map(|i| i.text.as_str()).unwrap_or("(none)");
+    let _ = writeln!(s, "{}Intent:{}    {intent}", p.bold, p.reset);
+    if let Some(cp) = &h.checkpoint {
+        let _ = writeln!(s, "{}Last checkpoint:{} {}", p.bold, p.reset, cp.text);
+    }
+    if h.blockers.is_empty() {
+        let _ = writeln!(s, "{}Blockers:{}  none", p.bold, p.reset);
+    } else {
+        let _ = writeln!(s, "{}{}Blockers:{}", p.bold, p.red, p.reset);
+        for b in &h.blockers {
+            let _ = writeln!(s, "  - {} {}[{}]{}", b.text, p.dim, short_id(&b.id), p.reset);
+        }
+    }
+    if !h.next.is_empty() {
+        let _ = writeln!(s, "{}Next:{}", p.bold, p.reset);
+        for n in h.next.iter().rev() {
+            let _ = writeln!(s, "  - {}", n.text);
+        }
+    }
+    s
+}
+
+/// Every header field, for `show`.
+pub fn header_details(h: &SessionHeader, p: Palette) -> String {
+    let mut s = tldr(h, p);
+    let _ = writeln!(s, "id:              {}", h.id);
+    if let Some(w) = &h.worktree {
+        let _ = writeln!(s, "work tree:       {w}");
+    }
+    let field = |v: &Option<String>| v.as_deref().map(short_id).unwrap_or("-").to_owned();
+    let _ = writeln!(s, "base commit:     {}", field(&h.base_commit));
+    let _ = writeln!(s, "base snapshot:   {}", field(&h.base_snapshot));
+    let _ = writeln!(s, "latest snapshot: {}", field(&h.latest_snapshot));
+    if let Some(f) = &h.forked_from {
+        let _ = writeln!(s, "forked from:     {f}");
+    }
+    if let Some(r) = &h.reason {
+        let _ = writeln!(s, "reason:          {r}");
+    }
+    s
+}

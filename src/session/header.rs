@@ -1,0 +1,284 @@
+//! `session.json`: the small, bounded state of a session after an event, and
+//! the fold that computes it from the previous header and the next event.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Event, EventKind};
+
+/// How many open objectives, open blockers and next steps the header keeps.
+/// Older ones are still in the event log; the header must stay bounded.
+const MAX_ITEMS: usize = 20;
+/// Texts in the header are cut to this many characters.
+const MAX_TEXT: usize = 300;
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Active,
+    Paused,
+    Closed,
+    Abandoned,
+    HandedOver,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Paused => "paused",
+            Status::Closed => "closed",
+            Status::Abandoned => "abandoned",
+            Status::HandedOver => "handed-over",
+        }
+    }
+
+    /// Closed and abandoned sessions are hidden from `list` without `--all`.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Closed | Status::Abandoned)
+    }
+}
+
+/// Something the header refers to by the id of the event that created it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Counters {
+    pub events: u64,
+    pub intents: u64,
+    pub snapshots: u64,
+    pub checkpoints: u64,
+    pub notes: u64,
+    pub decisions: u64,
+    pub commits: u64,
+    pub objectives_done: u64,
+    pub blockers_resolved: u64,
+}
+
+/// The header of a session after some event. Every field is bounded in size.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SessionHeader {
+    pub format: u32,
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub branch: Option<String>,
+    /// The work tree the session was started in (absolute path, informative).
+    #[serde(default)]
+    pub worktree: Option<String>,
+    pub base_commit: Option<String>,
+    pub base_snapshot: Option<String>,
+    pub latest_snapshot: Option<String>,
+    #[serde(default)]
+    pub intent: Option<Item>,
+    #[serde(default)]
+    pub checkpoint: Option<Item>,
+    #[serde(default)]
+    pub progress: Option<Item>,
+    #[serde(default)]
+    pub objectives: Vec<Item>,
+    #[serde(default)]
+    pub blockers: Vec<Item>,
+    #[serde(default)]
+    pub next: Vec<Item>,
+    #[serde(default)]
+    pub counters: Counters,
+    #[serde(default)]
+    pub forked_from: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub created: String,
+    pub updated: String,
+    pub clock: u64,
+    pub last_event: String,
+}
+
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+fn push_bounded(list: &mut Vec<Item>, item: Item) {
+    list.push(item);
+    if list.len() > MAX_ITEMS {
+        list.remove(0);
+    }
+}
+
+impl SessionHeader {
+    /// The header of a session whose first event is `first` (a `start` or `fork`).
+    pub fn new(id: &str, name: &str, first: &Event) -> SessionHeader {
+        SessionHeader {
+            format: super::FORMAT,
+            id: id.to_owned(),
+            name: name.to_owned(),
+            status: Status::Active,
+            branch: first.branch.clone(),
+            worktree: None,
+            base_commit: first.head.clone(),
+            base_snapshot: None,
+            latest_snapshot: None,
+            intent: None,
+            checkpoint: None,
+            progress: None,
+            objectives: Vec::new(),
+            blockers: Vec::new(),
+            next: Vec::new(),
+            counters: Counters::default(),
+            forked_from: None,
+            reason: None,
+            created: first.time.clone(),
+            updated: first.time.clone(),
+            clock: 0,
+            last_event: String::new(),
+        }
+    }
+
+    /// Folds `event` into the header. The event's clock must already be set.
+    pub fn apply(&mut self, event: &Event) {
+        self.clock = self.clock.max(event.clock);
+        self.updated = event.time.clone();
+        self.last_event = event.id.clone();
+        self.counters.events += 1;
+        if event.branch.is_some() {
+            self.branch = event.branch.clone();
+        }
+        if let Some(tree) = event.tree() {
+            if self.base_snapshot.is_none() {
+                self.base_snapshot = Some(tree.to_owned());
+            }
+            self.latest_snapshot = Some(tree.to_owned());
+        }
+        let item = || Item {
+            id: event.id.clone(),
+            text: cut(event.text().unwrap_or("")),
+        };
+        let Some(kind) = event.known_kind() else {
+            return;
+        };
+        match kind {
+            EventKind::Start | EventKind::Fork => {
+                if let Some(w) = event.str_field("worktree") {
+                    self.worktree = Some(w.to_owned());
+                }
+                if let Some(from) = event.str_field("from_session") {
+                    self.forked_from = Some(from.to_owned());
+                }
+                if event.text().is_some() {
+                    self.intent = Some(item());
+                }
+            }
+            EventKind::Intent => {
+                self.counters.intents += 1;
+                self.intent = Some(item());
+            }
+            EventKind::Snapshot => self.counters.snapshots += 1,
+            EventKind::Checkpoint => {
+                self.counters.checkpoints += 1;
+                self.checkpoint = Some(item());
+            }
+            EventKind::Note | EventKind::Discovery => self.counters.notes += 1,
+            EventKind::Decision => self.counters.decisions += 1,
+            EventKind::Progress => {
+                self.counters.notes += 1;
+                self.progress = Some(item());
+            }
+            EventKind::Next => push_bounded(&mut self.next, item()),
+            EventKind::Blocker => push_bounded(&mut self.blockers, item()),
+            EventKind::BlockerResolved => {
+                if let Some(target) = event.str_field("resolves") {
+                    self.blockers.retain(|b| b.id != target);
+                }
+                self.counters.blockers_resolved += 1;
+            }
+            EventKind::Objective => push_bounded(&mut self.objectives, item()),
+            EventKind::ObjectiveDone => {
+                if let Some(target) = event.str_field("objective") {
+                    self.objectives.retain(|o| o.id != target);
+                }
+                self.counters.objectives_done += 1;
+            }
+            EventKind::Commit => self.counters.commits += 1,
+            EventKind::Pause => self.status = Status::Paused,
+            EventKind::Resume => self.status = Status::Active,
+            EventKind::Rename => {
+                if let Some(name) = event.str_field("name") {
+                    self.name = name.to_owned();
+                }
+            }
+            EventKind::Handoff => self.status = Status::HandedOver,
+            EventKind::Close => {
+                self.status = match event.str_field("status") {
+                    Some("abandoned") => Status::Abandoned,
+                    _ => Status::Closed,
+                };
+                self.reason = event.str_field("reason").map(str::to_owned);
+            }
+            EventKind::Branch | EventKind::Rewind | EventKind::Merge | EventKind::Attach => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Person;
+
+    fn ev(kind: EventKind, text: &str) -> Event {
+        let me = Person {
+            name: "A".into(),
+            email: "a@example.com".into(),
+        };
+        Event::new(kind, "2026-01-01T00:00:00Z".into(), me).with("text", text)
+    }
+
+    #[test]
+    fn fold_tracks_open_items_and_status() {
+        let start = ev(EventKind::Start, "do it");
+        let mut h = SessionHeader::new("s", "n", &start);
+        h.apply(&start);
+        let obj = ev(EventKind::Objective, "ship");
+        h.apply(&obj);
+        let blk = ev(EventKind::Blocker, "CI red");
+        h.apply(&blk);
+        assert_eq!(h.objectives.len(), 1);
+        assert_eq!(h.blockers.len(), 1);
+        h.apply(&ev(EventKind::BlockerResolved, "fixed").with("resolves", blk.id.as_str()));
+        h.apply(&ev(EventKind::ObjectiveDone, "").with("objective", obj.id.as_str()));
+        assert!(h.blockers.is_empty() && h.objectives.is_empty());
+        assert_eq!(h.counters.blockers_resolved, 1);
+        h.apply(&ev(EventKind::Close, "").with("status", "abandoned"));
+        assert_eq!(h.status, Status::Abandoned);
+        assert_eq!(h.counters.events, 6);
+    }
+
+    #[test]
+    fn header_stays_bounded() {
+        let start = ev(EventKind::Start, "");
+        let mut h = SessionHeader::new("s", "n", &start);
+        let long = "x".repeat(10_000);
+        for _ in 0..1000 {
+            h.apply(&ev(EventKind::Blocker, &long));
+            h.apply(&ev(EventKind::Next, &long));
+        }
+        let size = serde_json::to_string(&h).unwrap().len();
+        assert!(size < 30_000, "header grew to {size} bytes");
+    }
+
+    #[test]
+    fn unknown_kinds_are_counted_not_dropped() {
+        let start = ev(EventKind::Start, "");
+        let mut h = SessionHeader::new("s", "n", &start);
+        let mut e = ev(EventKind::Note, "future");
+        e.kind = "hologram".into();
+        h.apply(&e);
+        assert_eq!(h.counters.events, 1);
+        assert_eq!(h.last_event, e.id);
+    }
+}

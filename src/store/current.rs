@@ -1,0 +1,58 @@
+//! `<worktree git dir>/aura/current`: which session this work tree is in.
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+
+/// The current session of a work tree and how far its HEAD reflog was read.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Current {
+    pub session: String,
+    /// Bytes of `logs/HEAD` already turned into events.
+    #[serde(default)]
+    pub reflog_offset: u64,
+}
+
+impl Store {
+    fn current_path(&self) -> std::path::PathBuf {
+        self.private_dir().join("current")
+    }
+
+    /// The current session of this work tree, if any.
+    pub fn current(&self) -> Result<Option<Current>> {
+        let path = self.current_path();
+        match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(c) => Ok(Some(c)),
+                Err(_) => {
+                    eprintln!("warning: ignoring unreadable {}", path.display());
+                    Ok(None)
+                }
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Makes `current` the current session of this work tree (atomically).
+    pub fn set_current(&self, current: &Current) -> Result<()> {
+        let path = self.current_path();
+        let dir = self.private_dir();
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!("current.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_vec(current)?).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Leaves this work tree without a current session.
+    pub fn clear_current(&self) -> Result<()> {
+        let path = self.current_path();
+        match std::fs::remove_file(&path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                Err(err).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Reading sessions: heads, the header of each, and the event log.
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+
+use super::refs::{session_id_of, session_ref, SESSIONS_PREFIX};
+use super::Store;
+use crate::error::{fail, fail_with_hint};
+use crate::session::{Event, SessionHeader, FORMAT};
+
+/// `event.json` and `session.json` larger than this are refused as corrupt.
+const MAX_JSON: u64 = 1 << 20;
+
+/// A session's head commit and the header stored in it.
+#[derive(Clone, Debug)]
+pub struct SessionHead {
+    pub id: String,
+    pub commit: ObjectId,
+    pub header: SessionHeader,
+}
+
+/// One entry of a listing: a healthy session, or a ref that cannot be read.
+#[derive(Debug)]
+pub enum Listed {
+    Ok(SessionHead),
+    Broken { refname: String, error: String },
+}
+
+/// An event together with the commit that carries it.
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    pub commit: ObjectId,
+    pub event: Event,
+}
+
+/// The parts of an event commit.
+pub(super) struct EventCommit {
+    pub parents: Vec<ObjectId>,
+    pub event: Event,
+    pub header: Option<SessionHeader>,
+}
+
+impl Store {
+    /// Every ref under `refs/aura/sessions/`, sorted by id (so by creation time).
+    pub fn list(&self) -> Result<Vec<Listed>> {
+        let platform = self.repo.references().context("cannot read references")?;
+        let mut out = Vec::new();
+        let iter = platform
+            .prefixed(SESSIONS_PREFIX.trim_end_matches('/'))
+            .context("cannot read references")?;
+        for r in iter {
+            let r = match r {
+                Ok(r) => r,
+                Err(err) => {
+                    out.push(Listed::Broken {
+                        refname: SESSIONS_PREFIX.to_owned(),
+                        error: err.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let refname = r.name().as_bstr().to_string();
+            let Some(id) = session_id_of(&refname).map(str::to_owned) else {
+                continue;
+            };
+            let Some(commit) = r.target().try_id().map(ToOwned::to_owned) else {
+                out.push(Listed::Broken {
+                    refname,
+                    error: "is a symbolic ref, not a session".into(),
+                });
+                continue;
+            };
+            match self.read_header_at(&refname, commit) {
+                Ok(header) => out.push(Listed::Ok(SessionHead { id, commit, header })),
+                Err(err) => out.push(Listed::Broken {
+                    refname,
+                    error: format!("{err:#}"),
+                }),
+            }
+        }
+        out.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
+        Ok(out)
+    }
+
+    /// The head of session `id`, or `None` if there is no such ref.
+    pub fn head(&self, id: &str) -> Result<Option<SessionHead>> {
+        let refname = session_ref(id);
+        let Some(commit) = self.ref_target(&refname)? else {
+            return Ok(None);
+        };
+        let header = self.read_header_at(&refname, commit)?;
+        Ok(Some(SessionHead {
+            id: id.to_owned(),
+            commit,
+            header,
+        }))
+    }
+
+    /// The commit a ref points at, `None` if the ref does not exist.
+    pub(super) fn ref_target(&self, refname: &str) -> Result<Option<ObjectId>> {
+        let r = self
+            .repo
+            .try_find_reference(refname)
+            .with_context(|| format!("cannot read {refname}"))?;
+        Ok(r.and_then(|r| r.target().try_id().map(ToOwned::to_owned)))
+    }
+
+    /// Finds a session by id, name, or a unique prefix of either.
+    pub fn resolve(&self, spec: &str) -> Result<SessionHead> {
+        let listed = self.list()?;
+        let healthy: Vec<&SessionHead> = listed
+            .iter()
+            .filter_map(|l| match l {
+                Listed::Ok(h) => Some(h),
+                Listed::Broken { .. } => None,
+            })
+            .collect();
+        if let Some(h) = healthy.iter().find(|h| h.id == spec || h.header.name == spec) {
+            return Ok((*h).clone());
+        }
+        if let Some(Listed::Broken { refname, error }) = listed.iter().find(|l| match l {
+            Listed::Broken { refname, .. } => session_id_of(refname) == Some(spec),
+            Listed::Ok(_) => false,
+        }) {
+            return Err(fail(format!("session {refname} cannot be read: {error}")));
+        }
+        let matches: Vec<&&SessionHead> = healthy
+            .iter()
+            .filter(|h| h.id.starts_with(spec) || h.header.name.starts_with(spec))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok((**one).clone()),
+            [] => Err(fail_with_hint(
+                format!("no session matches '{spec}'"),
+                "see the sessions with `git session list --all`",
+            )),
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .map(|h| format!("  {} {}", &h.id, h.header.name))
+                    .collect();
+                Err(fail_with_hint(
+                    format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
+                    "give more characters of the id or the name",
+                ))
+            }
+        }
+    }
+
+    /// The header stored in the event commit `commit` of `refname`.
+    pub(super) fn read_header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
+        let parts = self.read_event_commit(refname, commit, true)?;
+        parts
+            .header
+            .ok_or_else(|| fail(format!("{refname}: commit {commit} has no session.json")))
+    }
+
+    /// Reads and validates an event commit.
+    pub(super) fn read_event_commit(&self, refname: &str, commit: ObjectId, with_header: bool) -> Result<EventCommit> {
+        let not_ours = |why: &str| {
+            fail_with_hint(
+                format!("{refname} is not a git-session ref ({why} at {commit})"),
+                format!("if it belongs to another tool, move it out of refs/aura/sessions/ (`git update-ref -d {refname}` deletes it)"),
+            )
+        };
+        let object = self
+            .repo
+            .find_object(commit)
+            .with_context(|| format!("{refname}: cannot read commit {commit}"))?;
+        let commit_obj = object.try_into_commit().map_err(|_| not_ours("not a commit"))?;
+        let parents: Vec<ObjectId> = commit_obj.parent_ids().map(|id| id.detach()).collect();
+        let tree = commit_obj
+            .tree()
+            .with_context(|| format!("{refname}: cannot read the tree of {commit}"))?;
+        let event_blob = self.json_blob(refname, commit, &tree, "event.json")?;
+        let Some(event_bytes) = event_blob else {
+            return Err(not_ours("no event.json"));
+        };
+        let event = parse_versioned::<Event>(refname, commit, "event.json", &event_bytes)?;
+        let header = if with_header {
+            match self.json_blob(refname, commit, &tree, "session.json")? {
+                Some(bytes) => Some(parse_versioned::<SessionHeader>(refname, commit, "session.json", &bytes)?),
+                None => return Err(not_ours("no session.json")),
+            }
+        } else {
+            None
+        };
+        Ok(EventCommit { parents, event, header })
+    }
+
+    fn json_blob(&self, refname: &str, commit: ObjectId, tree: &gix::Tree<'_>, name: &str) -> Result<Option<Vec<u8>>> {
+        let Some(entry) = tree.find_entry(name) else {
+            return Ok(None);
+        };
+        let id = entry.object_id();
+        let header = self
+            .repo
+            .find_header(id)
+            .with_context(|| format!("{refname}: cannot read {name} of {commit}"))?;
+        if header.size() > MAX_JSON {
+            return Err(fail(format!(
+                "{refname}: {name} of {commit} is {} bytes, more than the {MAX_JSON} a valid one can have",
+                header.size()
+            )));
+        }
+        let blob = self
+            .repo
+            .find_object(id)
+            .with_context(|| format!("{refname}: cannot read {name} of {commit}"))?;
+        Ok(Some(blob.detach().data))
+    }
+
+    /// The session's events in log order (Lamport clock, then event id),
+    /// oldest first. Walks the event parents, never the anchor commits.
+    pub fn events(&self, head: &SessionHead) -> Result<Vec<StoredEvent>> {
+        let refname = session_ref(&head.id);
+        let mut out = Vec::new();
+        let mut seen = gix::hashtable::HashSet::default();
+        let mut todo = vec![head.commit];
+        while let Some(commit) = todo.pop() {
+            if !seen.insert(commit) {
+                continue;
+            }
+            let parts = self.read_event_commit(&refname, commit, false)?;
+            let anchor = parts.event.head.as_deref().and_then(|h| ObjectId::from_hex(h.as_bytes()).ok());
+            for parent in parts.parents {
+                if Some(parent) != anchor {
+                    todo.push(parent);
+                }
+            }
+            out.push(StoredEvent {
+                commit,
+                event: parts.event,
+            });
+        }
+        out.sort_by(|a, b| (a.event.clock, &a.event.id).cmp(&(b.event.clock, &b.event.id)));
+        Ok(out)
+    }
+}
+
+fn sort_key(l: &Listed) -> &str {
+    match l {
+        Listed::Ok(h) => &h.id,
+        Listed::Broken { refname, .. } => refname,
+    }
+}
+
+/// Parses a JSON document that carries `"format"`, refusing future formats
+/// and corrupt data with a message naming the ref and commit.
+fn parse_versioned<T: serde::de::DeserializeOwned>(refname: &str, commit: ObjectId, name: &str, bytes: &[u8]) -> Result<T> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))?;
+    let format = value.get("format").and_then(serde_json::Value::as_u64);
+    match format {
+        Some(f) if f > u64::from(FORMAT) => {
+            return Err(fail_with_hint(
+                format!("{refname}: {name} of {commit} has format {f}, newer than the {FORMAT} this git-session reads"),
+                "upgrade git-session",
+            ))
+        }
+        None => return Err(fail(format!("{refname}: {name} of {commit} is corrupt: no \"format\" field"))),
+        _ => {}
+    }
+    serde_json::from_value(value).map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))
+}
