@@ -7,9 +7,15 @@ use clap::{Parser, Subcommand};
 
 use crate::cmd;
 
-/// Record work sessions (intents, snapshots, checkpoints, decisions, notes,
-/// the commits that came out) as git objects under refs/aura/sessions/, so
-/// they can be pushed, fetched, resumed, summarised and rewound.
+/// Record work sessions as git objects.
+///
+/// git-session records what a developer or a coding agent did in a stretch of
+/// work: intents, exact snapshots of the work tree, checkpoints, decisions,
+/// notes and the commits that came out. Each event is a commit under
+/// refs/aura/sessions/<id>, so a session can be read with git log, pushed,
+/// fetched, resumed and rewound. Snapshots never touch the index, HEAD or any
+/// file. Commands that take SESSION accept its id, its name, or a unique
+/// prefix of either.
 #[derive(Parser, Debug)]
 #[command(name = "git-session", bin_name = "git session", version, max_term_width = 100)]
 pub struct Cli {
@@ -29,40 +35,92 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Start a session in this work tree.
+    ///
+    /// Start a session: record a `start` event carrying a snapshot of the work
+    /// tree and make it this work tree's current session. A session that was
+    /// current is paused first.
     Start(cmd::start::Args),
     /// Show the current session: objective, progress, intent, blockers, next steps.
+    ///
+    /// Show the current session of this work tree: objective, progress, intent,
+    /// blockers and next steps.
     Status(cmd::status::Args),
     /// List sessions.
+    ///
+    /// List sessions, oldest first. Closed and abandoned ones only with `--all`.
+    /// Refs that cannot be read are reported on stderr and do not hide the others.
     List(cmd::list::Args),
     /// Show one session in detail.
+    ///
+    /// Show a session's header and its most recent events.
     Show(cmd::show::Args),
     /// Record an intent (and a snapshot).
+    ///
+    /// Record an intent; it also takes a snapshot of the work tree, so the state
+    /// before the edits it announces can be rewound to.
     Intent(cmd::intent::Args),
     /// Take a pre-edit snapshot, naming the files about to be edited.
+    ///
+    /// Take a snapshot of the whole work tree before editing, naming the files
+    /// about to be edited (agents call this from a pre-edit hook).
     Snapshot(cmd::snapshot::Args),
     /// Record a named checkpoint (with a snapshot).
+    ///
+    /// Record a checkpoint: a snapshot of the work tree with a label, a
+    /// milestone in `git session log`.
     Checkpoint(cmd::checkpoint::Args),
     /// Record a note, decision, discovery, blocker, next step or progress.
+    ///
+    /// Record a note. With a flag, record it as a decision (with its rationale
+    /// and the alternatives that were set aside), a discovery, a blocker, a next
+    /// step or a progress report. Notes take no snapshot and cost next to nothing.
     Note(cmd::note::Args),
     /// Add, complete and list objectives.
+    ///
+    /// Add objectives, mark them done, list the open ones.
     Objective(cmd::objective::Args),
     /// Mark a blocker resolved.
+    ///
+    /// Mark an open blocker resolved, optionally saying how.
     Resolve(cmd::resolve::Args),
     /// Show a session's timeline.
+    ///
+    /// Show every event of a session, oldest first, drawn as a tree:
+    /// checkpoint → intent → edit → commit.
     Log(cmd::log::Args),
     /// Rename a session.
+    ///
+    /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.
     Rename(cmd::rename::Args),
     /// Pause a session.
+    ///
+    /// Pause a session (default: the current one). The work tree is left
+    /// without a current session until `git session resume`.
     Pause(cmd::pause::Args),
     /// Resume a session and print its TL;DR.
+    ///
+    /// Make a session current in this work tree, switch to its branch when that
+    /// changes no file, and print its TL;DR: objective, progress, current intent,
+    /// blockers, next steps.
     Resume(cmd::resume::Args),
     /// Close (or abandon) a session.
+    ///
+    /// Close a session (default: the current one), with a final snapshot when it
+    /// is this work tree's current session. `--abandon` records that the work was
+    /// given up rather than finished.
     Close(cmd::close::Args),
     /// Fork the current session into a new one.
+    ///
+    /// Start a new session that inherits the current one's objectives, blockers,
+    /// intent and next steps; the current one is paused.
     Fork(cmd::fork::Args),
     /// Print shell completions.
+    ///
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
     Completions(cmd::completions::Args),
     /// Print the man page.
+    ///
+    /// Print the man page (roff). `git session manpage > man/git-session.1`.
     #[command(hide = true)]
     Manpage(cmd::manpage::Args),
 }

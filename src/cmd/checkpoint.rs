@@ -6,8 +6,7 @@ use super::{non_empty, print_json, recorded_json, Ctx};
 use crate::render::{out, short_id};
 use crate::session::EventKind;
 
-/// Record a checkpoint: a snapshot of the work tree with a label, to come
-/// back to with `git session rewind`.
+/// Arguments of `git session checkpoint` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The label (default: `checkpoint <n>`).

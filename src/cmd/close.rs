@@ -7,9 +7,7 @@ use crate::error::fail;
 use crate::render::out;
 use crate::session::EventKind;
 
-/// Close a session (default: the current one), with a final snapshot when it
-/// is this work tree's current session. `--abandon` records that the work was
-/// given up rather than finished.
+/// Arguments of `git session close` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::CommandFactory;
 
-/// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+/// Arguments of `git session completions` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The shell.

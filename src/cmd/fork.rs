@@ -8,8 +8,7 @@ use crate::render::{out, short_id};
 use crate::session::{normalize_name, EventKind, SessionHeader, Status};
 use crate::store::{Current, Listed};
 
-/// Start a new session that inherits the current one's objectives, blockers,
-/// intent and next steps; the current one is paused.
+/// Arguments of `git session fork` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Name of the new session (default: `<name>-fork`).
@@ -24,7 +23,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let workdir = ctx.store.workdir()?.to_owned();
     let source = ctx.target()?;
     let listed = ctx.store.list()?;
-    let taken = |n: &str| listed.iter().any(|l| matches!(l, Listed::Ok(h) if h.header.name == n));
+    let taken = |n: &str| listed.iter().any(|l| matches!(l, Listed::Ok(h) if h.name == n));
     let name = match &args.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(crate::error::fail)?;

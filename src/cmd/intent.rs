@@ -6,8 +6,7 @@ use super::{non_empty, print_json, recorded_json, Ctx};
 use crate::render::{out, short_id};
 use crate::session::EventKind;
 
-/// Record an intent; it also takes a snapshot of the work tree, so the state
-/// before the edits it announces can be rewound to.
+/// Arguments of `git session intent` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What you are about to do.

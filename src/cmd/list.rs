@@ -4,10 +4,9 @@ use anyhow::Result;
 
 use super::{print_json, Ctx};
 use crate::render::{list_table, out, Palette};
-use crate::store::{Listed, SessionHead};
+use crate::store::{Listed, SessionSummary};
 
-/// List sessions, oldest first. Closed and abandoned ones only with `--all`.
-/// Refs that cannot be read are reported on stderr and do not hide the others.
+/// Arguments of `git session list` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Include closed and abandoned sessions.
@@ -21,11 +20,11 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let listed = ctx.store.list()?;
     let current = ctx.store.current()?.map(|c| c.session);
-    let mut shown: Vec<&SessionHead> = Vec::new();
+    let mut shown: Vec<&SessionSummary> = Vec::new();
     let mut broken = Vec::new();
     for l in &listed {
         match l {
-            Listed::Ok(h) if args.all || h.header.status.is_open() => shown.push(h),
+            Listed::Ok(h) if args.all || h.status.is_open() => shown.push(h),
             Listed::Ok(_) => {}
             Listed::Broken { refname, error } => broken.push((refname, error)),
         }
@@ -37,12 +36,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let items: Vec<serde_json::Value> = shown
             .iter()
             .map(|h| {
-                serde_json::json!({
-                    "id": h.id,
-                    "commit": h.commit.to_string(),
-                    "current": current.as_deref() == Some(h.id.as_str()),
-                    "header": h.header,
-                })
+                let mut v = serde_json::to_value(h).unwrap_or_default();
+                v["current"] = (current.as_deref() == Some(h.id.as_str())).into();
+                v
             })
             .collect();
         return print_json(&items);

@@ -5,8 +5,7 @@ use anyhow::Result;
 use super::{print_json, Ctx};
 use crate::render::{out, timeline, Palette};
 
-/// Show every event of a session, oldest first, drawn as a tree:
-/// checkpoint → intent → edit → commit.
+/// Arguments of `git session log` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).

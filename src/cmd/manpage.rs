@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::CommandFactory;
 
-/// Print the man page (roff). `git session manpage > man/git-session.1`.
+/// Arguments of `git session manpage` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {}
 

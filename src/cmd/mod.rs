@@ -211,8 +211,9 @@ impl Ctx {
 
 /// Prints `value` as one JSON document on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    println!("{text}");
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    crate::render::out(&text);
     Ok(())
 }
 

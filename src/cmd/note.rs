@@ -4,12 +4,10 @@ use anyhow::Result;
 
 use super::{non_empty, print_json, recorded_json, Ctx};
 use crate::error::usage;
-use crate::render::{out, short_id};
+use crate::render::{item_id, out};
 use crate::session::EventKind;
 
-/// Record a note. With a flag, record it as a decision (with its rationale
-/// and the alternatives that were set aside), a discovery, a blocker, a next
-/// step or a progress report. Notes take no snapshot and cost next to nothing.
+/// Arguments of `git session note` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The text.
@@ -79,6 +77,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         EventKind::Next => "Next step",
         _ => "Progress",
     };
-    out(&format!("{what} recorded in '{}' [{}].\n", head.header.name, short_id(&id)));
+    out(&format!("{what} recorded in '{}' [{}].\n", head.header.name, item_id(&id)));
     Ok(())
 }

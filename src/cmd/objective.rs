@@ -4,10 +4,10 @@ use anyhow::Result;
 
 use super::{non_empty, print_json, recorded_json, Ctx};
 use crate::error::{fail, fail_with_hint};
-use crate::render::{out, short_id};
+use crate::render::{item_id, out};
 use crate::session::{EventKind, Item};
 
-/// Add objectives, mark them done, list the open ones.
+/// Arguments of `git session objective` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -39,7 +39,10 @@ pub enum Action {
 
 /// Finds an open item by id prefix or by a unique part of its text.
 pub fn find_item<'a>(items: &'a [Item], spec: &str, what: &str) -> Result<&'a Item> {
-    let by_id: Vec<&Item> = items.iter().filter(|i| i.id.starts_with(spec)).collect();
+    let by_id: Vec<&Item> = items
+        .iter()
+        .filter(|i| spec.len() >= 4 && (i.id.starts_with(spec) || i.id.ends_with(spec)))
+        .collect();
     let found: Vec<&Item> = if by_id.is_empty() {
         let needle = spec.to_lowercase();
         items.iter().filter(|i| i.text.to_lowercase().contains(&needle)).collect()
@@ -50,13 +53,13 @@ pub fn find_item<'a>(items: &'a [Item], spec: &str, what: &str) -> Result<&'a It
         [one] => Ok(one),
         [] => Err(fail_with_hint(
             format!("no open {what} matches '{spec}'"),
-            format!("see them with `git session status`"),
+            "see them with `git session status`",
         )),
         many => Err(fail(format!(
             "'{spec}' matches {} open {what}s:\n{}",
             many.len(),
             many.iter()
-                .map(|i| format!("  {} {}", short_id(&i.id), i.text))
+                .map(|i| format!("  {} {}", item_id(&i.id), i.text))
                 .collect::<Vec<_>>()
                 .join("\n")
         ))),
@@ -96,7 +99,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
             let mut s = String::new();
             for o in &head.header.objectives {
-                s.push_str(&format!("{} {}\n", short_id(&o.id), o.text));
+                s.push_str(&format!("{} {}\n", item_id(&o.id), o.text));
             }
             out(&s);
         }

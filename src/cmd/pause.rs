@@ -6,8 +6,7 @@ use super::{print_json, recorded_json, Ctx};
 use crate::render::out;
 use crate::session::EventKind;
 
-/// Pause a session (default: the current one). The work tree is left
-/// without a current session until `git session resume`.
+/// Arguments of `git session pause` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.

@@ -8,7 +8,7 @@ use crate::render::out;
 use crate::session::{normalize_name, EventKind};
 use crate::store::Listed;
 
-/// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.
+/// Arguments of `git session rename` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// `[SESSION] NEW-NAME`.
@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let target = ctx.target_for(spec)?;
     for l in ctx.store.list()? {
         if let Listed::Ok(h) = l {
-            if h.header.name == name && h.id != target.head.id {
+            if h.name == name && h.id != target.head.id {
                 return Err(fail_with_hint(
                     format!("a session named '{name}' exists already"),
                     "choose another name",

@@ -6,7 +6,7 @@ use super::{print_json, recorded_json, Ctx};
 use crate::render::out;
 use crate::session::EventKind;
 
-/// Mark an open blocker resolved, optionally saying how.
+/// Arguments of `git session resolve` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The blocker: its id prefix or a unique part of its text.

@@ -10,9 +10,7 @@ use crate::render::{out, tldr, Palette};
 use crate::session::{EventKind, Status};
 use crate::store::{Current, Listed, SessionHead};
 
-/// Make a session current in this work tree, switch to its branch when that
-/// changes no file, and print its TL;DR: objective, progress, current intent,
-/// blockers, next steps.
+/// Arguments of `git session resume` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
@@ -83,11 +81,12 @@ fn most_recent(ctx: &Ctx) -> Result<SessionHead> {
         .list()?
         .into_iter()
         .filter_map(|l| match l {
-            Listed::Ok(h) if h.header.status.is_open() => Some(h),
+            Listed::Ok(h) if h.status.is_open() => Some(h),
             _ => None,
         })
-        .max_by(|a, b| (&a.header.updated, &a.id).cmp(&(&b.header.updated, &b.id)))
+        .max_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id)))
         .ok_or_else(|| crate::error::fail_with_hint("there is no open session to continue", "start one with `git session start`"))
+        .and_then(|s| ctx.store.resolve(&s.id))
 }
 
 /// Moves HEAD to the session's branch when the branch points at HEAD's

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{print_json, Ctx};
 use crate::render::{header_details, out, timeline, Palette};
 
-/// Show a session's header and its most recent events.
+/// Arguments of `git session show` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).

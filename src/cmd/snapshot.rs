@@ -9,8 +9,7 @@ use crate::error::fail;
 use crate::render::{out, short_id};
 use crate::session::EventKind;
 
-/// Take a snapshot of the whole work tree before editing, naming the files
-/// about to be edited (agents call this from a pre-edit hook).
+/// Arguments of `git session snapshot` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Files about to be edited, relative to the current directory.

@@ -8,9 +8,7 @@ use crate::render::{out, short_id};
 use crate::session::{normalize_name, EventKind, SessionHeader, Status};
 use crate::store::{Current, Listed};
 
-/// Start a session: record a `start` event carrying a snapshot of the work
-/// tree and make it this work tree's current session. A session that was
-/// current is paused first.
+/// Arguments of `git session start` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A unique human name (spaces become dashes); default: `<branch>-<date>`.
@@ -29,7 +27,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let listed = ctx.store.list()?;
     let taken = |name: &str| {
         listed.iter().find_map(|l| match l {
-            Listed::Ok(h) if h.header.name == name => Some(h.id.clone()),
+            Listed::Ok(h) if h.name == name => Some(h.id.clone()),
             _ => None,
         })
     };

@@ -5,8 +5,7 @@ use anyhow::Result;
 use super::{print_json, Ctx};
 use crate::render::{out, tldr, Palette};
 
-/// Show the current session of this work tree: objective, progress, intent,
-/// blockers and next steps.
+/// Arguments of `git session status` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Print the session header as JSON (`{"session": null}` when there is none).

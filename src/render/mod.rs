@@ -82,6 +82,13 @@ pub fn short_id(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
+/// How objectives and blockers are shown: the last 8 digits of the event id
+/// (the random part of a UUIDv7; its first digits are a timestamp shared by
+/// everything recorded in the same moment).
+pub fn item_id(id: &str) -> &str {
+    &id[id.len().saturating_sub(8)..]
+}
+
 /// How long between two RFC 3339 times, as `2h 05m`.
 pub fn duration_between(from: &str, to: &str) -> Option<String> {
     let a = crate::store::parse_rfc3339(from)?;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{duration_between, short_id, short_time, Palette};
+use super::{duration_between, item_id, short_id, short_time, Palette};
 use crate::session::SessionHeader;
 
 /// What a person or agent needs to get back into flow: objective, progress,
@@ -57,7 +57,7 @@ pub fn tldr(h: &SessionHeader, p: Palette) -> String {
     } else {
         let _ = writeln!(s, "{}{}Blockers:{}", p.bold, p.red, p.reset);
         for b in &h.blockers {
-            let _ = writeln!(s, "  - {} {}[{}]{}", b.text, p.dim, short_id(&b.id), p.reset);
+            let _ = writeln!(s, "  - {} {}[{}]{}", b.text, p.dim, item_id(&b.id), p.reset);
         }
     }
     if !h.next.is_empty() {

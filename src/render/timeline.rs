@@ -89,9 +89,14 @@ pub fn timeline(events: &[Event], p: Palette) -> String {
         };
         let summary = e.summary();
         let summary: String = summary.lines().next().unwrap_or("").chars().take(80).collect();
+        let label = if summary.is_empty() {
+            String::new()
+        } else {
+            format!(" {summary}")
+        };
         let _ = writeln!(
             s,
-            "{prefix}{colour}{} {}{} {summary}  {}{}{}",
+            "{prefix}{colour}{} {}{}{label}  {}{}{}",
             marker(e),
             e.kind,
             p.reset,

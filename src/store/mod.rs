@@ -5,6 +5,7 @@
 
 mod append;
 mod current;
+mod listing;
 mod read;
 pub mod refs;
 mod reflog;
@@ -17,7 +18,8 @@ use crate::error::{fail, fail_with_hint};
 use crate::session::Person;
 
 pub use current::Current;
-pub use read::{Listed, SessionHead, StoredEvent};
+pub use listing::{Listed, SessionSummary};
+pub use read::{SessionHead, StoredEvent};
 pub use reflog::SeenCommit;
 
 /// An open repository and the operations on its sessions.

@@ -3,7 +3,8 @@
 use anyhow::{Context, Result};
 use gix::ObjectId;
 
-use super::refs::{session_id_of, session_ref, SESSIONS_PREFIX};
+use super::refs::{session_id_of, session_ref};
+use super::Listed;
 use super::Store;
 use crate::error::{fail, fail_with_hint};
 use crate::session::{Event, SessionHeader, FORMAT};
@@ -17,13 +18,6 @@ pub struct SessionHead {
     pub id: String,
     pub commit: ObjectId,
     pub header: SessionHeader,
-}
-
-/// One entry of a listing: a healthy session, or a ref that cannot be read.
-#[derive(Debug)]
-pub enum Listed {
-    Ok(SessionHead),
-    Broken { refname: String, error: String },
 }
 
 /// An event together with the commit that carries it.
@@ -41,47 +35,6 @@ pub(super) struct EventCommit {
 }
 
 impl Store {
-    /// Every ref under `refs/aura/sessions/`, sorted by id (so by creation time).
-    pub fn list(&self) -> Result<Vec<Listed>> {
-        let platform = self.repo.references().context("cannot read references")?;
-        let mut out = Vec::new();
-        let iter = platform
-            .prefixed(SESSIONS_PREFIX.trim_end_matches('/'))
-            .context("cannot read references")?;
-        for r in iter {
-            let r = match r {
-                Ok(r) => r,
-                Err(err) => {
-                    out.push(Listed::Broken {
-                        refname: SESSIONS_PREFIX.to_owned(),
-                        error: err.to_string(),
-                    });
-                    continue;
-                }
-            };
-            let refname = r.name().as_bstr().to_string();
-            let Some(id) = session_id_of(&refname).map(str::to_owned) else {
-                continue;
-            };
-            let Some(commit) = r.target().try_id().map(ToOwned::to_owned) else {
-                out.push(Listed::Broken {
-                    refname,
-                    error: "is a symbolic ref, not a session".into(),
-                });
-                continue;
-            };
-            match self.read_header_at(&refname, commit) {
-                Ok(header) => out.push(Listed::Ok(SessionHead { id, commit, header })),
-                Err(err) => out.push(Listed::Broken {
-                    refname,
-                    error: format!("{err:#}"),
-                }),
-            }
-        }
-        out.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
-        Ok(out)
-    }
-
     /// The head of session `id`, or `None` if there is no such ref.
     pub fn head(&self, id: &str) -> Result<Option<SessionHead>> {
         let refname = session_ref(id);
@@ -108,15 +61,19 @@ impl Store {
     /// Finds a session by id, name, or a unique prefix of either.
     pub fn resolve(&self, spec: &str) -> Result<SessionHead> {
         let listed = self.list()?;
-        let healthy: Vec<&SessionHead> = listed
+        let healthy: Vec<&super::SessionSummary> = listed
             .iter()
             .filter_map(|l| match l {
                 Listed::Ok(h) => Some(h),
                 Listed::Broken { .. } => None,
             })
             .collect();
-        if let Some(h) = healthy.iter().find(|h| h.id == spec || h.header.name == spec) {
-            return Ok((*h).clone());
+        let load = |id: &str| -> Result<SessionHead> {
+            self.head(id)?
+                .ok_or_else(|| fail(format!("session {id} disappeared while it was being read")))
+        };
+        if let Some(h) = healthy.iter().find(|h| h.id == spec || h.name == spec) {
+            return load(&h.id);
         }
         if let Some(Listed::Broken { refname, error }) = listed.iter().find(|l| match l {
             Listed::Broken { refname, .. } => session_id_of(refname) == Some(spec),
@@ -124,12 +81,12 @@ impl Store {
         }) {
             return Err(fail(format!("session {refname} cannot be read: {error}")));
         }
-        let matches: Vec<&&SessionHead> = healthy
+        let matches: Vec<&&super::SessionSummary> = healthy
             .iter()
-            .filter(|h| h.id.starts_with(spec) || h.header.name.starts_with(spec))
+            .filter(|h| h.id.starts_with(spec) || h.name.starts_with(spec))
             .collect();
         match matches.as_slice() {
-            [one] => Ok((**one).clone()),
+            [one] => load(&one.id),
             [] => Err(fail_with_hint(
                 format!("no session matches '{spec}'"),
                 "see the sessions with `git session list --all`",
@@ -137,7 +94,7 @@ impl Store {
             many => {
                 let names: Vec<String> = many
                     .iter()
-                    .map(|h| format!("  {} {}", &h.id, h.header.name))
+                    .map(|h| format!("  {} {}", &h.id, h.name))
                     .collect();
                 Err(fail_with_hint(
                     format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
@@ -235,13 +192,6 @@ impl Store {
         }
         out.sort_by(|a, b| (a.event.clock, &a.event.id).cmp(&(b.event.clock, &b.event.id)));
         Ok(out)
-    }
-}
-
-fn sort_key(l: &Listed) -> &str {
-    match l {
-        Listed::Ok(h) => &h.id,
-        Listed::Broken { refname, .. } => refname,
     }
 }
 

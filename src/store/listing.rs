@@ -1,0 +1,223 @@
+//! Listing sessions without reading three objects per session: a summary
+//! cache in `<common dir>/aura/sessions.cache`, one line per session, valid
+//! for as long as the session's ref still points at the commit it names.
+//! A listing costs about what `git for-each-ref refs/aura/sessions` costs,
+//! plus the objects of the sessions that changed since the last listing.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+
+use super::refs::{session_id_of, SESSIONS_PREFIX};
+use super::Store;
+use crate::session::{SessionHeader, Status};
+
+const CACHE_MAGIC: &str = "git-session sessions cache v1";
+
+/// What a listing shows of a session (and what name resolution needs).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    /// The head commit of the session's ref.
+    #[serde(serialize_with = "serialize_oid")]
+    pub commit: ObjectId,
+    pub name: String,
+    pub status: Status,
+    pub branch: Option<String>,
+    pub events: u64,
+    pub updated: String,
+    /// The first line of the current intent ("" when none).
+    pub intent: String,
+}
+
+/// One entry of a listing: a healthy session, or a ref that cannot be read.
+#[derive(Debug)]
+pub enum Listed {
+    Ok(SessionSummary),
+    Broken { refname: String, error: String },
+}
+
+impl SessionSummary {
+    pub fn from_header(commit: ObjectId, h: &SessionHeader) -> SessionSummary {
+        let intent = h.intent.as_ref().map(|i| i.text.as_str()).unwrap_or("");
+        SessionSummary {
+            id: h.id.clone(),
+            commit,
+            name: h.name.clone(),
+            status: h.status,
+            branch: h.branch.clone(),
+            events: h.counters.events,
+            updated: h.updated.clone(),
+            intent: intent.lines().next().unwrap_or("").replace('\t', " "),
+        }
+    }
+
+    fn to_line(&self) -> String {
+        format!(
+            "{} {} {} {} {} {} {}\t{}\n",
+            self.id,
+            self.commit,
+            self.status.as_str(),
+            self.events,
+            self.updated,
+            self.branch.as_deref().unwrap_or("-"),
+            self.name,
+            self.intent
+        )
+    }
+
+    fn from_line(line: &str) -> Option<SessionSummary> {
+        let (head, intent) = line.split_once('\t')?;
+        let mut f = head.split(' ');
+        let id = f.next()?.to_owned();
+        let commit = ObjectId::from_hex(f.next()?.as_bytes()).ok()?;
+        let status = serde_json::from_value(serde_json::Value::String(f.next()?.to_owned())).ok()?;
+        let events = f.next()?.parse().ok()?;
+        let updated = f.next()?.to_owned();
+        let branch = Some(f.next()?).filter(|b| *b != "-").map(str::to_owned);
+        let name = f.next()?.to_owned();
+        Some(SessionSummary {
+            id,
+            commit,
+            name,
+            status,
+            branch,
+            events,
+            updated,
+            intent: intent.to_owned(),
+        })
+    }
+}
+
+impl Store {
+    fn cache_path(&self) -> std::path::PathBuf {
+        self.repo.common_dir().join("aura").join("sessions.cache")
+    }
+
+    fn read_cache(&self) -> HashMap<String, SessionSummary> {
+        let Ok(text) = std::fs::read_to_string(self.cache_path()) else {
+            return HashMap::new();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(CACHE_MAGIC) {
+            return HashMap::new();
+        }
+        lines
+            .filter_map(SessionSummary::from_line)
+            .map(|s| (s.id.clone(), s))
+            .collect()
+    }
+
+    /// Writes the cache; failing to write it only costs speed next time.
+    fn write_cache(&self, summaries: &[&SessionSummary]) {
+        let path = self.cache_path();
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let mut text = String::with_capacity(summaries.len() * 160 + 40);
+        text.push_str(CACHE_MAGIC);
+        text.push('\n');
+        for s in summaries {
+            text.push_str(&s.to_line());
+        }
+        let tmp = dir.join(format!("sessions.cache.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Every ref under `refs/aura/sessions/`, sorted by id (so by creation time).
+    pub fn list(&self) -> Result<Vec<Listed>> {
+        let platform = self.repo.references().context("cannot read references")?;
+        let iter = platform
+            .prefixed(SESSIONS_PREFIX.trim_end_matches('/'))
+            .context("cannot read references")?;
+        let mut cache = self.read_cache();
+        let mut dirty = false;
+        let mut out = Vec::new();
+        for r in iter {
+            let r = match r {
+                Ok(r) => r,
+                Err(err) => {
+                    out.push(Listed::Broken {
+                        refname: SESSIONS_PREFIX.to_owned(),
+                        error: err.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let refname = r.name().as_bstr().to_string();
+            let Some(id) = session_id_of(&refname).map(str::to_owned) else {
+                continue;
+            };
+            let Some(commit) = r.target().try_id().map(ToOwned::to_owned) else {
+                out.push(Listed::Broken {
+                    refname,
+                    error: "is a symbolic ref, not a session".into(),
+                });
+                continue;
+            };
+            if let Some(s) = cache.remove(&id).filter(|s| s.commit == commit) {
+                out.push(Listed::Ok(s));
+                continue;
+            }
+            dirty = true;
+            match self.read_header_at(&refname, commit) {
+                Ok(header) if header.id == id => out.push(Listed::Ok(SessionSummary::from_header(commit, &header))),
+                Ok(header) => out.push(Listed::Broken {
+                    refname,
+                    error: format!("its session.json names another session ({})", header.id),
+                }),
+                Err(err) => out.push(Listed::Broken {
+                    refname,
+                    error: format!("{err:#}"),
+                }),
+            }
+        }
+        out.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
+        if dirty || !cache.is_empty() {
+            let healthy: Vec<&SessionSummary> = out
+                .iter()
+                .filter_map(|l| match l {
+                    Listed::Ok(s) => Some(s),
+                    Listed::Broken { .. } => None,
+                })
+                .collect();
+            self.write_cache(&healthy);
+        }
+        Ok(out)
+    }
+}
+
+fn serialize_oid<S: serde::Serializer>(id: &ObjectId, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(id)
+}
+
+fn sort_key(l: &Listed) -> &str {
+    match l {
+        Listed::Ok(s) => &s.id,
+        Listed::Broken { refname, .. } => refname,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_lines_round_trip() {
+        let s = SessionSummary {
+            id: "0190".into(),
+            commit: ObjectId::null(gix::hash::Kind::Sha1),
+            name: "weekly-review".into(),
+            status: Status::HandedOver,
+            branch: None,
+            events: 42,
+            updated: "2026-11-24T07:00:00Z".into(),
+            intent: "split the parser: tokens first".into(),
+        };
+        assert_eq!(SessionSummary::from_line(s.to_line().trim_end_matches('\n')), Some(s));
+    }
+}
