@@ -1,7 +1,7 @@
 //! `git session log`: the event log drawn as a tree. Milestones (start,
 //! checkpoints, pauses, …) are roots; intents hang under them, edits
-//! (snapshots, notes, decisions) under intents, commits under edits:
-//! checkpoint → intent → edit → commit.
+//! (snapshots) under intents, and commits, notes and decisions under the edit
+//! they follow: checkpoint → intent → edit → commit.
 
 use std::fmt::Write;
 
@@ -12,7 +12,7 @@ use crate::session::{Event, EventKind};
 fn level(event: &Event) -> usize {
     match event.known_kind() {
         Some(EventKind::Intent) => 1,
-        Some(EventKind::Commit) => 3,
+        Some(EventKind::Snapshot) => 2,
         Some(
             EventKind::Start
             | EventKind::Checkpoint
@@ -26,7 +26,8 @@ fn level(event: &Event) -> usize {
             | EventKind::Merge
             | EventKind::Branch,
         ) => 0,
-        _ => 2,
+        // commits, notes, decisions, …: under the edit (snapshot) they follow
+        _ => 3,
     }
 }
 
@@ -54,7 +55,7 @@ pub fn timeline(events: &[Event], p: Palette) -> String {
             stack.pop();
         }
         depths.push(stack.len());
-        let leaf = l == 2 && e.known_kind() != Some(EventKind::Snapshot);
+        let leaf = l == 3;
         stack.push((l, leaf));
     }
     // An event is the last of its siblings when the next event at its depth
@@ -141,10 +142,10 @@ mod tests {
         let expected = "\
 ● start s  2026-01-01 10:00
 └─ ○ intent i1  2026-01-01 10:00
-   ├─ ○ snapshot edit  2026-01-01 10:00
-   │  └─ ○ commit  c1  2026-01-01 10:00
-   ├─ ○ note n  2026-01-01 10:00
-   └─ ○ commit  c2  2026-01-01 10:00
+   └─ ○ snapshot edit  2026-01-01 10:00
+      ├─ ○ commit  c1  2026-01-01 10:00
+      ├─ ○ note n  2026-01-01 10:00
+      └─ ○ commit  c2  2026-01-01 10:00
 ◆ checkpoint cp  2026-01-01 10:00
 └─ ○ intent i2  2026-01-01 10:00
    └─ ○ hologram future kind  2026-01-01 10:00
