@@ -1,0 +1,72 @@
+//! Generated documentation cannot go stale (STYLE.md §9).
+
+use std::path::Path;
+
+use crate::harness::TestRepo;
+
+#[test]
+fn the_committed_man_page_is_current() {
+    let t = TestRepo::bare_dir();
+    let rendered = t.ok_in(&t.root, &["manpage"]);
+    let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/git-session.1");
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    assert!(rendered.contains(".TH git-session 1"), "not a man page");
+    if rendered != committed {
+        let line = rendered
+            .lines()
+            .zip(committed.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(rendered.lines().count().min(committed.lines().count()));
+        panic!(
+            "man/git-session.1 is stale: run `cargo run -- manpage > man/git-session.1`\n(first difference at line {}: generated {:?}, committed {:?})",
+            line + 1,
+            rendered.lines().nth(line),
+            committed.lines().nth(line)
+        );
+    }
+    // Every visible subcommand is documented; the hidden one is not.
+    for verb in [
+        "start",
+        "status",
+        "list",
+        "show",
+        "intent",
+        "snapshot",
+        "checkpoint",
+        "note",
+        "objective",
+        "resolve",
+        "log",
+        "rename",
+        "pause",
+        "resume",
+        "close",
+        "fork",
+        "completions",
+    ] {
+        assert!(
+            rendered.contains(&format!("\\fBgit session {verb}")),
+            "man page lacks {verb}"
+        );
+    }
+    assert!(!rendered.contains("git session manpage"));
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    let t = TestRepo::bare_dir();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = t.ok_in(&t.root, &["completions", shell]);
+        assert!(script.contains("checkpoint"), "{shell} completions lack `checkpoint`");
+        assert!(script.contains("resume"), "{shell} completions lack `resume`");
+    }
+}
+
+#[test]
+fn the_man_page_and_completions_need_no_repository() {
+    let t = TestRepo::bare_dir();
+    let empty = t.root.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    t.ok_in(&empty, &["manpage"]);
+    t.ok_in(&empty, &["completions", "bash"]);
+}
