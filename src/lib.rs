@@ -26,9 +26,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Manpage(args) => return cmd::manpage::run(args),
         _ => {}
     }
-    let dir = cli.dir.clone().unwrap_or_else(|| ".".into());
+    // Like `git -C`: everything, paths on the command line included, is
+    // relative to the new directory.
+    if let Some(dir) = &cli.dir {
+        std::env::set_current_dir(dir).map_err(|err| {
+            let why = match err.kind() {
+                std::io::ErrorKind::NotFound => "no such directory".to_owned(),
+                _ => err.to_string(),
+            };
+            error::fail(format!("cannot change to '{}': {why}", dir.display()))
+        })?;
+    }
     let ctx = Ctx {
-        store: store::Store::discover(&dir)?,
+        store: store::Store::discover(std::path::Path::new("."))?,
         globals: Globals {
             quiet: cli.quiet,
             session: cli.session.clone(),

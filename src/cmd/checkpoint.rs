@@ -18,6 +18,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    ctx.store.workdir()?;
     let target = ctx.target()?;
     let label = match &args.message {
         Some(m) => non_empty(m, "the checkpoint label")?,

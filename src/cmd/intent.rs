@@ -18,6 +18,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let text = non_empty(&args.text, "the intent")?;
+    ctx.store.workdir()?;
     let target = ctx.target()?;
     let event = ctx.snapshot_event(EventKind::Intent)?.with("text", text.as_str());
     let (head, events) = ctx.record(&target, vec![event])?;

@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         match l {
             Listed::Ok(h) if args.all || h.status.is_open() => shown.push(h),
             Listed::Ok(_) => {}
-            Listed::Broken { refname, error } => broken.push((refname, error)),
+            Listed::Broken { refname, error, .. } => broken.push((refname, error)),
         }
     }
     for (refname, error) in &broken {

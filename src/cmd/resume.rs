@@ -52,8 +52,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
 
+    // Resuming the current session records the commits made since the last
+    // command first, like any other command does.
+    let current = ctx.store.current()?.filter(|c| c.session == head.id);
     let switched = switch_branch(ctx, &head)?;
-    let target = Target { head, current: None };
+    let target = Target { head, current };
     let (head, _) = ctx.record(&target, vec![ctx.event(EventKind::Resume)?])?;
     ctx.store.set_current(&Current {
         session: head.id.clone(),

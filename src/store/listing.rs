@@ -35,7 +35,12 @@ pub struct SessionSummary {
 #[derive(Debug)]
 pub enum Listed {
     Ok(SessionSummary),
-    Broken { refname: String, error: String },
+    Broken {
+        refname: String,
+        error: String,
+        /// The name in its `session.json`, when that much can be read.
+        name: Option<String>,
+    },
 }
 
 impl SessionSummary {
@@ -144,6 +149,7 @@ impl Store {
                     out.push(Listed::Broken {
                         refname: SESSIONS_PREFIX.to_owned(),
                         error: err.to_string(),
+                        name: None,
                     });
                     continue;
                 }
@@ -156,6 +162,7 @@ impl Store {
                 out.push(Listed::Broken {
                     refname,
                     error: "is a symbolic ref, not a session".into(),
+                    name: None,
                 });
                 continue;
             };
@@ -169,10 +176,12 @@ impl Store {
                 Ok(header) => out.push(Listed::Broken {
                     refname,
                     error: format!("its session.json names another session ({})", header.id),
+                    name: None,
                 }),
                 Err(err) => out.push(Listed::Broken {
                     refname,
                     error: format!("{err:#}"),
+                    name: self.lenient_name(commit),
                 }),
             }
         }

@@ -61,47 +61,52 @@ impl Store {
     /// Finds a session by id, name, or a unique prefix of either.
     pub fn resolve(&self, spec: &str) -> Result<SessionHead> {
         let listed = self.list()?;
-        let healthy: Vec<&super::SessionSummary> = listed
+        // (id, name) of every session, readable or not: a session that
+        // cannot be read is still found, and `head` then reports why.
+        let candidates: Vec<(&str, &str)> = listed
             .iter()
             .filter_map(|l| match l {
-                Listed::Ok(h) => Some(h),
-                Listed::Broken { .. } => None,
+                Listed::Ok(h) => Some((h.id.as_str(), h.name.as_str())),
+                Listed::Broken { refname, name, .. } => {
+                    session_id_of(refname).map(|id| (id, name.as_deref().unwrap_or("")))
+                }
             })
             .collect();
         let load = |id: &str| -> Result<SessionHead> {
             self.head(id)?
                 .ok_or_else(|| fail(format!("session {id} disappeared while it was being read")))
         };
-        if let Some(h) = healthy.iter().find(|h| h.id == spec || h.name == spec) {
-            return load(&h.id);
+        if let Some((id, _)) = candidates.iter().find(|(id, name)| *id == spec || *name == spec) {
+            return load(id);
         }
-        if let Some(Listed::Broken { refname, error }) = listed.iter().find(|l| match l {
-            Listed::Broken { refname, .. } => session_id_of(refname) == Some(spec),
-            Listed::Ok(_) => false,
-        }) {
-            return Err(fail(format!("session {refname} cannot be read: {error}")));
-        }
-        let matches: Vec<&&super::SessionSummary> = healthy
+        let matches: Vec<&(&str, &str)> = candidates
             .iter()
-            .filter(|h| h.id.starts_with(spec) || h.name.starts_with(spec))
+            .filter(|(id, name)| id.starts_with(spec) || (!name.is_empty() && name.starts_with(spec)))
             .collect();
         match matches.as_slice() {
-            [one] => load(&one.id),
+            [(id, _)] => load(id),
             [] => Err(fail_with_hint(
                 format!("no session matches '{spec}'"),
                 "see the sessions with `git session list --all`",
             )),
             many => {
-                let names: Vec<String> = many
-                    .iter()
-                    .map(|h| format!("  {} {}", &h.id, h.name))
-                    .collect();
+                let names: Vec<String> = many.iter().map(|(id, name)| format!("  {id} {name}")).collect();
                 Err(fail_with_hint(
                     format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
                     "give more characters of the id or the name",
                 ))
             }
         }
+    }
+
+    /// The `name` in a session head's `session.json`, read leniently, for
+    /// naming a session whose head cannot be read in full.
+    pub(super) fn lenient_name(&self, commit: ObjectId) -> Option<String> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.find_entry("session.json")?;
+        let blob = entry.object().ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&blob.data).ok()?;
+        value.get("name")?.as_str().map(str::to_owned)
     }
 
     /// The header stored in the event commit `commit` of `refname`.

@@ -50,7 +50,7 @@ fn a_bare_repository_lists_but_does_not_record() {
 }
 
 #[test]
-#[ignore = "bug: `checkpoint`/`intent`/`snapshot` in a bare repository say 'no current session in this work tree' instead of naming the bare repository"]
+
 fn checkpoint_in_a_bare_repository_says_it_is_bare() {
     let t = TestRepo::bare_dir();
     t.git_in(&t.root, &["init", "-q", "--bare", "bare.git"]);
@@ -214,7 +214,7 @@ fn an_event_from_a_future_format_is_refused_clearly() {
 }
 
 #[test]
-#[ignore = "bug: a session whose head cannot be read is not found by name ('no session matches'), and by id the `upgrade` hint is lost"]
+
 fn a_session_from_a_future_format_is_named_by_its_name_too() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "future"]);

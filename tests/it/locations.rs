@@ -81,7 +81,7 @@ fn dash_c_runs_as_if_started_there() {
 }
 
 #[test]
-#[ignore = "bug: `snapshot PATH` resolves PATH against the process's directory, not the `-C` directory"]
+
 fn dash_c_resolves_snapshot_paths_from_there() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "c-paths"]);

@@ -89,7 +89,7 @@ fn branch_switches_appear_as_branch_events() {
 /// Commits made while the session is current are recorded even when the
 /// next command is `resume` of that same session.
 #[test]
-#[ignore = "bug: `resume` of the current session resets the reflog offset without recording the commits made since the last command"]
+
 fn resume_of_the_current_session_keeps_the_commits_made_before_it() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "resumed"]);
