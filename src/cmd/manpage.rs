@@ -65,6 +65,9 @@ const EXTRA: &str = r#".SH CONFIGURATION
 .TP
 session.maxUntrackedSize
 Untracked files larger than this (bytes; k, m, g suffixes) are left out of snapshots and named in a warning. Default 50m; 0 or less means no limit.
+.TP
+session.lockTimeout
+How long (milliseconds) an append waits for a session ref that another process holds locked or keeps moving. Default 30000.
 .SH FILES
 .TP
 refs/aura/sessions/<id>

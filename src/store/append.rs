@@ -14,7 +14,8 @@ use super::{SessionHead, Store};
 use crate::error::{fail, fail_with_hint};
 use crate::session::{Event, SessionHeader};
 
-/// How long appends keep retrying a busy or moving ref.
+/// How long appends keep retrying a busy or moving ref, unless
+/// `session.lockTimeout` (milliseconds) says otherwise.
 const RETRY_FOR: Duration = Duration::from_secs(30);
 /// A ref lock older than this has lost its writer (ref updates take milliseconds).
 const STALE_LOCK: Duration = Duration::from_secs(10);
@@ -27,7 +28,11 @@ impl Store {
     /// at the moment it lands; its other fields are kept as given.
     pub fn append(&self, id: &str, seed: Option<&SessionHeader>, events: &[Event]) -> Result<(SessionHead, Vec<Event>)> {
         let refname = session_ref(id);
-        let deadline = Instant::now() + RETRY_FOR;
+        let retry_for = match self.config_integer("session.lockTimeout")? {
+            Some(ms) if ms >= 0 => Duration::from_millis(ms as u64),
+            _ => RETRY_FOR,
+        };
+        let deadline = Instant::now() + retry_for;
         let mut pause = Duration::from_millis(1);
         loop {
             let prev = self.ref_target(&refname)?;
@@ -86,7 +91,10 @@ impl Store {
             }
             if Instant::now() > deadline {
                 return Err(fail_with_hint(
-                    format!("cannot update {refname}: it stayed locked or kept moving for {}s", RETRY_FOR.as_secs()),
+                    format!(
+                        "cannot update {refname}: it stayed locked or kept moving for {:.1}s",
+                        retry_for.as_secs_f64()
+                    ),
                     format!("if no other git-session is running, remove {}", lock.display()),
                 ));
             }

@@ -77,22 +77,36 @@ impl Store {
         self.repo.git_dir().join("aura")
     }
 
-    /// The user's git identity and the current time (honouring `GIT_COMMITTER_DATE`).
+    /// The user's git identity and the current time, resolved as git does:
+    /// `GIT_COMMITTER_NAME`/`_EMAIL`, `committer.*`, `user.*`, `EMAIL`, and
+    /// `GIT_COMMITTER_DATE` or now.
+    ///
+    /// Not `repo.committer()`: gix computes the local time zone there by
+    /// walking the whole zoneinfo database, which costs more than the rest of
+    /// a `note` together. The offset comes from the C library instead.
     pub fn identity(&self) -> Result<(Person, gix::date::Time)> {
-        let hint = "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`";
-        let sig = match self.repo.committer() {
-            Some(Ok(sig)) => sig,
-            Some(Err(err)) => return Err(fail_with_hint(format!("cannot read your git identity: {err}"), hint)),
-            None => return Err(fail_with_hint("your git identity (user.name and user.email) is not set", hint)),
+        let config = self.repo.config_snapshot();
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        let conf = |key: &str| config.string(key).map(|v| v.to_string()).filter(|v| !v.is_empty());
+        let name = env("GIT_COMMITTER_NAME")
+            .or_else(|| conf("committer.name"))
+            .or_else(|| conf("user.name"));
+        let email = env("GIT_COMMITTER_EMAIL")
+            .or_else(|| conf("committer.email"))
+            .or_else(|| conf("user.email"))
+            .or_else(|| env("EMAIL"));
+        let (Some(name), Some(email)) = (name, email) else {
+            return Err(fail_with_hint(
+                "your git identity (user.name and user.email) is not set",
+                "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
+            ));
         };
-        let time = sig
-            .time()
-            .map_err(|err| fail(format!("cannot read the commit time (GIT_COMMITTER_DATE?): {err}")))?;
-        let person = Person {
-            name: sig.name.to_string(),
-            email: sig.email.to_string(),
+        let time = match env("GIT_COMMITTER_DATE") {
+            Some(date) => gix::date::parse(&date, None)
+                .map_err(|err| fail(format!("cannot read GIT_COMMITTER_DATE '{date}': {err}")))?,
+            None => now(),
         };
-        Ok((person, time))
+        Ok((Person { name, email }, time))
     }
 
     /// HEAD of the work tree: its commit (if born) and branch (if not detached).
@@ -123,6 +137,16 @@ impl Store {
             Ok(v) => Ok(v),
             Err(err) => Err(fail(format!("bad config value for {key}: {err}"))),
         }
+    }
+}
+
+/// The current time in the local offset (UTC when it cannot be known).
+fn now() -> gix::date::Time {
+    let utc = time::OffsetDateTime::now_utc();
+    let offset = time::UtcOffset::current_local_offset().map_or(0, |o| o.whole_seconds());
+    gix::date::Time {
+        seconds: utc.unix_timestamp(),
+        offset,
     }
 }
 

@@ -154,21 +154,15 @@ impl Store {
         let Some(entry) = tree.find_entry(name) else {
             return Ok(None);
         };
-        let id = entry.object_id();
-        let header = self
-            .repo
-            .find_header(id)
+        let blob = entry
+            .object()
             .with_context(|| format!("{refname}: cannot read {name} of {commit}"))?;
-        if header.size() > MAX_JSON {
+        if blob.data.len() as u64 > MAX_JSON {
             return Err(fail(format!(
                 "{refname}: {name} of {commit} is {} bytes, more than the {MAX_JSON} a valid one can have",
-                header.size()
+                blob.data.len()
             )));
         }
-        let blob = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("{refname}: cannot read {name} of {commit}"))?;
         Ok(Some(blob.detach().data))
     }
 

@@ -60,13 +60,13 @@ fn a_live_ref_lock_is_waited_for() {
     assert_eq!(t.kinds(&id), ["start", "note"]);
 }
 
-/// Holding the lock longer than the retry period fails with a message naming it.
-/// (30 s: run with `--ignored` when touching the append path.)
+/// Holding the lock longer than the retry period (`session.lockTimeout`,
+/// shortened here) fails with a message naming it.
 #[test]
-#[ignore = "slow: waits out the 30 s retry period of a held ref lock"]
 fn a_lock_held_for_too_long_fails_naming_it() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "held"]);
+    t.git(&["config", "session.lockTimeout", "1500"]);
     let id = t.current_id();
     let lock = lock_path(&t, &id);
     fs::write(&lock, "").unwrap();

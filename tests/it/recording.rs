@@ -199,7 +199,6 @@ fn packed_session_refs_keep_working() {
 /// A snapshot of a work tree whose index differs from both HEAD and the work
 /// tree also records the index as `staged` (and `staged/` in the commit).
 #[test]
-#[ignore = "needs the real snapshot engine: the stub in src/cmd/snapshot_stub.rs never reports the index tree"]
 fn staged_changes_are_recorded_beside_the_snapshot() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "staged"]);
@@ -224,7 +223,6 @@ fn staged_changes_are_recorded_beside_the_snapshot() {
 /// An untracked file above `session.maxUntrackedSize` is left out, named in
 /// the event and in a warning.
 #[test]
-#[ignore = "needs the real snapshot engine: the stub in src/cmd/snapshot_stub.rs ignores session.maxUntrackedSize"]
 fn large_untracked_files_are_left_out_and_named() {
     let t = TestRepo::new();
     t.git(&["config", "session.maxUntrackedSize", "1k"]);
