@@ -322,3 +322,24 @@ fn an_unknown_event_kind_is_kept_and_shown_raw() {
     assert_eq!(events[2].1["clock"], 3);
     assert!(t.ok(&["log"]).contains("○ hologram from the future"));
 }
+
+/// A reader that goes away (`git session log | head -0`) ends the program
+/// quietly with exit 0, as git and ripgrep do, never with a panic.
+#[test]
+fn a_closed_stdout_exits_zero_without_a_panic() {
+    use std::process::Stdio;
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "piped"]);
+    for args in [&["log"][..], &["list", "--json"], &["completions", "bash"]] {
+        let mut child = t
+            .cmd(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{args:?}: {}", stderr(&out));
+    }
+}
