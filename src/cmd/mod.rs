@@ -21,7 +21,6 @@ pub mod show;
 pub mod snapshot;
 pub mod start;
 pub mod status;
-mod snapshot_stub;
 
 use anyhow::Result;
 
@@ -124,9 +123,9 @@ impl Ctx {
             Some(_) => None,
             None => Some(DEFAULT_MAX_UNTRACKED),
         };
-        let capture = snapshot_stub::capture(
+        let capture = crate::snapshot::capture(
             &self.store.repo,
-            &snapshot_stub::CaptureOptions { max_untracked_size: max },
+            &crate::snapshot::CaptureOptions { max_untracked_size: max },
         )?;
         let mut event = self.event(kind)?;
         let head_tree = self.store.head_tree()?;

@@ -92,9 +92,10 @@ fn most_recent(ctx: &Ctx) -> Result<SessionHead> {
         .and_then(|s| ctx.store.resolve(&s.id))
 }
 
-/// Moves HEAD to the session's branch when the branch points at HEAD's
-/// commit (so no file changes); otherwise says how to switch. Returns the
-/// branch switched to.
+/// Puts the work tree on the session's branch: HEAD alone moves when the
+/// branch points at HEAD's commit; a clean work tree (its snapshot and index
+/// equal HEAD's tree) is checked out; otherwise it says how to switch.
+/// Returns the branch switched to.
 fn switch_branch(ctx: &Ctx, head: &SessionHead) -> Result<Option<String>> {
     let Some(branch) = head.header.branch.as_deref() else {
         return Ok(None);
@@ -110,34 +111,47 @@ fn switch_branch(ctx: &Ctx, head: &SessionHead) -> Result<Option<String>> {
         .try_find_reference(full.as_str())
         .context("cannot read the session's branch")?
         .and_then(|r| r.target().try_id().map(ToOwned::to_owned));
-    match tip {
-        Some(tip) if Some(tip) == here.commit => {
-            let from = here.branch.clone().unwrap_or_else(|| here.commit.map(|c| c.to_string()).unwrap_or_default());
-            let edit = RefEdit {
-                change: Change::Update {
-                    log: LogChange {
-                        mode: RefLog::AndReference,
-                        force_create_reflog: false,
-                        message: format!("checkout: moving from {from} to {branch}").into(),
-                    },
-                    expected: PreviousValue::Any,
-                    new: RefTarget::Symbolic(full.as_str().try_into().context("invalid branch name")?),
-                },
-                name: "HEAD".try_into().expect("HEAD is a valid ref name"),
-                deref: false,
-            };
-            ctx.store.repo.edit_reference(edit).context("cannot move HEAD")?;
-            Ok(Some(branch.to_owned()))
-        }
-        Some(_) => {
+    let Some(tip) = tip else {
+        ctx.say(format!("hint: the session's branch '{branch}' does not exist here"));
+        return Ok(None);
+    };
+    if Some(tip) != here.commit {
+        let capture = crate::snapshot::capture(
+            &ctx.store.repo,
+            &crate::snapshot::CaptureOptions { max_untracked_size: None },
+        )?;
+        let head_tree = ctx.store.head_tree()?;
+        let clean = head_tree.is_some_and(|t| t == capture.tree && capture.index_tree == Some(t));
+        if !clean {
             ctx.say(format!(
-                "hint: the session worked on branch '{branch}'; switch to it with `git switch {branch}`"
+                "hint: the session worked on branch '{branch}', but this work tree has changes; \
+                 checkpoint or commit them, then `git switch {branch}`"
             ));
-            Ok(None)
+            return Ok(None);
         }
-        None => {
-            ctx.say(format!("hint: the session's branch '{branch}' does not exist here"));
-            Ok(None)
-        }
+        let switched = crate::snapshot::checkout::checkout_clean_worktree(&ctx.store.repo, tip)?;
+        ctx.say(format!(
+            "Checked out '{branch}': {} file(s) written, {} removed.",
+            switched.written, switched.removed
+        ));
     }
+    let from = here
+        .branch
+        .clone()
+        .unwrap_or_else(|| here.commit.map(|c| c.to_string()).unwrap_or_default());
+    let edit = RefEdit {
+        change: Change::Update {
+            log: LogChange {
+                mode: RefLog::AndReference,
+                force_create_reflog: false,
+                message: format!("checkout: moving from {from} to {branch}").into(),
+            },
+            expected: PreviousValue::Any,
+            new: RefTarget::Symbolic(full.as_str().try_into().context("invalid branch name")?),
+        },
+        name: "HEAD".try_into().expect("HEAD is a valid ref name"),
+        deref: false,
+    };
+    ctx.store.repo.edit_reference(edit).context("cannot move HEAD")?;
+    Ok(Some(branch.to_owned()))
 }

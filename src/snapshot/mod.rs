@@ -1,1 +1,860 @@
 //! Work tree → tree: exact, incremental snapshots (DESIGN.md invariants 1–3).
+//!
+//! [`capture()`] produces the tree `git add -A && git write-tree` would write on a copy of the
+//! user's index, without touching the index, `HEAD`, refs or any work-tree file. It keeps a private
+//! stat cache under `<git_dir>/aura/` (see `cache.rs` for the layout) that mirrors the last
+//! snapshot, so a capture hashes only files whose stat data changed and edits the previous tree
+//! instead of writing all trees again:
+//!
+//! 1. Load the cache; if the user's index changed since (fingerprint), read it and merge: the
+//!    cache keeps one entry per path of the user's index, and the user's entries become second
+//!    references (git trusts them when their stat data matches).
+//! 2. In parallel: `lstat` every tracked path against the cache (`walk.rs`), and walk the work
+//!    tree for untracked, not ignored files (gix's dirwalk, with the cache as the set of tracked
+//!    paths, which it is).
+//! 3. Hash what changed through the filter pipeline (`hash.rs`), edit the previous tree, write the
+//!    cache back.
+//!
+//! When a `.gitattributes` file changed, or the cache is missing or does not fit, the capture is
+//! redone from the user's index alone (as git does), writing all trees (`tree.rs`).
+
+mod cache;
+/// Tree → work tree for `resume` (written by the session side; declared here).
+pub mod checkout;
+mod hash;
+mod tree;
+mod util;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+use bstr::{BStr, BString, ByteSlice};
+use gix::index::entry::{stat::Time, Flags, Mode, Stat};
+use gix::ObjectId;
+
+use cache::{Extras, UserEntry};
+use util::{category, is_gitattributes, is_racy, is_zero_stat, mode_for, mode_to_kind, stat_matches, Caps, StatOpts};
+use walk::{Alt, Outcome};
+
+/// How to capture.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureOptions {
+    /// Untracked files larger than this (bytes) are left out and reported. None = no limit.
+    pub max_untracked_size: Option<u64>,
+}
+
+/// An untracked file left out of the snapshot because of its size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    pub path: BString,
+    pub size: u64,
+}
+
+/// The result of [`capture()`].
+#[derive(Clone, Debug)]
+pub struct Capture {
+    /// The snapshot tree: exactly what `GIT_INDEX_FILE=<copy of the index> git add -A && git write-tree` writes.
+    pub tree: ObjectId,
+    /// The user's index as a tree (what `git write-tree` on the real index gives); `None` when the
+    /// index has conflicts (unmerged entries).
+    pub index_tree: Option<ObjectId>,
+    /// Untracked files left out because they are larger than `max_untracked_size`.
+    pub skipped: Vec<SkippedFile>,
+    /// How many files had to be hashed this time.
+    pub hashed: usize,
+}
+
+/// Captures the work tree of `repo` (must have a work tree). Never modifies the user's index,
+/// HEAD, refs or any work-tree file. Writes only objects and the private stat cache under
+/// `repo.git_dir()/aura/` (per worktree: linked worktrees have their own git_dir).
+pub fn capture(repo: &gix::Repository, opts: &CaptureOptions) -> Result<Capture> {
+    let timer = Timer::new();
+    let env = Env::new(repo).context("reading the repository configuration")?;
+    timer.lap("configuration");
+    if let Some(c) = run(repo, opts, &env, false, &timer)? {
+        return Ok(c);
+    }
+    run(repo, opts, &env, true, &timer)?.ok_or_else(|| anyhow!("a full capture did not complete"))
+}
+
+/// Phase timings on stderr when `GIT_SESSION_SNAPSHOT_TIMING` is set (for benchmarks).
+struct Timer(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timer {
+    fn new() -> Self {
+        Timer(
+            std::env::var_os("GIT_SESSION_SNAPSHOT_TIMING")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+    fn lap(&self, what: &str) {
+        if let Some(t) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!("snapshot: {what}: {:.1} ms", (now - t.get()).as_secs_f64() * 1000.0);
+            t.set(now);
+        }
+    }
+}
+
+/// Configuration that stays the same for one capture.
+struct Env {
+    workdir: std::path::PathBuf,
+    caps: Caps,
+    stat_opts: StatOpts,
+    config: String,
+    object_hash: gix::hash::Kind,
+    threads: usize,
+}
+
+impl Env {
+    fn new(repo: &gix::Repository) -> Result<Self> {
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| anyhow!("the repository at {} has no work tree", repo.git_dir().display()))?
+            .to_owned();
+        let fs = repo.filesystem_options().map_err(|e| anyhow!("{e}"))?;
+        let stat = repo.stat_options().map_err(|e| anyhow!("{e}"))?;
+        let caps = Caps {
+            executable_bit: fs.executable_bit,
+            symlinks: fs.symlink,
+        };
+        let stat_opts = StatOpts {
+            trust_ctime: stat.trust_ctime,
+            check_stat: stat.check_stat,
+        };
+        let object_hash = repo.object_hash();
+        let config = config_fingerprint(repo, &workdir, &fs, &stat)?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        Ok(Env {
+            workdir,
+            caps,
+            stat_opts,
+            config,
+            object_hash,
+            threads,
+        })
+    }
+}
+
+/// Everything that changes how a file is turned into a blob, so a change of it invalidates the
+/// cache: file-system capabilities, stat rules, `core.*` and `filter.*` configuration, global and
+/// repository-wide attribute files, the work tree location.
+fn config_fingerprint(
+    repo: &gix::Repository,
+    workdir: &Path,
+    fs: &gix::fs::Capabilities,
+    stat: &gix::index::entry::stat::Options,
+) -> Result<String> {
+    let mut s: Vec<u8> = Vec::new();
+    s.extend_from_slice(format!("{fs:?}\n{stat:?}\n{:?}\n{:?}\n", repo.object_hash(), workdir).as_bytes());
+    let config = repo.config_snapshot();
+    for name in ["core", "filter"] {
+        if let Some(sections) = config.plumbing().sections_by_name(name) {
+            for section in sections {
+                s.extend_from_slice(section.to_bstring().as_slice());
+                s.push(b'\n');
+            }
+        }
+    }
+    let mut attribute_files = repo.attribute_global_paths().unwrap_or_default();
+    attribute_files.push(repo.common_dir().join("info").join("attributes"));
+    for path in attribute_files {
+        s.extend_from_slice(format!("{path:?}:").as_bytes());
+        if let Ok(content) = std::fs::read(&path) {
+            s.extend_from_slice(&content);
+        }
+        s.push(b'\n');
+    }
+    let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &s)
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(id.to_string())
+}
+
+/// A snapshot entry of an untracked path, as recorded in the cache.
+#[derive(Clone, Debug)]
+struct Untracked {
+    path: BString,
+    stat: Stat,
+    id: ObjectId,
+    mode: Mode,
+}
+
+/// What the stat pass and the merge start from.
+struct Working {
+    tracked: gix::index::State,
+    alts: Option<Vec<Option<Alt>>>,
+    extras: Extras,
+    untracked_prev: Vec<Untracked>,
+    prev_tree: Option<ObjectId>,
+    cache_ts: Option<Time>,
+    user_ts: Time,
+    user_index: hash::LazyIndex,
+    index_tree: Option<ObjectId>,
+    /// The tracked cache file on disk is `tracked` (not rewritten unless entries change).
+    keep_tracked: Option<cache::FileId>,
+    /// The cache must be written even if no entry changed.
+    must_save: bool,
+}
+
+/// Returns `None` when the capture has to be redone without trusting the cache (`full`).
+fn run(
+    repo: &gix::Repository,
+    opts: &CaptureOptions,
+    env: &Env,
+    full: bool,
+    timer: &Timer,
+) -> Result<Option<Capture>> {
+    let dir = cache::Dir::new(repo.git_dir());
+    let t_start = dir.fs_now();
+    let index_path = repo.index_path();
+    let user_fp = cache::user_index_fingerprint(&index_path, env.object_hash)?;
+    let loaded = if full { None } else { dir.load(&env.config, env.object_hash) };
+    timer.lap("loading the cache");
+
+    let mut w = match loaded {
+        Some(l) if !full && l.sidecar.user_index == user_fp => Working {
+            untracked_prev: untracked_from_state(&l.untracked),
+            tracked: l.tracked,
+            alts: None,
+            extras: l.sidecar.extras,
+            prev_tree: Some(l.sidecar.tree),
+            cache_ts: Some(l.sidecar.timestamp),
+            user_ts: Time::default(),
+            user_index: hash::LazyIndex::new(index_path.clone(), env.object_hash),
+            index_tree: l.sidecar.index_tree,
+            keep_tracked: Some(l.sidecar.tracked),
+            must_save: false,
+        },
+        l => {
+            let user = hash::read_user_index(&index_path, env.object_hash)?;
+            let old = if full { None } else { l.as_ref() };
+            let user_ts = Time::from(user.timestamp());
+            let (tracked, alts, extras, untracked_prev) = merge(&user, old, user_ts);
+            let index_tree = index_tree(repo, &user)?;
+            Working {
+                tracked,
+                alts: Some(alts),
+                extras,
+                untracked_prev,
+                prev_tree: old.map(|l| l.sidecar.tree),
+                cache_ts: old.map(|l| l.sidecar.timestamp),
+                user_ts,
+                user_index: hash::LazyIndex::with(index_path.clone(), user),
+                index_tree,
+                keep_tracked: None,
+                must_save: true,
+            }
+        }
+    };
+
+    timer.lap("merging the user's index");
+    // Stat pass and untracked-file walk, side by side.
+    let walk_ctx = walk::Ctx {
+        workdir: &env.workdir,
+        caps: env.caps,
+        stat_opts: env.stat_opts,
+        cache_ts: w.cache_ts,
+        user_ts: w.user_ts,
+        extras: &w.extras,
+        object_hash: env.object_hash,
+        trust_user_refs: w.alts.is_none(),
+    };
+    let (outcomes, candidates) = std::thread::scope(|s| -> Result<_> {
+        let repo2 = repo.clone();
+        let tracked = &w.tracked;
+        let walker = s.spawn(move || {
+            let t = std::time::Instant::now();
+            let r = untracked_candidates(&repo2, tracked);
+            (r, t.elapsed())
+        });
+        let outcomes = walk::stat_tracked(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads);
+        timer.lap("stat pass");
+        let (candidates, took) = walker
+            .join()
+            .map_err(|_| anyhow!("the directory walk panicked"))?;
+        timer.lap(&format!("directory walk (took {:.1} ms)", took.as_secs_f64() * 1000.0));
+        Ok((outcomes?, candidates?))
+    })?;
+
+    // Untracked files: reuse what the cache knows, queue the rest for hashing.
+    let mut skipped = Vec::new();
+    let mut new_untracked: Vec<Untracked> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for (path, kind) in candidates {
+        if w.tracked.entry_by_path(path.as_bstr()).is_some() {
+            continue;
+        }
+        let rela = gix::path::from_bstr(path.as_bstr())?;
+        let full_path = env.workdir.join(&rela);
+        if kind == gix::dir::entry::Kind::Repository {
+            if let Some(id) = util::gitlink_head(&full_path, env.object_hash) {
+                new_untracked.push(Untracked {
+                    path,
+                    stat: Stat::default(),
+                    id,
+                    mode: Mode::COMMIT,
+                });
+            }
+            continue;
+        }
+        let md = match gix::index::fs::Metadata::from_path_no_follow(&full_path) {
+            Ok(md) => md,
+            Err(e) if walk::is_missing(&e) => continue,
+            Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", full_path.display())),
+        };
+        if !md.is_file() && !md.is_symlink() {
+            continue;
+        }
+        if md.is_file() && opts.max_untracked_size.is_some_and(|max| md.len() > max) {
+            skipped.push(SkippedFile {
+                path,
+                size: md.len(),
+            });
+            continue;
+        }
+        let stat = Stat::from_fs(&md).map_err(|e| anyhow!("{}: {e}", full_path.display()))?;
+        let mode = mode_for(None, md.is_symlink(), md.is_executable(), env.caps);
+        let prev = w
+            .untracked_prev
+            .binary_search_by(|u| u.path.as_bstr().cmp(path.as_bstr()))
+            .ok()
+            .map(|i| &w.untracked_prev[i]);
+        if let (Some(prev), Some(ts)) = (prev, w.cache_ts) {
+            if category(prev.mode) == category(mode)
+                && !is_zero_stat(&prev.stat)
+                && stat_matches(&stat, &prev.stat, env.stat_opts)
+                && !is_racy(&prev.stat, ts)
+            {
+                new_untracked.push(Untracked {
+                    path,
+                    stat: prev.stat,
+                    id: prev.id,
+                    mode,
+                });
+                continue;
+            }
+        }
+        jobs.push(Job {
+            target: Target::Untracked(new_untracked.len()),
+            path: path.clone(),
+            link: md.is_symlink(),
+        });
+        new_untracked.push(Untracked {
+            path,
+            stat,
+            id: ObjectId::null(env.object_hash),
+            mode,
+        });
+    }
+
+    // Tracked results; queue hashing.
+    let mut results: Vec<Tracked> = Vec::with_capacity(outcomes.len());
+    for (idx, o) in outcomes {
+        match o {
+            Outcome::Absent => results.push(Tracked {
+                idx,
+                new: None,
+                stat: Stat::default(),
+                user: false,
+            }),
+            Outcome::Known { mode, oid, stat, user } => results.push(Tracked {
+                idx,
+                new: Some((mode, oid)),
+                stat,
+                user,
+            }),
+            Outcome::Hash { mode, stat, link } => {
+                jobs.push(Job {
+                    target: Target::Tracked(results.len()),
+                    path: w.tracked.entries()[idx].path(&w.tracked).to_owned(),
+                    link,
+                });
+                results.push(Tracked {
+                    idx,
+                    new: Some((mode, ObjectId::null(env.object_hash))),
+                    stat,
+                    user: false,
+                });
+            }
+        }
+    }
+
+    timer.lap("untracked files");
+    // Hash.
+    let mut hashed = 0;
+    let mut vanished_untracked = Vec::new();
+    if !jobs.is_empty() {
+        // `.gitattributes` missing from the work tree are read from the index only for
+        // skip-worktree entries: `git add -A` removes any other from its index before it looks
+        // at attributes of the files it adds (see `attribute_index`).
+        let attr_index = attribute_index(&w.tracked, w.alts.as_deref());
+        let attr_index = &attr_index;
+        let mut hasher = hash::Hasher::new(repo, attr_index, &w.user_index)?;
+        for job in &jobs {
+            let id = hasher.blob(job.path.as_bstr(), job.link)?;
+            match (job.target, id) {
+                (Target::Tracked(i), Some(id)) => {
+                    if let Some((_, oid)) = &mut results[i].new {
+                        *oid = id;
+                    }
+                }
+                (Target::Tracked(i), None) => {
+                    results[i].new = None;
+                    results[i].stat = Stat::default();
+                }
+                (Target::Untracked(i), Some(id)) => new_untracked[i].id = id,
+                (Target::Untracked(i), None) => vanished_untracked.push(i),
+            }
+        }
+        hashed = hasher.hashed;
+    }
+    if !vanished_untracked.is_empty() {
+        let mut i = 0;
+        new_untracked.retain(|_| {
+            let keep = !vanished_untracked.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+    new_untracked.sort_by(|a, b| a.path.cmp(&b.path));
+
+    timer.lap("hashing");
+    // The edits relative to the previous snapshot.
+    let mut removals: Vec<BString> = Vec::new();
+    let mut upserts: Vec<(BString, Mode, ObjectId)> = Vec::new();
+    let mut attributes_changed = false;
+    for Tracked { idx, new, .. } in &results {
+        let e = &w.tracked.entries()[*idx];
+        let prev = (!e.id.is_null()).then_some((e.mode, e.id));
+        if prev != *new {
+            let path = e.path(&w.tracked);
+            attributes_changed |= is_gitattributes(path);
+            match new {
+                None => removals.push(path.to_owned()),
+                Some((mode, id)) => upserts.push((path.to_owned(), *mode, *id)),
+            }
+        }
+    }
+    let mut untracked_changed = false;
+    {
+        let (mut a, mut b) = (0, 0);
+        let (old, new) = (&w.untracked_prev, &new_untracked);
+        while a < old.len() || b < new.len() {
+            let ord = match (old.get(a), new.get(b)) {
+                (Some(o), Some(n)) => o.path.cmp(&n.path),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match ord {
+                std::cmp::Ordering::Less => {
+                    untracked_changed = true;
+                    attributes_changed |= is_gitattributes(old[a].path.as_bstr());
+                    removals.push(old[a].path.clone());
+                    a += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    untracked_changed = true;
+                    attributes_changed |= is_gitattributes(new[b].path.as_bstr());
+                    upserts.push((new[b].path.clone(), new[b].mode, new[b].id));
+                    b += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let (o, n) = (&old[a], &new[b]);
+                    if o.mode != n.mode || o.id != n.id {
+                        attributes_changed |= is_gitattributes(n.path.as_bstr());
+                        upserts.push((n.path.clone(), n.mode, n.id));
+                    }
+                    if o.mode != n.mode || o.id != n.id || o.stat != n.stat {
+                        untracked_changed = true;
+                    }
+                    a += 1;
+                    b += 1;
+                }
+            }
+        }
+    }
+    if attributes_changed && !full && w.cache_ts.is_some() {
+        // Hashes in the cache were computed under other attributes: do what git does instead.
+        return Ok(None);
+    }
+
+    // The tree.
+    let prev_tree = w.prev_tree.filter(|t| repo.has_object(t));
+    let tree = match prev_tree {
+        Some(prev) if removals.is_empty() && upserts.is_empty() => prev,
+        Some(prev) => {
+            let mut editor = repo
+                .edit_tree(prev)
+                .map_err(|e| anyhow!("{e}"))
+                .context("loading the previous snapshot tree")?
+                .detach();
+            for path in &removals {
+                editor
+                    .remove(path.split_str("/"))
+                    .map_err(|e| anyhow!("{e}"))
+                    .with_context(|| format!("removing {path} from the snapshot tree"))?;
+            }
+            for (path, mode, id) in &upserts {
+                editor
+                    .upsert(path.split_str("/"), mode_to_kind(*mode), *id)
+                    .map_err(|e| anyhow!("{e}"))
+                    .with_context(|| format!("adding {path} to the snapshot tree"))?;
+            }
+            editor
+                .write(|tree| -> Result<ObjectId> {
+                    Ok(repo.write_object(tree).map_err(|e| anyhow!("{e}"))?.detach())
+                })
+                .context("writing the snapshot tree")?
+        }
+        None => {
+            let mut writer = tree::Writer::new(repo);
+            let mut r = results.iter().peekable();
+            let mut u = new_untracked.iter().peekable();
+            for (idx, e) in w.tracked.entries().iter().enumerate() {
+                let path = e.path(&w.tracked);
+                let result = match r.peek() {
+                    Some(t) if t.idx == idx => {
+                        let new = t.new;
+                        r.next();
+                        new
+                    }
+                    _ => (!e.id.is_null()).then_some((e.mode, e.id)),
+                };
+                let Some((mode, id)) = result else { continue };
+                while let Some(n) = u.peek() {
+                    if n.path.as_bstr() < path {
+                        writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
+                        u.next();
+                    } else {
+                        break;
+                    }
+                }
+                writer.push(path, mode_to_kind(mode), id)?;
+            }
+            for n in u {
+                writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
+            }
+            writer.finish()?
+        }
+    };
+
+    timer.lap("tree");
+    // Update and write the cache.
+    let tracked_changed = !results.is_empty();
+    {
+        let user_modes: Vec<Mode> = results
+            .iter()
+            .map(|t| {
+                let e = &w.tracked.entries()[t.idx];
+                w.extras.get(e.path(&w.tracked)).map_or(e.mode, |u| u.mode)
+            })
+            .collect();
+        let (entries, backing) = w.tracked.entries_mut_and_pathbacking();
+        for (Tracked { idx, new, stat, user }, user_mode) in results.iter().zip(user_modes) {
+            let e = &mut entries[*idx];
+            e.flags.set(walk::USER_REF, *user && new.is_some());
+            walk::fix_extended(&mut e.flags);
+            match new {
+                Some((mode, id)) => {
+                    e.mode = *mode;
+                    e.id = *id;
+                    e.stat = *stat;
+                }
+                None => {
+                    e.mode = user_mode;
+                    e.id = ObjectId::null(env.object_hash);
+                    e.stat = Stat::default();
+                }
+            }
+            let path = e.path_in(backing);
+            let needed = user_mode != e.mode || user_mode == Mode::COMMIT || e.flags.contains(Flags::ASSUME_VALID);
+            if needed {
+                let id = w.extras.get(path).map_or(ObjectId::null(env.object_hash), |u| u.id);
+                w.extras.insert(path.to_owned(), UserEntry { mode: user_mode, id });
+            } else {
+                w.extras.remove(path);
+            }
+        }
+    }
+    if w.must_save || tracked_changed || untracked_changed || Some(tree) != w.prev_tree {
+        let mut untracked_state = gix::index::State::new(env.object_hash);
+        for u in &new_untracked {
+            untracked_state.dangerously_push_entry(u.stat, u.id, Flags::empty(), u.mode, u.path.as_bstr());
+        }
+        let sidecar = cache::Sidecar {
+            config: env.config.clone(),
+            user_index: user_fp,
+            timestamp: t_start,
+            tree,
+            index_tree: w.index_tree,
+            tracked: cache::FileId {
+                ino: 0,
+                size: 0,
+                mtime_ns: 0,
+            },
+            untracked: cache::FileId {
+                ino: 0,
+                size: 0,
+                mtime_ns: 0,
+            },
+            extras: std::mem::take(&mut w.extras),
+        };
+        let rewrite_tracked = tracked_changed || w.keep_tracked.is_none();
+        // Losing the cache update is fine (another process holds the lock, or the disk is full):
+        // the next capture does more work, never a wrong one.
+        let _ = dir.save(
+            rewrite_tracked.then_some(&w.tracked),
+            w.keep_tracked,
+            &untracked_state,
+            sidecar,
+        );
+    }
+
+    timer.lap("cache update");
+    Ok(Some(Capture {
+        tree,
+        index_tree: w.index_tree,
+        skipped,
+        hashed,
+    }))
+}
+
+/// The new snapshot entry of a tracked path (index `idx` in the tracked cache).
+struct Tracked {
+    idx: usize,
+    new: Option<(Mode, ObjectId)>,
+    stat: Stat,
+    user: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Tracked(usize),
+    Untracked(usize),
+}
+
+struct Job {
+    target: Target,
+    path: BString,
+    link: bool,
+}
+
+fn untracked_from_state(state: &gix::index::State) -> Vec<Untracked> {
+    state
+        .entries()
+        .iter()
+        .map(|e| Untracked {
+            path: e.path(state).to_owned(),
+            stat: e.stat,
+            id: e.id,
+            mode: e.mode,
+        })
+        .collect()
+}
+
+/// The index entries that provide `.gitattributes` files absent from the work tree: the
+/// skip-worktree ones. (`git add -A` stages the deletion of any other before it needs attributes
+/// for the files that follow it in index order, and its attribute stack is built lazily; a
+/// modified file sorting before the deleted `.gitattributes` in its directory, like `-x.txt`,
+/// would make git use the stale rules: not reproduced.)
+fn attribute_index(tracked: &gix::index::State, alts: Option<&[Option<Alt>]>) -> gix::index::State {
+    let mut out = gix::index::State::new(tracked.object_hash());
+    for (idx, e) in tracked.entries().iter().enumerate() {
+        if !e.flags.contains(Flags::SKIP_WORKTREE) {
+            continue;
+        }
+        let path = e.path(tracked);
+        if !is_gitattributes(path) {
+            continue;
+        }
+        let id = match alts.and_then(|a| a.get(idx).copied().flatten()) {
+            Some(Alt::Forced { oid, .. }) => oid,
+            _ => e.id,
+        };
+        if !id.is_null() {
+            out.dangerously_push_entry(Stat::default(), id, Flags::empty(), Mode::FILE, path);
+        }
+    }
+    out
+}
+
+/// Build the tracked set from the user's index: one entry per path, carrying the previous
+/// snapshot's id, mode and stat data from `old` (the cache) where it had the path; the user's
+/// entries become second references, used when their stat data matches like git uses them.
+fn merge(
+    user: &gix::index::State,
+    old: Option<&cache::Loaded>,
+    user_ts: Time,
+) -> (gix::index::State, Vec<Option<Alt>>, Extras, Vec<Untracked>) {
+    let object_hash = user.object_hash();
+    let mut tracked = gix::index::State::new(object_hash);
+    let mut alts = Vec::with_capacity(user.entries().len());
+    let mut extras = Extras::new();
+    let mut untracked_prev = Vec::new();
+    let empty = gix::index::State::new(object_hash);
+    let old_t = old.map_or(&empty, |l| &l.tracked);
+    let old_u = old.map_or(&empty, |l| &l.untracked);
+    let mut used_u = vec![false; old_u.entries().len()];
+    let mut tcur = 0;
+    let old_entries = old_t.entries();
+    let entries = user.entries();
+    let mut i = 0;
+    // An id that came from the user's index is no hash of ours: git hashes an untracked file afresh.
+    let move_to_untracked = |e: &gix::index::Entry, state: &gix::index::State, out: &mut Vec<Untracked>| {
+        if !e.id.is_null() {
+            out.push(Untracked {
+                path: e.path(state).to_owned(),
+                stat: if e.flags.contains(walk::USER_REF) {
+                    Stat::default()
+                } else {
+                    e.stat
+                },
+                id: e.id,
+                mode: e.mode,
+            });
+        }
+    };
+    while i < entries.len() {
+        let path = entries[i].path(user);
+        let mut j = i + 1;
+        while j < entries.len() && entries[j].path(user) == path {
+            j += 1;
+        }
+        let group = &entries[i..j];
+        let conflicted = group.iter().any(|e| e.stage_raw() != 0);
+        // git's index_name_pos_also_unmerged(): stage 0, else stage 2 if stages 1 and 2 exist, else the first.
+        let e0 = if group.len() > 1 && group[0].stage_raw() == 1 && group[1].stage_raw() == 2 {
+            &group[1]
+        } else {
+            &group[0]
+        };
+        while tcur < old_entries.len() && old_entries[tcur].path(old_t) < path {
+            move_to_untracked(&old_entries[tcur], old_t, &mut untracked_prev);
+            tcur += 1;
+        }
+        let c = if tcur < old_entries.len() && old_entries[tcur].path(old_t) == path {
+            tcur += 1;
+            Some(&old_entries[tcur - 1])
+        } else if let Some(k) = old_u.entry_index_by_path(path).ok() {
+            used_u[k] = true;
+            Some(&old_u.entries()[k])
+        } else {
+            None
+        };
+        let c = c.filter(|c| !c.id.is_null());
+        let mut flags = if conflicted {
+            Flags::empty()
+        } else {
+            e0.flags & (Flags::SKIP_WORKTREE | Flags::ASSUME_VALID)
+        };
+        if c.is_some_and(|c| c.flags.contains(walk::USER_REF)) {
+            flags |= walk::USER_REF;
+        }
+        walk::fix_extended(&mut flags);
+        let (mode, id, stat) = match c {
+            Some(c) => (c.mode, c.id, c.stat),
+            None => (e0.mode, ObjectId::null(object_hash), Stat::default()),
+        };
+        tracked.dangerously_push_entry(stat, id, flags, mode, path);
+        alts.push(if flags.contains(Flags::SKIP_WORKTREE) {
+            Some(Alt::Forced {
+                oid: e0.id,
+                mode: e0.mode,
+            })
+        } else if conflicted
+            || e0.flags.contains(Flags::INTENT_TO_ADD)
+            || is_zero_stat(&e0.stat)
+            || util::is_racy_secs(&e0.stat, user_ts)
+        {
+            None
+        } else {
+            Some(Alt::Ref {
+                stat: e0.stat,
+                oid: e0.id,
+                mode: e0.mode,
+            })
+        });
+        if e0.mode != mode || e0.mode == Mode::COMMIT || flags.contains(Flags::ASSUME_VALID) {
+            extras.insert(path.to_owned(), UserEntry { mode: e0.mode, id: e0.id });
+        }
+        i = j;
+    }
+    for e in &old_entries[tcur..] {
+        move_to_untracked(e, old_t, &mut untracked_prev);
+    }
+    for (k, e) in old_u.entries().iter().enumerate() {
+        if !used_u[k] {
+            move_to_untracked(e, old_u, &mut untracked_prev);
+        }
+    }
+    untracked_prev.sort_by(|a, b| a.path.cmp(&b.path));
+    (tracked, alts, extras, untracked_prev)
+}
+
+/// The user's index as a tree: its cache tree when valid, else written from its entries;
+/// `None` with conflicts.
+fn index_tree(repo: &gix::Repository, user: &gix::index::State) -> Result<Option<ObjectId>> {
+    if user.entries().iter().any(|e| e.stage_raw() != 0) {
+        return Ok(None);
+    }
+    if let Some(t) = user.tree() {
+        if t.num_entries.is_some() && repo.has_object(t.id) {
+            return Ok(Some(t.id));
+        }
+    }
+    let mut writer = tree::Writer::new(repo);
+    for e in user.entries() {
+        if e.flags.contains(Flags::INTENT_TO_ADD) {
+            continue;
+        }
+        writer.push(e.path(user), mode_to_kind(e.mode), e.id)?;
+    }
+    Ok(Some(writer.finish()?))
+}
+
+/// Untracked, not ignored files and nested repositories, as `git add -A` finds them.
+fn untracked_candidates(
+    repo: &gix::Repository,
+    tracked: &gix::index::State,
+) -> Result<Vec<(BString, gix::dir::entry::Kind)>> {
+    struct Collect(Vec<(BString, gix::dir::entry::Kind)>);
+    impl gix::dir::walk::Delegate for Collect {
+        fn emit(
+            &mut self,
+            entry: gix::dir::EntryRef<'_>,
+            _collapsed_directory_status: Option<gix::dir::entry::Status>,
+        ) -> gix::dir::walk::Action {
+            if entry.status == gix::dir::entry::Status::Untracked {
+                if let Some(kind) = entry.disk_kind {
+                    self.0.push((entry.rela_path.into_owned(), kind));
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let options = repo
+        .dirwalk_options()
+        .map_err(|e| anyhow!("{e}"))?
+        .emit_untracked(gix::dir::walk::EmissionMode::Matching)
+        .emit_ignored(None)
+        .emit_tracked(false)
+        .emit_pruned(false)
+        .emit_empty_directories(false)
+        .recurse_repositories(false)
+        .classify_untracked_bare_repositories(false);
+    let mut collect = Collect(Vec::new());
+    repo.dirwalk(
+        tracked,
+        None::<&BStr>,
+        &gix::interrupt::IS_INTERRUPTED,
+        options,
+        &mut collect,
+    )
+    .map_err(|e| anyhow!("{e}"))
+    .context("walking the work tree for untracked files")?;
+    Ok(collect.0)
+}

@@ -14,4 +14,5 @@ mod locations;
 mod recording;
 mod reflog;
 mod resolution;
+mod resume;
 mod snapshot_exact;
