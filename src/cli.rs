@@ -99,9 +99,13 @@ pub enum Command {
     Pause(cmd::pause::Args),
     /// Resume a session and print its TL;DR.
     ///
-    /// Make a session current in this work tree, switch to its branch when that
-    /// changes no file, and print its TL;DR: objective, progress, current intent,
-    /// blockers, next steps.
+    /// Make a session current in this work tree and print its TL;DR: objective,
+    /// progress, current intent, blockers, next steps. A session that was
+    /// current is paused. When HEAD is on another branch, resume switches to
+    /// the session's branch if nothing can be lost: HEAD alone moves when the
+    /// branch points at the same commit, and a clean work tree (no change,
+    /// staged or not, no untracked file) is checked out, writing only the
+    /// files that differ. A work tree with changes is left alone, with a hint.
     Resume(cmd::resume::Args),
     /// Close (or abandon) a session.
     ///
