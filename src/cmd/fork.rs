@@ -28,7 +28,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(raw) => {
             let name = normalize_name(raw).map_err(crate::error::fail)?;
             if taken(&name) {
-                return Err(fail_with_hint(format!("a session named '{name}' exists already"), "choose another --name"));
+                return Err(fail_with_hint(
+                    format!("a session named '{name}' exists already"),
+                    "choose another --name",
+                ));
             }
             name
         }
@@ -75,6 +78,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.json {
         return print_json(&recorded_json(&head, &events));
     }
-    out(&format!("Forked '{}' into '{name}' ({}).\n", from.header.name, short_id(&id)));
+    out(&format!(
+        "Forked '{}' into '{name}' ({}).\n",
+        from.header.name,
+        short_id(&id)
+    ));
     Ok(())
 }

@@ -26,6 +26,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&recorded_json(&head, &events));
     }
     let tree = head.header.latest_snapshot.as_deref().unwrap_or("");
-    out(&format!("Intent recorded in '{}' (snapshot {}).\n", head.header.name, short_id(tree)));
+    out(&format!(
+        "Intent recorded in '{}' (snapshot {}).\n",
+        head.header.name,
+        short_id(tree)
+    ));
     Ok(())
 }

@@ -38,12 +38,20 @@ pub fn render() -> Result<String> {
                 (None, None) => format!("<{}>", arg.get_id().as_str().to_uppercase()),
             };
             let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-            buf.extend_from_slice(format!(".RS\n.TP\n{}\n{}\n.RE\n", roff_escape(&flag), roff_escape(&help)).as_bytes());
+            buf.extend_from_slice(
+                format!(".RS\n.TP\n{}\n{}\n.RE\n", roff_escape(&flag), roff_escape(&help)).as_bytes(),
+            );
         }
         for inner in sub.get_subcommands().filter(|s| s.get_name() != "help") {
             let about = inner.get_about().map(|a| a.to_string()).unwrap_or_default();
             buf.extend_from_slice(
-                format!(".RS\n.TP\n{} {}\n{}\n.RE\n", name, inner.get_name(), roff_escape(&about)).as_bytes(),
+                format!(
+                    ".RS\n.TP\n{} {}\n{}\n.RE\n",
+                    name,
+                    inner.get_name(),
+                    roff_escape(&about)
+                )
+                .as_bytes(),
             );
         }
     }
@@ -55,7 +63,13 @@ pub fn render() -> Result<String> {
 fn roff_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .lines()
-        .map(|l| if l.starts_with('.') || l.starts_with('\'') { format!("\\&{l}") } else { l.to_owned() })
+        .map(|l| {
+            if l.starts_with('.') || l.starts_with('\'') {
+                format!("\\&{l}")
+            } else {
+                l.to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         .replace('-', "\\-")

@@ -125,7 +125,9 @@ impl Ctx {
         };
         let capture = crate::snapshot::capture(
             &self.store.repo,
-            &crate::snapshot::CaptureOptions { max_untracked_size: max },
+            &crate::snapshot::CaptureOptions {
+                max_untracked_size: max,
+            },
         )?;
         let mut event = self.event(kind)?;
         let head_tree = self.store.head_tree()?;
@@ -187,7 +189,10 @@ impl Ctx {
                 || m.starts_with("cherry-pick")
                 || m.starts_with("revert")
                 || (m.starts_with("merge ") && m.contains("Merge made by"))
-                || (m.starts_with("rebase") && ["(pick)", "(reword)", "(squash)", "(fixup)", "(edit)"].iter().any(|k| m.contains(k)));
+                || (m.starts_with("rebase")
+                    && ["(pick)", "(reword)", "(squash)", "(fixup)", "(edit)"]
+                        .iter()
+                        .any(|k| m.contains(k)));
             if made_commit {
                 let mut event = self.event(EventKind::Commit)?;
                 event.head = Some(entry.new.to_string());

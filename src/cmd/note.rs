@@ -77,6 +77,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         EventKind::Next => "Next step",
         _ => "Progress",
     };
-    out(&format!("{what} recorded in '{}' [{}].\n", head.header.name, item_id(&id)));
+    out(&format!(
+        "{what} recorded in '{}' [{}].\n",
+        head.header.name,
+        item_id(&id)
+    ));
     Ok(())
 }

@@ -45,7 +45,10 @@ pub fn find_item<'a>(items: &'a [Item], spec: &str, what: &str) -> Result<&'a It
         .collect();
     let found: Vec<&Item> = if by_id.is_empty() {
         let needle = spec.to_lowercase();
-        items.iter().filter(|i| i.text.to_lowercase().contains(&needle)).collect()
+        items
+            .iter()
+            .filter(|i| i.text.to_lowercase().contains(&needle))
+            .collect()
     } else {
         by_id
     };

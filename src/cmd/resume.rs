@@ -88,7 +88,12 @@ fn most_recent(ctx: &Ctx) -> Result<SessionHead> {
             _ => None,
         })
         .max_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id)))
-        .ok_or_else(|| crate::error::fail_with_hint("there is no open session to continue", "start one with `git session start`"))
+        .ok_or_else(|| {
+            crate::error::fail_with_hint(
+                "there is no open session to continue",
+                "start one with `git session start`",
+            )
+        })
         .and_then(|s| ctx.store.resolve(&s.id))
 }
 
@@ -118,7 +123,9 @@ fn switch_branch(ctx: &Ctx, head: &SessionHead) -> Result<Option<String>> {
     if Some(tip) != here.commit {
         let capture = crate::snapshot::capture(
             &ctx.store.repo,
-            &crate::snapshot::CaptureOptions { max_untracked_size: None },
+            &crate::snapshot::CaptureOptions {
+                max_untracked_size: None,
+            },
         )?;
         let head_tree = ctx.store.head_tree()?;
         let clean = head_tree.is_some_and(|t| t == capture.tree && capture.index_tree == Some(t));

@@ -33,14 +33,24 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&recorded_json(&head, &events));
     }
     let tree = head.header.latest_snapshot.as_deref().unwrap_or("");
-    out(&format!("Snapshot {} recorded in '{}'.\n", short_id(tree), head.header.name));
+    out(&format!(
+        "Snapshot {} recorded in '{}'.\n",
+        short_id(tree),
+        head.header.name
+    ));
     Ok(())
 }
 
 /// `path` (relative to `cwd`, or absolute) as a `/`-separated path relative to
 /// the work tree; refused when it lies outside.
 fn repo_relative(workdir: &Path, cwd: &Path, path: &Path) -> Result<String> {
-    let outside = || fail(format!("{} is outside the work tree {}", path.display(), workdir.display()));
+    let outside = || {
+        fail(format!(
+            "{} is outside the work tree {}",
+            path.display(),
+            workdir.display()
+        ))
+    };
     let workdir = workdir.canonicalize().unwrap_or_else(|_| workdir.to_owned());
     let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_owned());
     let mut normal = PathBuf::new();
@@ -54,6 +64,9 @@ fn repo_relative(workdir: &Path, cwd: &Path, path: &Path) -> Result<String> {
         }
     }
     let rel = normal.strip_prefix(&workdir).map_err(|_| outside())?;
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Ok(parts.join("/"))
 }

@@ -41,7 +41,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
     out(&tldr(&target.head.header, palette));
     if pending > 0 {
-        out(&format!("  ({pending} HEAD move(s) not recorded yet; the next command records them)\n"));
+        out(&format!(
+            "  ({pending} HEAD move(s) not recorded yet; the next command records them)\n"
+        ));
     }
     Ok(())
 }

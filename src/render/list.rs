@@ -7,7 +7,12 @@ use crate::store::SessionSummary;
 
 /// One line per session; `current` gets a `*`.
 pub fn list_table(sessions: &[&SessionSummary], current: Option<&str>, p: Palette) -> String {
-    let width = sessions.iter().map(|h| h.name.chars().count()).max().unwrap_or(4).max(4);
+    let width = sessions
+        .iter()
+        .map(|h| h.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut s = String::new();
     for h in sessions {
         let mark = if Some(h.id.as_str()) == current { "*" } else { " " };

@@ -95,5 +95,9 @@ pub fn duration_between(from: &str, to: &str) -> Option<String> {
     let b = crate::store::parse_rfc3339(to)?;
     let secs = (b.seconds - a.seconds).max(0);
     let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    Some(if h > 0 { format!("{h}h {m:02}m") } else { format!("{m}m") })
+    Some(if h > 0 {
+        format!("{h}h {m:02}m")
+    } else {
+        format!("{m}m")
+    })
 }

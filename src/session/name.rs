@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn git_ref_rules_are_enforced() {
-        for bad in ["", "  ", "a..b", "-x", ".x", "x.", "x.lock", "a:b", "a~b", "a^b", "a?b", "a*b", "a[b", "a\\b", "a/b", "@", "a@{b", "a\u{7}b"] {
+        for bad in [
+            "", "  ", "a..b", "-x", ".x", "x.", "x.lock", "a:b", "a~b", "a^b", "a?b", "a*b", "a[b", "a\\b", "a/b", "@",
+            "a@{b", "a\u{7}b",
+        ] {
             assert!(normalize_name(bad).is_err(), "{bad:?} accepted");
         }
     }

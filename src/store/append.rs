@@ -26,7 +26,12 @@ impl Store {
     /// With `seed`, the session is created: the ref must not exist yet and the
     /// header starts from `seed`. Each event gets the next Lamport clock value
     /// at the moment it lands; its other fields are kept as given.
-    pub fn append(&self, id: &str, seed: Option<&SessionHeader>, events: &[Event]) -> Result<(SessionHead, Vec<Event>)> {
+    pub fn append(
+        &self,
+        id: &str,
+        seed: Option<&SessionHeader>,
+        events: &[Event],
+    ) -> Result<(SessionHead, Vec<Event>)> {
         let refname = session_ref(id);
         let retry_for = match self.config_integer("session.lockTimeout")? {
             Some(ms) if ms >= 0 => Duration::from_millis(ms as u64),
@@ -85,7 +90,10 @@ impl Store {
             if lock.exists() && lock_age(&lock) > Some(STALE_LOCK) {
                 // Its writer is gone: a live writer holds a ref lock for milliseconds.
                 if std::fs::remove_file(&lock).is_ok() {
-                    eprintln!("warning: removed the stale lock {} left by an interrupted writer", lock.display());
+                    eprintln!(
+                        "warning: removed the stale lock {} left by an interrupted writer",
+                        lock.display()
+                    );
                 }
                 continue;
             }

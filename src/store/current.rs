@@ -41,7 +41,8 @@ impl Store {
         let dir = self.private_dir();
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = dir.join(format!("current.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec(current)?).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::write(&tmp, serde_json::to_vec(current)?)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
     }
 

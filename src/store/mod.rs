@@ -7,8 +7,8 @@ mod append;
 mod current;
 mod listing;
 mod read;
-pub mod refs;
 mod reflog;
+pub mod refs;
 
 use std::path::{Path, PathBuf};
 
@@ -52,7 +52,10 @@ impl Store {
                 repo: repo.to_thread_local(),
             }),
             Err(_) if dir.is_dir() => Err(fail_with_hint(
-                format!("not a git repository (or any of the parent directories): {}", dir.display()),
+                format!(
+                    "not a git repository (or any of the parent directories): {}",
+                    dir.display()
+                ),
                 "run `git init` first, or `cd` into a repository",
             )),
             Err(_) => Err(fail(format!("cannot change to '{}': no such directory", dir.display()))),

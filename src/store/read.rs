@@ -141,7 +141,12 @@ impl Store {
         let event = parse_versioned::<Event>(refname, commit, "event.json", &event_bytes)?;
         let header = if with_header {
             match self.json_blob(refname, commit, &tree, "session.json")? {
-                Some(bytes) => Some(parse_versioned::<SessionHeader>(refname, commit, "session.json", &bytes)?),
+                Some(bytes) => Some(parse_versioned::<SessionHeader>(
+                    refname,
+                    commit,
+                    "session.json",
+                    &bytes,
+                )?),
                 None => return Err(not_ours("no session.json")),
             }
         } else {
@@ -178,7 +183,11 @@ impl Store {
                 continue;
             }
             let parts = self.read_event_commit(&refname, commit, false)?;
-            let anchor = parts.event.head.as_deref().and_then(|h| ObjectId::from_hex(h.as_bytes()).ok());
+            let anchor = parts
+                .event
+                .head
+                .as_deref()
+                .and_then(|h| ObjectId::from_hex(h.as_bytes()).ok());
             for parent in parts.parents {
                 if Some(parent) != anchor {
                     todo.push(parent);
@@ -196,7 +205,12 @@ impl Store {
 
 /// Parses a JSON document that carries `"format"`, refusing future formats
 /// and corrupt data with a message naming the ref and commit.
-fn parse_versioned<T: serde::de::DeserializeOwned>(refname: &str, commit: ObjectId, name: &str, bytes: &[u8]) -> Result<T> {
+fn parse_versioned<T: serde::de::DeserializeOwned>(
+    refname: &str,
+    commit: ObjectId,
+    name: &str,
+    bytes: &[u8],
+) -> Result<T> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))?;
     let format = value.get("format").and_then(serde_json::Value::as_u64);
@@ -207,7 +221,11 @@ fn parse_versioned<T: serde::de::DeserializeOwned>(refname: &str, commit: Object
                 "upgrade git-session",
             ))
         }
-        None => return Err(fail(format!("{refname}: {name} of {commit} is corrupt: no \"format\" field"))),
+        None => {
+            return Err(fail(format!(
+                "{refname}: {name} of {commit} is corrupt: no \"format\" field"
+            )))
+        }
         _ => {}
     }
     serde_json::from_value(value).map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))

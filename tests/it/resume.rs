@@ -30,7 +30,11 @@ fn resume_checks_out_the_sessions_branch_on_a_clean_work_tree() {
     let t = feature_session();
     let out = t.run(&["resume", "feat"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Switched to branch 'feature'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Switched to branch 'feature'"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(t.git(&["symbolic-ref", "HEAD"]), "refs/heads/feature");
     // git agrees the work tree and index are exactly the branch's.
     assert_eq!(t.git(&["status", "--porcelain", "--untracked-files=all"]), "");
