@@ -4,6 +4,9 @@
 //!   collapsed). Its id and mode are what the last snapshot tree holds at that path, and its stat
 //!   data is the file version that id was computed from. A path the last snapshot does not hold
 //!   (deleted file) has a null id, zero stat data and the user's mode.
+//! * `changes`: optional, git index format; entries that replace the same paths of `index`, so
+//!   that a capture that changed a few entries does not rewrite the whole file. Folded into
+//!   `index` once it grows past a few percent of it.
 //! * `untracked`: git index format; the untracked files the last snapshot holds, same meaning.
 //! * `state`: a small text file written last: format, configuration fingerprint, fingerprint of the
 //!   user's index the `index` file mirrors, racy-git timestamp, the snapshot tree and the user's
@@ -22,7 +25,7 @@ use bstr::{BStr, BString, ByteSlice};
 use gix::index::entry::{stat::Time, Mode};
 use gix::ObjectId;
 
-const MAGIC: &str = "git-session snapshot cache 1";
+const MAGIC: &str = "git-session snapshot cache 2";
 
 /// The user's mode and id at a path, kept where they cannot be derived from the cache entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +90,8 @@ pub(crate) struct Sidecar {
     pub tree: ObjectId,
     pub index_tree: Option<ObjectId>,
     pub tracked: FileId,
+    /// The overlay of `tracked`, if any.
+    pub changes: Option<FileId>,
     pub untracked: FileId,
     pub extras: Extras,
 }
@@ -114,14 +119,15 @@ impl Sidecar {
             &self.index_tree.map_or_else(|| "none".to_string(), |t| t.to_string()),
         );
         line("tracked", &self.tracked.to_line());
+        line(
+            "changes",
+            &self.changes.map_or_else(|| "none".to_string(), |c| c.to_line()),
+        );
         line("untracked", &self.untracked.to_line());
         let mut extras: Vec<_> = self.extras.iter().collect();
         extras.sort_by(|a, b| a.0.cmp(b.0));
         for (path, e) in extras {
-            line(
-                "x",
-                &format!("{:o} {} {}", e.mode.bits(), e.id, hex(path.as_bstr())),
-            );
+            line("x", &format!("{:o} {} {}", e.mode.bits(), e.id, hex(path.as_bstr())));
         }
         out.extend_from_slice(b"end\n");
         out
@@ -151,6 +157,10 @@ impl Sidecar {
             hex => Some(ObjectId::from_hex(hex.as_bytes()).ok()?),
         };
         let tracked = FileId::parse(&field("tracked")?)?;
+        let changes = match field("changes")?.as_str() {
+            "none" => None,
+            id => Some(FileId::parse(id)?),
+        };
         let untracked = FileId::parse(&field("untracked")?)?;
         let mut extras = Extras::new();
         loop {
@@ -173,6 +183,7 @@ impl Sidecar {
             tree,
             index_tree,
             tracked,
+            changes,
             untracked,
             extras,
         })
@@ -188,7 +199,7 @@ fn hex(b: &BStr) -> String {
 }
 
 fn unhex(s: &str) -> Option<BString> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let mut out = Vec::with_capacity(s.len() / 2);
@@ -202,7 +213,19 @@ fn unhex(s: &str) -> Option<BString> {
 pub(crate) struct Loaded {
     pub sidecar: Sidecar,
     pub tracked: gix::index::State,
+    /// Entries of `tracked` that came from the `changes` overlay.
+    pub overlaid: Vec<usize>,
     pub untracked: gix::index::State,
+}
+
+/// How to write the tracked part of the cache.
+pub(crate) enum TrackedSave<'a> {
+    /// Keep `index` and `changes` as they are.
+    Keep,
+    /// Keep `index`, write these entries as `changes`.
+    Overlay(&'a gix::index::State),
+    /// Write `index` from this, without `changes`.
+    Full(&'a gix::index::State),
 }
 
 pub(crate) struct Dir {
@@ -241,16 +264,32 @@ impl Dir {
         if sidecar.config != config {
             return None;
         }
-        let tracked = self.read_index("index", sidecar.tracked, object_hash)?;
+        let mut tracked = self.read_index("index", sidecar.tracked, object_hash)?;
         let untracked = self.read_index("untracked", sidecar.untracked, object_hash)?;
         if tracked.entries().iter().any(|e| e.stage_raw() != 0)
             || untracked.entries().iter().any(|e| e.stage_raw() != 0)
         {
             return None;
         }
+        let mut overlaid = Vec::new();
+        if let Some(changes_id) = sidecar.changes {
+            let changes = self.read_index("changes", changes_id, object_hash)?;
+            for c in changes.entries() {
+                let idx =
+                    tracked.entry_index_by_path_and_stage(c.path(&changes), gix::index::entry::Stage::Unconflicted)?;
+                let e = &mut tracked.entries_mut()[idx];
+                e.stat = c.stat;
+                e.id = c.id;
+                e.mode = c.mode;
+                e.flags = c.flags;
+                overlaid.push(idx);
+            }
+            overlaid.sort_unstable();
+        }
         Some(Loaded {
             sidecar,
             tracked,
+            overlaid,
             untracked,
         })
     }
@@ -270,35 +309,39 @@ impl Dir {
         Some(state)
     }
 
-    /// Write the cache. `tracked` may be `None` to keep the current file (whose identity is then
-    /// taken from `keep_tracked`). Returns `Ok(false)` when another process holds the lock.
-    pub fn save(
-        &self,
-        tracked: Option<&gix::index::State>,
-        keep_tracked: Option<FileId>,
-        untracked: &gix::index::State,
-        mut sidecar: Sidecar,
-    ) -> Result<bool> {
-        std::fs::create_dir_all(&self.path)
-            .with_context(|| format!("creating {}", self.path.display()))?;
+    /// Write the cache; `sidecar.tracked` and `sidecar.changes` must name the files to keep for
+    /// [`TrackedSave::Keep`] and [`TrackedSave::Overlay`]. Returns `Ok(false)` when another
+    /// process holds the lock.
+    pub fn save(&self, tracked: TrackedSave<'_>, untracked: &gix::index::State, mut sidecar: Sidecar) -> Result<bool> {
+        std::fs::create_dir_all(&self.path).with_context(|| format!("creating {}", self.path.display()))?;
         let Some(_lock) = Lock::acquire(self.file("lock"))? else {
             return Ok(false);
         };
-        sidecar.tracked = match (tracked, keep_tracked) {
-            (Some(state), _) => self.write_index("index", state)?,
-            (None, Some(id)) => {
-                let now = FileId::of(
-                    &std::fs::metadata(self.file("index")).context("reading the stat cache's metadata")?,
-                );
-                if now != id {
+        let on_disk = |name: &str| std::fs::metadata(self.file(name)).ok().map(|m| FileId::of(&m));
+        match tracked {
+            TrackedSave::Keep => {
+                if on_disk("index") != Some(sidecar.tracked)
+                    || sidecar.changes.is_some_and(|c| on_disk("changes") != Some(c))
+                {
                     bail!("the stat cache was replaced concurrently");
                 }
-                id
             }
-            (None, None) => bail!("no stat cache to keep"),
-        };
+            TrackedSave::Overlay(changes) => {
+                if on_disk("index") != Some(sidecar.tracked) {
+                    bail!("the stat cache was replaced concurrently");
+                }
+                sidecar.changes = Some(self.write_index("changes", changes)?);
+            }
+            TrackedSave::Full(state) => {
+                sidecar.tracked = self.write_index("index", state)?;
+                sidecar.changes = None;
+            }
+        }
         sidecar.untracked = self.write_index("untracked", untracked)?;
         self.write_atomically("state", &sidecar.serialize())?;
+        if sidecar.changes.is_none() {
+            let _ = std::fs::remove_file(self.file("changes"));
+        }
         Ok(true)
     }
 
@@ -420,6 +463,7 @@ mod unit {
                 size: 2,
                 mtime_ns: 3,
             },
+            changes: None,
             untracked: FileId {
                 ino: 4,
                 size: 5,

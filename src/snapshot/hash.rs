@@ -47,9 +47,10 @@ impl LazyIndex {
     }
 }
 
-/// Read the user's index (an empty one if there is none).
+/// Read the user's index (an empty one if there is none). Its checksum is not verified: that
+/// costs as much as reading it, and a damaged index fails to decode anyway.
 pub(crate) fn read_user_index(path: &Path, object_hash: gix::hash::Kind) -> Result<gix::index::State> {
-    match gix::index::File::at(path, object_hash, false, Default::default()) {
+    match gix::index::File::at(path, object_hash, true, Default::default()) {
         Ok(f) => Ok(f.into_parts().0),
         Err(e) => {
             if !path.exists() {
@@ -75,7 +76,6 @@ pub(crate) struct Hasher<'r> {
     attrs: gix::worktree::Stack,
     user_index: &'r LazyIndex,
     buf: Vec<u8>,
-    pub hashed: usize,
 }
 
 impl<'r> Hasher<'r> {
@@ -101,17 +101,12 @@ impl<'r> Hasher<'r> {
             attrs,
             user_index,
             buf: Vec::new(),
-            hashed: 0,
         })
     }
 
     /// Hash the work-tree file at `rela` as a blob (`link`: the symlink's target), writing it to
     /// the object database. `None` if it vanished meanwhile.
     pub fn blob(&mut self, rela: &BStr, link: bool) -> Result<Option<ObjectId>> {
-        self.hashed += 1;
-        if std::env::var_os("SNAPSHOT_DEBUG").is_some() {
-            eprintln!("hashing {rela}");
-        }
         let rela_path = gix::path::from_bstr(rela)?;
         let full = self.workdir.join(&rela_path);
         if link {
@@ -122,7 +117,10 @@ impl<'r> Hasher<'r> {
             };
             let target = gix::path::into_bstr(target)?;
             let target = gix::path::to_unix_separators_on_windows(target);
-            let id = self.repo.write_blob(target.as_ref() as &[u8]).map_err(|e| anyhow!("{e}"))?;
+            let id = self
+                .repo
+                .write_blob(target.as_ref() as &[u8])
+                .map_err(|e| anyhow!("{e}"))?;
             return Ok(Some(id.detach()));
         }
         let file = match std::fs::File::open(&full) {

@@ -6,17 +6,23 @@
 //! snapshot, so a capture hashes only files whose stat data changed and edits the previous tree
 //! instead of writing all trees again:
 //!
-//! 1. Load the cache; if the user's index changed since (fingerprint), read it and merge: the
-//!    cache keeps one entry per path of the user's index, and the user's entries become second
-//!    references (git trusts them when their stat data matches).
-//! 2. In parallel: `lstat` every tracked path against the cache (`walk.rs`), and walk the work
-//!    tree for untracked, not ignored files (gix's dirwalk, with the cache as the set of tracked
-//!    paths, which it is).
-//! 3. Hash what changed through the filter pipeline (`hash.rs`), edit the previous tree, write the
-//!    cache back.
+//! 1. Load the cache. If the user's index changed since (its fingerprint), read it and merge:
+//!    the cache keeps one entry per path of the user's index, and the user's entries become
+//!    second references, trusted exactly when git would trust them (same stat data, not racy).
+//! 2. Scan (`walk.rs`): list every directory holding tracked entries once, in parallel, and
+//!    `fstatat()` the names in it against the cache; names nobody tracks are judged by the
+//!    ignore rules, and untracked directories are walked by gix's directory walk as a whole-tree
+//!    walk would. (Case-folding file systems use gix's walk for everything.)
+//! 3. Hash what changed through the filter pipeline (`hash.rs`), edit the previous tree, write
+//!    back the cache (a small overlay when few entries changed).
 //!
 //! When a `.gitattributes` file changed, or the cache is missing or does not fit, the capture is
-//! redone from the user's index alone (as git does), writing all trees (`tree.rs`).
+//! redone from the user's index alone (as git would), writing all trees (`tree.rs`).
+//!
+//! Known differences from git: `.gitattributes` deleted from the work tree but still in the
+//! index are not read from the index (git reads them only for paths it adds before it stages
+//! the deletion, i.e. names sorting before `.gitattributes` in its directory); git's stat
+//! comparison is assumed to be the default build's (whole seconds, no `USE_NSEC`).
 
 mod cache;
 /// Tree → work tree for `resume` (written by the session side; declared here).
@@ -26,7 +32,7 @@ mod tree;
 mod util;
 mod walk;
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests;
 
 use std::path::Path;
@@ -81,15 +87,28 @@ pub fn capture(repo: &gix::Repository, opts: &CaptureOptions) -> Result<Capture>
     run(repo, opts, &env, true, &timer)?.ok_or_else(|| anyhow!("a full capture did not complete"))
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests of the fallback path (gix's directory walk plus a separate stat pass).
+    static FORCE_GIX_WALK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn force_gix_walk() -> bool {
+    FORCE_GIX_WALK.with(|f| f.get())
+}
+
+#[cfg(not(test))]
+fn force_gix_walk() -> bool {
+    false
+}
+
 /// Phase timings on stderr when `GIT_SESSION_SNAPSHOT_TIMING` is set (for benchmarks).
 struct Timer(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Timer {
     fn new() -> Self {
-        Timer(
-            std::env::var_os("GIT_SESSION_SNAPSHOT_TIMING")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
+        Timer(std::env::var_os("GIT_SESSION_SNAPSHOT_TIMING").map(|_| std::cell::Cell::new(std::time::Instant::now())))
     }
     fn lap(&self, what: &str) {
         if let Some(t) = &self.0 {
@@ -103,6 +122,9 @@ impl Timer {
 /// Configuration that stays the same for one capture.
 struct Env {
     workdir: std::path::PathBuf,
+    /// Case-folding or unicode-precomposing file systems take gix's directory walk, which knows
+    /// how to match names there.
+    plain_names: bool,
     caps: Caps,
     stat_opts: StatOpts,
     config: String,
@@ -131,6 +153,7 @@ impl Env {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         Ok(Env {
             workdir,
+            plain_names: !fs.ignore_case && !fs.precompose_unicode,
             caps,
             stat_opts,
             config,
@@ -169,8 +192,7 @@ fn config_fingerprint(
         }
         s.push(b'\n');
     }
-    let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &s)
-        .map_err(|e| anyhow!("{e}"))?;
+    let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &s).map_err(|e| anyhow!("{e}"))?;
     Ok(id.to_string())
 }
 
@@ -194,25 +216,25 @@ struct Working {
     user_ts: Time,
     user_index: hash::LazyIndex,
     index_tree: Option<ObjectId>,
-    /// The tracked cache file on disk is `tracked` (not rewritten unless entries change).
-    keep_tracked: Option<cache::FileId>,
+    /// The tracked cache files on disk (`index`, `changes`) hold `tracked`.
+    on_disk: Option<(cache::FileId, Option<cache::FileId>)>,
+    /// Entries of `tracked` that differ from the `index` file (they are in `changes`).
+    overlaid: Vec<usize>,
     /// The cache must be written even if no entry changed.
     must_save: bool,
 }
 
 /// Returns `None` when the capture has to be redone without trusting the cache (`full`).
-fn run(
-    repo: &gix::Repository,
-    opts: &CaptureOptions,
-    env: &Env,
-    full: bool,
-    timer: &Timer,
-) -> Result<Option<Capture>> {
+fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, timer: &Timer) -> Result<Option<Capture>> {
     let dir = cache::Dir::new(repo.git_dir());
     let t_start = dir.fs_now();
     let index_path = repo.index_path();
     let user_fp = cache::user_index_fingerprint(&index_path, env.object_hash)?;
-    let loaded = if full { None } else { dir.load(&env.config, env.object_hash) };
+    let loaded = if full {
+        None
+    } else {
+        dir.load(&env.config, env.object_hash)
+    };
     timer.lap("loading the cache");
 
     let mut w = match loaded {
@@ -226,15 +248,19 @@ fn run(
             user_ts: Time::default(),
             user_index: hash::LazyIndex::new(index_path.clone(), env.object_hash),
             index_tree: l.sidecar.index_tree,
-            keep_tracked: Some(l.sidecar.tracked),
+            on_disk: Some((l.sidecar.tracked, l.sidecar.changes)),
+            overlaid: l.overlaid,
             must_save: false,
         },
         l => {
             let user = hash::read_user_index(&index_path, env.object_hash)?;
+            timer.lap("reading the user's index");
             let old = if full { None } else { l.as_ref() };
             let user_ts = Time::from(user.timestamp());
             let (tracked, alts, extras, untracked_prev) = merge(&user, old, user_ts);
+            timer.lap("merging the user's index");
             let index_tree = index_tree(repo, &user)?;
+            timer.lap("the user's index as a tree");
             Working {
                 tracked,
                 alts: Some(alts),
@@ -245,14 +271,13 @@ fn run(
                 user_ts,
                 user_index: hash::LazyIndex::with(index_path.clone(), user),
                 index_tree,
-                keep_tracked: None,
+                on_disk: None,
+                overlaid: Vec::new(),
                 must_save: true,
             }
         }
     };
 
-    timer.lap("merging the user's index");
-    // Stat pass and untracked-file walk, side by side.
     let walk_ctx = walk::Ctx {
         workdir: &env.workdir,
         caps: env.caps,
@@ -263,28 +288,32 @@ fn run(
         object_hash: env.object_hash,
         trust_user_refs: w.alts.is_none(),
     };
-    let (outcomes, candidates) = std::thread::scope(|s| -> Result<_> {
-        let repo2 = repo.clone();
-        let tracked = &w.tracked;
-        let walker = s.spawn(move || {
-            let t = std::time::Instant::now();
-            let r = untracked_candidates(&repo2, tracked);
-            (r, t.elapsed())
-        });
-        let outcomes = walk::stat_tracked(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads);
-        timer.lap("stat pass");
-        let (candidates, took) = walker
-            .join()
-            .map_err(|_| anyhow!("the directory walk panicked"))?;
-        timer.lap(&format!("directory walk (took {:.1} ms)", took.as_secs_f64() * 1000.0));
-        Ok((outcomes?, candidates?))
-    })?;
+    let (outcomes, candidates) = if env.plain_names && !force_gix_walk() {
+        // One parallel pass lists each tracked directory and stats its entries.
+        let scan = walk::scan(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads)?;
+        timer.lap("scan");
+        let candidates = classify_untracked(repo, &env.workdir, &w.tracked, scan.files, scan.dirs)?;
+        timer.lap("untracked classification");
+        (scan.outcomes, candidates)
+    } else {
+        // Stat pass and gix's untracked-file walk, side by side.
+        std::thread::scope(|s| -> Result<_> {
+            let repo2 = repo.clone();
+            let tracked = &w.tracked;
+            let walker = s.spawn(move || untracked_candidates(&repo2, tracked));
+            let outcomes = walk::stat_tracked(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads);
+            timer.lap("stat pass");
+            let candidates = walker.join().map_err(|_| anyhow!("the directory walk panicked"))?;
+            timer.lap("directory walk");
+            Ok((outcomes?, candidates?))
+        })?
+    };
 
     // Untracked files: reuse what the cache knows, queue the rest for hashing.
     let mut skipped = Vec::new();
     let mut new_untracked: Vec<Untracked> = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
-    for (path, kind) in candidates {
+    for Candidate { path, kind, info } in candidates {
         if w.tracked.entry_by_path(path.as_bstr()).is_some() {
             continue;
         }
@@ -301,23 +330,21 @@ fn run(
             }
             continue;
         }
-        let md = match gix::index::fs::Metadata::from_path_no_follow(&full_path) {
-            Ok(md) => md,
-            Err(e) if walk::is_missing(&e) => continue,
-            Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", full_path.display())),
+        let info = match info {
+            Some(info) => info,
+            None => match std::fs::symlink_metadata(&full_path) {
+                Ok(md) if md.is_file() || md.file_type().is_symlink() => walk::FileInfo::from_std(&md),
+                Ok(_) => continue,
+                Err(e) if walk::is_missing(&e) => continue,
+                Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", full_path.display())),
+            },
         };
-        if !md.is_file() && !md.is_symlink() {
+        if !info.symlink && opts.max_untracked_size.is_some_and(|max| info.len > max) {
+            skipped.push(SkippedFile { path, size: info.len });
             continue;
         }
-        if md.is_file() && opts.max_untracked_size.is_some_and(|max| md.len() > max) {
-            skipped.push(SkippedFile {
-                path,
-                size: md.len(),
-            });
-            continue;
-        }
-        let stat = Stat::from_fs(&md).map_err(|e| anyhow!("{}: {e}", full_path.display()))?;
-        let mode = mode_for(None, md.is_symlink(), md.is_executable(), env.caps);
+        let stat = info.stat;
+        let mode = mode_for(None, info.symlink, info.executable, env.caps);
         let prev = w
             .untracked_prev
             .binary_search_by(|u| u.path.as_bstr().cmp(path.as_bstr()))
@@ -341,7 +368,7 @@ fn run(
         jobs.push(Job {
             target: Target::Untracked(new_untracked.len()),
             path: path.clone(),
-            link: md.is_symlink(),
+            link: info.symlink,
         });
         new_untracked.push(Untracked {
             path,
@@ -393,9 +420,9 @@ fn run(
         // at attributes of the files it adds (see `attribute_index`).
         let attr_index = attribute_index(&w.tracked, w.alts.as_deref());
         let attr_index = &attr_index;
-        let mut hasher = hash::Hasher::new(repo, attr_index, &w.user_index)?;
-        for job in &jobs {
-            let id = hasher.blob(job.path.as_bstr(), job.link)?;
+        let ids = hash_all(repo, attr_index, &w.user_index, &jobs, env.threads)?;
+        hashed = jobs.len();
+        for (job, id) in jobs.iter().zip(ids) {
             match (job.target, id) {
                 (Target::Tracked(i), Some(id)) => {
                     if let Some((_, oid)) = &mut results[i].new {
@@ -410,7 +437,6 @@ fn run(
                 (Target::Untracked(i), None) => vanished_untracked.push(i),
             }
         }
-        hashed = hasher.hashed;
     }
     if !vanished_untracked.is_empty() {
         let mut i = 0;
@@ -494,20 +520,18 @@ fn run(
                 .detach();
             for path in &removals {
                 editor
-                    .remove(path.split_str("/"))
+                    .remove(tree_path(path.as_bstr()).split_str("/"))
                     .map_err(|e| anyhow!("{e}"))
                     .with_context(|| format!("removing {path} from the snapshot tree"))?;
             }
             for (path, mode, id) in &upserts {
                 editor
-                    .upsert(path.split_str("/"), mode_to_kind(*mode), *id)
+                    .upsert(tree_path(path.as_bstr()).split_str("/"), mode_to_kind(*mode), *id)
                     .map_err(|e| anyhow!("{e}"))
                     .with_context(|| format!("adding {path} to the snapshot tree"))?;
             }
             editor
-                .write(|tree| -> Result<ObjectId> {
-                    Ok(repo.write_object(tree).map_err(|e| anyhow!("{e}"))?.detach())
-                })
+                .write(|tree| -> Result<ObjectId> { Ok(repo.write_object(tree).map_err(|e| anyhow!("{e}"))?.detach()) })
                 .context("writing the snapshot tree")?
         }
         None => {
@@ -533,7 +557,7 @@ fn run(
                         break;
                     }
                 }
-                writer.push(path, mode_to_kind(mode), id)?;
+                writer.push(tree_path(path), mode_to_kind(mode), id)?;
             }
             for n in u {
                 writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
@@ -596,6 +620,7 @@ fn run(
                 size: 0,
                 mtime_ns: 0,
             },
+            changes: None,
             untracked: cache::FileId {
                 ino: 0,
                 size: 0,
@@ -603,17 +628,34 @@ fn run(
             },
             extras: std::mem::take(&mut w.extras),
         };
-        let rewrite_tracked = tracked_changed || w.keep_tracked.is_none();
+        // Few changed entries go to the small overlay file instead of rewriting the whole cache.
+        let mut dirty: Vec<usize> = w.overlaid.clone();
+        dirty.extend(results.iter().map(|t| t.idx));
+        dirty.sort_unstable();
+        dirty.dedup();
+        let overlay;
+        let save = match w.on_disk {
+            Some(_) if !tracked_changed => cache::TrackedSave::Keep,
+            Some(_) if dirty.len() <= 1000.max(w.tracked.entries().len() / 32) => {
+                let mut changes = gix::index::State::new(env.object_hash);
+                for &idx in &dirty {
+                    let e = &w.tracked.entries()[idx];
+                    changes.dangerously_push_entry(e.stat, e.id, e.flags, e.mode, e.path(&w.tracked));
+                }
+                overlay = changes;
+                cache::TrackedSave::Overlay(&overlay)
+            }
+            _ => cache::TrackedSave::Full(&w.tracked),
+        };
+        let mut sidecar = sidecar;
+        if let Some((tracked, changes)) = w.on_disk {
+            sidecar.tracked = tracked;
+            sidecar.changes = changes;
+        }
         // Losing the cache update is fine (another process holds the lock, or the disk is full):
         // the next capture does more work, never a wrong one.
-        let _ = dir.save(
-            rewrite_tracked.then_some(&w.tracked),
-            w.keep_tracked,
-            &untracked_state,
-            sidecar,
-        );
+        let _ = dir.save(save, &untracked_state, sidecar);
     }
-
     timer.lap("cache update");
     Ok(Some(Capture {
         tree,
@@ -641,6 +683,51 @@ struct Job {
     target: Target,
     path: BString,
     link: bool,
+}
+
+/// Hash the files of `jobs` (in parallel when there are many), returning their ids in order;
+/// `None` for a file that vanished.
+fn hash_all(
+    repo: &gix::Repository,
+    attr_index: &gix::index::State,
+    user_index: &hash::LazyIndex,
+    jobs: &[Job],
+    threads: usize,
+) -> Result<Vec<Option<ObjectId>>> {
+    const PER_THREAD: usize = 32;
+    let threads = threads.min(jobs.len() / PER_THREAD).max(1);
+    if threads == 1 {
+        let mut hasher = hash::Hasher::new(repo, attr_index, user_index)?;
+        return jobs
+            .iter()
+            .map(|job| hasher.blob(job.path.as_bstr(), job.link))
+            .collect();
+    }
+    let chunk = jobs.len().div_ceil(threads);
+    std::thread::scope(|s| -> Result<Vec<Option<ObjectId>>> {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                let repo = repo.clone();
+                s.spawn(move || -> Result<Vec<Option<ObjectId>>> {
+                    let mut hasher = hash::Hasher::new(&repo, attr_index, user_index)?;
+                    part.iter()
+                        .map(|job| hasher.blob(job.path.as_bstr(), job.link))
+                        .collect()
+                })
+            })
+            .collect();
+        let mut ids = Vec::with_capacity(jobs.len());
+        for h in handles {
+            ids.extend(h.join().map_err(|_| anyhow!("a hashing thread panicked"))??);
+        }
+        Ok(ids)
+    })
+}
+
+/// A path as a tree path: sparse directory entries of the index end with a slash.
+fn tree_path(path: &BStr) -> &BStr {
+    path.strip_suffix(b"/").unwrap_or(path).as_bstr()
 }
 
 fn untracked_from_state(state: &gix::index::State) -> Vec<Untracked> {
@@ -739,7 +826,7 @@ fn merge(
         let c = if tcur < old_entries.len() && old_entries[tcur].path(old_t) == path {
             tcur += 1;
             Some(&old_entries[tcur - 1])
-        } else if let Some(k) = old_u.entry_index_by_path(path).ok() {
+        } else if let Ok(k) = old_u.entry_index_by_path(path) {
             used_u[k] = true;
             Some(&old_u.entries()[k])
         } else {
@@ -779,7 +866,13 @@ fn merge(
             })
         });
         if e0.mode != mode || e0.mode == Mode::COMMIT || flags.contains(Flags::ASSUME_VALID) {
-            extras.insert(path.to_owned(), UserEntry { mode: e0.mode, id: e0.id });
+            extras.insert(
+                path.to_owned(),
+                UserEntry {
+                    mode: e0.mode,
+                    id: e0.id,
+                },
+            );
         }
         i = j;
     }
@@ -795,57 +888,88 @@ fn merge(
     (tracked, alts, extras, untracked_prev)
 }
 
-/// The user's index as a tree: its cache tree when valid, else written from its entries;
-/// `None` with conflicts.
+/// The user's index as a tree: `None` with conflicts; else its cache tree (TREE extension) where
+/// valid, and trees written from its entries where not (intent-to-add entries left out, as
+/// `git write-tree` does).
 fn index_tree(repo: &gix::Repository, user: &gix::index::State) -> Result<Option<ObjectId>> {
     if user.entries().iter().any(|e| e.stage_raw() != 0) {
         return Ok(None);
     }
-    if let Some(t) = user.tree() {
+    let id = index_subtree(repo, user, 0..user.entries().len(), 0, user.tree())?;
+    Ok(Some(match id {
+        Some(id) => id,
+        None => repo
+            .write_object(gix::objs::Tree::empty())
+            .map_err(|e| anyhow!("{e}"))?
+            .detach(),
+    }))
+}
+
+/// The tree of the entries in `range`, which all start with the same directory prefix of
+/// `prefix_len` bytes; `None` if it would be empty.
+fn index_subtree(
+    repo: &gix::Repository,
+    user: &gix::index::State,
+    range: std::ops::Range<usize>,
+    prefix_len: usize,
+    cached: Option<&gix::index::extension::Tree>,
+) -> Result<Option<ObjectId>> {
+    if let Some(t) = cached {
         if t.num_entries.is_some() && repo.has_object(t.id) {
             return Ok(Some(t.id));
         }
     }
-    let mut writer = tree::Writer::new(repo);
-    for e in user.entries() {
-        if e.flags.contains(Flags::INTENT_TO_ADD) {
-            continue;
+    let entries = user.entries();
+    let mut tree = gix::objs::Tree::empty();
+    let mut i = range.start;
+    while i < range.end {
+        let path = entries[i].path(user);
+        let rel = &path[prefix_len..];
+        match rel.find_byte(b'/').filter(|&slash| slash + 1 < rel.len()) {
+            Some(slash) => {
+                let name = &rel[..slash];
+                let sub_len = prefix_len + slash + 1;
+                let mut j = i + 1;
+                while j < range.end && {
+                    let p = entries[j].path(user);
+                    p.len() > sub_len && p[..sub_len] == path[..sub_len]
+                } {
+                    j += 1;
+                }
+                let child = cached.and_then(|t| t.children.iter().find(|c| c.name.as_slice() == name));
+                if let Some(id) = index_subtree(repo, user, i..j, sub_len, child)? {
+                    tree.entries.push(gix::objs::tree::Entry {
+                        mode: gix::objs::tree::EntryKind::Tree.into(),
+                        filename: name.into(),
+                        oid: id,
+                    });
+                }
+                i = j;
+            }
+            None => {
+                let e = &entries[i];
+                if !e.flags.contains(Flags::INTENT_TO_ADD) {
+                    // A sparse directory entry ends with a slash.
+                    let name = rel.strip_suffix(b"/").unwrap_or(rel);
+                    tree.entries.push(gix::objs::tree::Entry {
+                        mode: mode_to_kind(e.mode).into(),
+                        filename: name.into(),
+                        oid: e.id,
+                    });
+                }
+                i += 1;
+            }
         }
-        writer.push(e.path(user), mode_to_kind(e.mode), e.id)?;
     }
-    Ok(Some(writer.finish()?))
+    if tree.entries.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(repo.write_object(&tree).map_err(|e| anyhow!("{e}"))?.detach()))
 }
 
 /// Untracked, not ignored files and nested repositories, as `git add -A` finds them.
-fn untracked_candidates(
-    repo: &gix::Repository,
-    tracked: &gix::index::State,
-) -> Result<Vec<(BString, gix::dir::entry::Kind)>> {
-    struct Collect(Vec<(BString, gix::dir::entry::Kind)>);
-    impl gix::dir::walk::Delegate for Collect {
-        fn emit(
-            &mut self,
-            entry: gix::dir::EntryRef<'_>,
-            _collapsed_directory_status: Option<gix::dir::entry::Status>,
-        ) -> gix::dir::walk::Action {
-            if entry.status == gix::dir::entry::Status::Untracked {
-                if let Some(kind) = entry.disk_kind {
-                    self.0.push((entry.rela_path.into_owned(), kind));
-                }
-            }
-            std::ops::ControlFlow::Continue(())
-        }
-    }
-    let options = repo
-        .dirwalk_options()
-        .map_err(|e| anyhow!("{e}"))?
-        .emit_untracked(gix::dir::walk::EmissionMode::Matching)
-        .emit_ignored(None)
-        .emit_tracked(false)
-        .emit_pruned(false)
-        .emit_empty_directories(false)
-        .recurse_repositories(false)
-        .classify_untracked_bare_repositories(false);
+fn untracked_candidates(repo: &gix::Repository, tracked: &gix::index::State) -> Result<Vec<Candidate>> {
+    let options = walk_options(repo)?;
     let mut collect = Collect(Vec::new());
     repo.dirwalk(
         tracked,
@@ -857,4 +981,135 @@ fn untracked_candidates(
     .map_err(|e| anyhow!("{e}"))
     .context("walking the work tree for untracked files")?;
     Ok(collect.0)
+}
+
+/// An untracked, not ignored path `git add -A` adds.
+struct Candidate {
+    path: BString,
+    kind: gix::dir::entry::Kind,
+    /// Its stat data, when already known.
+    info: Option<walk::FileInfo>,
+}
+
+struct Collect(Vec<Candidate>);
+
+impl gix::dir::walk::Delegate for Collect {
+    fn emit(
+        &mut self,
+        entry: gix::dir::EntryRef<'_>,
+        _collapsed_directory_status: Option<gix::dir::entry::Status>,
+    ) -> gix::dir::walk::Action {
+        if entry.status == gix::dir::entry::Status::Untracked {
+            if let Some(kind) = entry.disk_kind {
+                self.0.push(Candidate {
+                    path: entry.rela_path.into_owned(),
+                    kind,
+                    info: None,
+                });
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+/// Directory-walk options matching what `git add -A` considers.
+fn walk_options(repo: &gix::Repository) -> Result<gix::dirwalk::Options> {
+    Ok(repo
+        .dirwalk_options()
+        .map_err(|e| anyhow!("{e}"))?
+        .emit_untracked(gix::dir::walk::EmissionMode::Matching)
+        .emit_ignored(None)
+        .emit_tracked(false)
+        .emit_pruned(false)
+        .emit_empty_directories(false)
+        .recurse_repositories(false)
+        .classify_untracked_bare_repositories(false))
+}
+
+/// Decide which of the names the scan found in tracked directories `git add -A` would add:
+/// files that no ignore rule excludes, and what gix's directory walk finds below each
+/// untracked directory (walked from the work tree's root to it, so ignore rules, nested
+/// repositories and everything else are judged exactly as in a whole-tree walk).
+fn classify_untracked(
+    repo: &gix::Repository,
+    workdir: &Path,
+    tracked: &gix::index::State,
+    mut files: Vec<(BString, walk::FileInfo)>,
+    mut dirs: Vec<BString>,
+) -> Result<Vec<Candidate>> {
+    let mut out = Vec::new();
+    if files.is_empty() && dirs.is_empty() {
+        return Ok(out);
+    }
+    let mut excludes = repo
+        .excludes(
+            tracked,
+            None,
+            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+        )
+        .map_err(|e| anyhow!("{e}"))
+        .context("reading ignore rules")?
+        .detach();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, info) in files {
+        let excluded = excludes
+            .at_entry(path.as_bstr(), Some(Mode::FILE), &repo.objects)
+            .with_context(|| format!("reading ignore rules for {path}"))?
+            .excluded_kind()
+            .is_some();
+        if !excluded {
+            out.push(Candidate {
+                kind: if info.symlink {
+                    gix::dir::entry::Kind::Symlink
+                } else {
+                    gix::dir::entry::Kind::File
+                },
+                path,
+                info: Some(info),
+            });
+        }
+    }
+    if dirs.is_empty() {
+        return Ok(out);
+    }
+    dirs.sort();
+    let (mut pathspec, _) = repo
+        .pathspec(
+            false,
+            None::<&BStr>,
+            true,
+            tracked,
+            gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping,
+        )
+        .map_err(|e| anyhow!("{e}"))?
+        .into_parts();
+    let git_dir_realpath =
+        gix::path::realpath_opts(repo.git_dir(), repo.current_dir(), gix::path::realpath::MAX_SYMLINKS)
+            .map_err(|e| anyhow!("{e}"))?;
+    let options = gix::dir::walk::Options::from(walk_options(repo)?);
+    let mut collect = Collect(Vec::new());
+    for dir in dirs {
+        let root = workdir.join(gix::path::from_bstr(dir.as_bstr())?);
+        gix::dir::walk(
+            workdir,
+            gix::dir::walk::Context {
+                should_interrupt: Some(&gix::interrupt::IS_INTERRUPTED),
+                git_dir_realpath: &git_dir_realpath,
+                current_dir: repo.current_dir(),
+                index: tracked,
+                ignore_case_index_lookup: None,
+                pathspec: &mut pathspec,
+                pathspec_attributes: &mut |_, _, _, _| false,
+                excludes: Some(&mut excludes),
+                objects: &repo.objects,
+                explicit_traversal_root: Some(&root),
+            },
+            options,
+            &mut collect,
+        )
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("walking {dir} for untracked files"))?;
+    }
+    out.extend(collect.0);
+    Ok(out)
 }

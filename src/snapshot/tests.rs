@@ -64,7 +64,12 @@ fn copy_index(from: &Path, to: &Path) {
     }
     std::fs::copy(from, to).unwrap();
     let mtime = std::fs::metadata(from).unwrap().modified().unwrap();
-    std::fs::File::options().write(true).open(to).unwrap().set_modified(mtime).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(to)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
 }
 
 fn init_at(path: &Path, home: &Path) {
@@ -194,11 +199,19 @@ impl Repo {
         let head_before = std::fs::read(self.path.join(".git/HEAD")).unwrap();
         let refs_before = self.git(&["for-each-ref"]);
         let c = self.capture_with(opts);
-        assert_eq!(std::fs::read(self.index_path()).ok(), index_before, "the index was modified");
-        assert_eq!(std::fs::read(self.path.join(".git/HEAD")).unwrap(), head_before, "HEAD was modified");
+        assert_eq!(
+            std::fs::read(self.index_path()).ok(),
+            index_before,
+            "the index was modified"
+        );
+        assert_eq!(
+            std::fs::read(self.path.join(".git/HEAD")).unwrap(),
+            head_before,
+            "HEAD was modified"
+        );
         assert_eq!(self.git(&["for-each-ref"]), refs_before, "refs were modified");
         let expected = self.oracle();
-        if c.tree.to_string() != expected {
+        if c.tree.to_string().as_str() != expected.as_str() {
             let diff = self.git(&["diff-tree", "-r", &expected, &c.tree.to_string()]);
             let mut detail = String::new();
             for line in diff.lines() {
@@ -217,7 +230,10 @@ impl Repo {
             detail.push_str(&self.git(&["ls-files", "-s"]));
             detail.push_str(&self.git(&["status", "--porcelain", "--ignored"]));
             let again = self.oracle();
-            panic!("snapshot {} differs from git's {expected} (again: {again}):\n{diff}{detail}", c.tree);
+            panic!(
+                "snapshot {} differs from git's {expected} (again: {again}):\n{diff}{detail}",
+                c.tree
+            );
         }
         assert_eq!(c.index_tree.map(|t| t.to_string()), self.index_oracle(), "index tree");
         c
@@ -240,11 +256,19 @@ impl Repo {
                 if ft.is_dir() {
                     walk(&e.path(), when);
                 } else if ft.is_file() {
-                    std::fs::File::options().write(true).open(e.path()).unwrap().set_modified(when).unwrap();
+                    std::fs::File::options()
+                        .write(true)
+                        .open(e.path())
+                        .unwrap()
+                        .set_modified(when)
+                        .unwrap();
                 }
             }
         }
-        walk(&self.path, std::time::SystemTime::now() - std::time::Duration::from_secs(10));
+        walk(
+            &self.path,
+            std::time::SystemTime::now() - std::time::Duration::from_secs(10),
+        );
     }
 
     /// Let the racy-git window pass so that files written so far are trusted by stat.
@@ -429,7 +453,10 @@ fn core_symlinks_false() {
 #[test]
 fn eol_and_attributes() {
     let r = Repo::new();
-    r.write(".gitattributes", "*.txt text eol=lf\n*.crlf text eol=crlf\n*.bin -text\n*.auto text=auto\n");
+    r.write(
+        ".gitattributes",
+        "*.txt text eol=lf\n*.crlf text eol=crlf\n*.bin -text\n*.auto text=auto\n",
+    );
     r.write("a.txt", "line1\r\nline2\r\n");
     r.write("b.crlf", "x\r\ny\n");
     r.write("c.bin", "raw\r\n");
@@ -643,7 +670,7 @@ fn incremental_hashing() {
     r.age();
     r.commit_all("init");
     for i in 0..20 {
-        r.write(&format!("u/f{i}.txt", ), format!("untracked {i}\n"));
+        r.write(&format!("u/f{i}.txt",), format!("untracked {i}\n"));
     }
     r.settle();
     let first = r.check();
@@ -681,7 +708,11 @@ fn same_second_same_size_edits() {
     r.write("t.txt", "0000");
     r.git(&["add", "t.txt"]);
     for round in 0..10 {
-        let (x, y) = if round % 2 == 0 { ("aaaa", "bbbb") } else { ("cccc", "dddd") };
+        let (x, y) = if round % 2 == 0 {
+            ("aaaa", "bbbb")
+        } else {
+            ("cccc", "dddd")
+        };
         r.write("a.txt", x);
         r.write("t.txt", x);
         r.check();
@@ -718,8 +749,17 @@ fn corrupt_cache_is_a_full_capture() {
     r.write("u.txt", "u\n");
     r.check();
     let aura = r.path.join(".git/aura");
-    for name in ["index", "untracked", "state"] {
+    r.settle();
+    r.write("b/c.txt", "c changed\n");
+    r.check();
+    assert!(aura.join("changes").exists(), "a small change goes to the overlay");
+    for name in ["changes", "index", "untracked", "state"] {
         let p = aura.join(name);
+        if !p.exists() {
+            r.write("b/c.txt", format!("c {name}\n"));
+            r.settle();
+            r.check();
+        }
         let data = std::fs::read(&p).unwrap();
         std::fs::write(&p, &data[..data.len() / 2]).unwrap();
         r.write("a.txt", format!("a {name}\n"));
@@ -773,19 +813,54 @@ impl Rng {
 
 #[test]
 fn random_edits() {
-    let seed: u64 = std::env::var("SNAPSHOT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e3779b97f4a7c15);
-    let rounds: usize = std::env::var("SNAPSHOT_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let seed: u64 = std::env::var("SNAPSHOT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e3779b97f4a7c15);
+    let rounds: usize = std::env::var("SNAPSHOT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     random_rounds(seed, rounds);
+}
+
+#[test]
+fn random_edits_with_gix_walk() {
+    super::FORCE_GIX_WALK.with(|f| f.set(true));
+    let seed: u64 = std::env::var("SNAPSHOT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12345);
+    random_rounds(seed, 40);
 }
 
 fn random_rounds(seed: u64, rounds: usize) {
     let r = Repo::new();
     r.write(".gitignore", "*.ign\nignored-dir/\n");
     let names = [
-        "a.txt", "b.txt", "d1/c.txt", "d1/d.txt", "d1/e/f.txt", "d2/g.txt", "d2/h.ign", "ignored-dir/x.txt",
-        "d3/i j.txt", "d3/k/l/m.txt", "n.sh", "d1/e.txt", "d1.txt", "d4/crlf.txt", "d4/sub/keep.ign",
+        "a.txt",
+        "b.txt",
+        "d1/c.txt",
+        "d1/d.txt",
+        "d1/e/f.txt",
+        "d2/g.txt",
+        "d2/h.ign",
+        "ignored-dir/x.txt",
+        "d3/i j.txt",
+        "d3/k/l/m.txt",
+        "n.sh",
+        "d1/e.txt",
+        "d1.txt",
+        "d4/crlf.txt",
+        "d4/sub/keep.ign",
     ];
-    let ignores = ["*.ign\nignored-dir/\n", "*.ign\n!keep.ign\n", "d1/\n", "", "*.txt\n!a.txt\n"];
+    let ignores = [
+        "*.ign\nignored-dir/\n",
+        "*.ign\n!keep.ign\n",
+        "d1/\n",
+        "",
+        "*.txt\n!a.txt\n",
+    ];
     let attributes = ["", "*.txt text eol=lf\n", "*.txt -text\n", "d4/* text eol=crlf\n"];
     let mut rng = Rng(seed | 1);
     for (i, n) in names.iter().enumerate() {
@@ -814,7 +889,14 @@ fn random_rounds(seed: u64, rounds: usize) {
                     // Same size content, often, to exercise racy-git detection.
                     if !is_dir {
                         let v = rng.below(4);
-                        r.write(name, if v == 3 { format!("content-{v}\r\n") } else { format!("content-{v}") });
+                        r.write(
+                            name,
+                            if v == 3 {
+                                format!("content-{v}\r\n")
+                            } else {
+                                format!("content-{v}")
+                            },
+                        );
                     }
                 }
                 4 => {
@@ -909,5 +991,103 @@ fn sparse_checkout_skip_worktree() {
     r.write("in/new.txt", "n\n");
     r.check();
     r.write("out/b.txt", "recreated but skip-worktree\n");
+    r.check();
+}
+
+#[test]
+fn glob_characters_symlinked_dirs_and_nested_repos_in_tracked_dirs() {
+    let r = Repo::new();
+    r.write(".gitignore", "ignored-repo/\n");
+    r.write("lib/a.txt", "a\n");
+    r.write("we*ird [dir]/x?.txt", "x\n");
+    r.commit_all("init");
+    r.write("we*ird [dir]/new*/y.txt", "y\n");
+    r.write("lib/new [set]/z.txt", "z\n");
+    r.symlink("../lib", "lib/link-to-dir");
+    r.write("lib/empty/.keep-nothing/.x", "");
+    std::fs::create_dir_all(r.p("lib/really-empty")).unwrap();
+    let nested = r.p("lib/inner-repo");
+    init_at(&nested, &r.home);
+    std::fs::write(nested.join("f"), "f\n").unwrap();
+    run_git(&nested, &r.home, &["add", "-A"], &[]);
+    run_git(&nested, &r.home, &["commit", "-q", "-m", "f"], &[]);
+    let ignored = r.p("lib/ignored-repo");
+    init_at(&ignored, &r.home);
+    std::fs::write(ignored.join("g"), "g\n").unwrap();
+    run_git(&ignored, &r.home, &["add", "-A"], &[]);
+    run_git(&ignored, &r.home, &["commit", "-q", "-m", "g"], &[]);
+    // A nested repository without commits: git refuses to add it, so keep it ignored here.
+    r.check();
+    r.write("lib/inner-repo/more.txt", "inside the nested repository\n");
+    r.check();
+}
+
+#[test]
+fn concurrent_captures_keep_the_cache_sound() {
+    let r = Repo::new();
+    for i in 0..60 {
+        r.write(&format!("d{}/f{i}.txt", i % 5), format!("{i}\n"));
+    }
+    r.commit_all("init");
+    r.settle();
+    let path = r.path.clone();
+    for round in 0..6 {
+        r.write(&format!("d1/f{round}.txt"), format!("round {round}\n"));
+        r.write(&format!("u/{round}.txt"), format!("untracked {round}\n"));
+        let expected = r.oracle();
+        let trees: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    let path = path.clone();
+                    s.spawn(move || {
+                        let repo = gix::open_opts(&path, gix::open::Options::isolated()).unwrap();
+                        (0..3)
+                            .map(|_| capture(&repo, &CaptureOptions::default()).unwrap().tree.to_string())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        for t in trees {
+            assert_eq!(t, expected, "round {round}");
+        }
+        r.check();
+    }
+}
+
+#[test]
+fn many_new_files_hashed_in_parallel() {
+    let r = Repo::new();
+    r.git(&["config", "filter.x.clean", "tr a-z A-Z"]);
+    r.write(".gitattributes", "*.up filter=x\n*.txt text eol=lf\n");
+    for i in 0..400 {
+        let ext = ["txt", "up", "bin"][i % 3];
+        r.write(&format!("n{}/f{i}.{ext}", i % 9), format!("file {i}\r\nline two\r\n"));
+    }
+    let c = r.check();
+    assert!(c.hashed >= 400, "hashed {}", c.hashed);
+    r.commit_all("init");
+    for i in (0..400).step_by(3) {
+        r.write(&format!("n{}/f{i}.txt", i % 9), format!("changed {i}\r\n"));
+    }
+    r.check();
+}
+
+#[test]
+fn sparse_index() {
+    let r = Repo::new();
+    r.write("in/a.txt", "a\n");
+    r.write("out/b.txt", "b\n");
+    r.write("out/deeper/c.txt", "c\n");
+    r.write("top.txt", "t\n");
+    r.commit_all("init");
+    r.git(&["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    r.git(&["sparse-checkout", "set", "in"]);
+    let ls = r.git(&["ls-files", "--sparse", "-s"]);
+    assert!(ls.contains("out/"), "a sparse directory entry: {ls}");
+    r.check();
+    r.write("in/new.txt", "n\n");
+    r.write("top.txt", "changed\n");
     r.check();
 }

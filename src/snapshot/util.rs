@@ -225,7 +225,10 @@ fn resolve_head_simple(git_dir: &Path, object_hash: gix::hash::Kind) -> Option<R
                 Err(_) => return None,
             }
         }
-        return ObjectId::from_hex(line).ok().filter(|id| id.kind() == object_hash).map(Resolved::Id);
+        return ObjectId::from_hex(line)
+            .ok()
+            .filter(|id| id.kind() == object_hash)
+            .map(Resolved::Id);
     }
     None
 }
@@ -267,7 +270,10 @@ mod unit {
         };
         assert_eq!(mode_for(Some(Mode::FILE), false, true, both), Mode::FILE_EXECUTABLE);
         assert_eq!(mode_for(None, false, true, no_exec), Mode::FILE);
-        assert_eq!(mode_for(Some(Mode::FILE_EXECUTABLE), false, false, no_exec), Mode::FILE_EXECUTABLE);
+        assert_eq!(
+            mode_for(Some(Mode::FILE_EXECUTABLE), false, false, no_exec),
+            Mode::FILE_EXECUTABLE
+        );
         assert_eq!(mode_for(Some(Mode::SYMLINK), false, false, no_exec), Mode::FILE);
         assert_eq!(mode_for(Some(Mode::SYMLINK), false, false, no_links), Mode::SYMLINK);
         assert_eq!(mode_for(Some(Mode::FILE), true, false, no_exec), Mode::SYMLINK);

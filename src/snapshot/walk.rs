@@ -10,7 +10,10 @@ use gix::index::entry::{stat::Time, Flags, Mode, Stat};
 use gix::ObjectId;
 
 use super::cache::Extras;
-use super::util::{category, gitlink_head, is_racy, is_racy_secs, stat_matches_git, is_zero_stat, mode_for, stat_matches, Caps, StatOpts};
+use super::util::{
+    category, gitlink_head, is_racy, is_racy_secs, is_zero_stat, mode_for, stat_matches, stat_matches_git, Caps,
+    StatOpts,
+};
 
 /// A second reference for a tracked path (from the user's index), or a forced result.
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +32,12 @@ pub(crate) enum Outcome {
     /// In the snapshot with this mode and id; `stat` is what the id was computed from (zero if
     /// none); `user`: the id is the user's index entry's, trusted like git trusts it (not a hash
     /// of ours, so not to be trusted once that entry changes).
-    Known { mode: Mode, oid: ObjectId, stat: Stat, user: bool },
+    Known {
+        mode: Mode,
+        oid: ObjectId,
+        stat: Stat,
+        user: bool,
+    },
     /// The file (`link`: the symlink) must be hashed.
     Hash { mode: Mode, stat: Stat, link: bool },
 }
@@ -96,9 +104,7 @@ impl DirCheck {
         // Longest prefix of `dir`, by components, that is known to be good.
         let common = {
             let g = &self.good;
-            let is_prefix = |n: usize| {
-                dir.len() >= n && dir[..n] == g[..n] && (dir.len() == n || dir[n] == b'/')
-            };
+            let is_prefix = |n: usize| dir.len() >= n && dir[..n] == g[..n] && (dir.len() == n || dir[n] == b'/');
             if g.is_empty() {
                 0
             } else if is_prefix(g.len()) {
@@ -185,8 +191,7 @@ pub(crate) fn stat_tracked(
             }
             let start = chunk * CHUNK;
             let end = (start + CHUNK).min(entries.len());
-            for idx in start..end {
-                let entry = &entries[idx];
+            for (idx, entry) in entries.iter().enumerate().take(end).skip(start) {
                 let path = entry.path(state);
                 let alt = alts.and_then(|a| a.get(idx).copied().flatten());
                 let probe = || -> Result<Probe> {
@@ -231,7 +236,6 @@ pub(crate) fn stat_tracked(
     all.sort_by_key(|(idx, _)| *idx);
     Ok(all)
 }
-
 
 /// What the work tree has at a tracked path.
 pub(crate) enum Probe {
@@ -384,7 +388,11 @@ pub(crate) fn evaluate(
     if entry.flags.contains(Flags::SKIP_WORKTREE) {
         return Ok(keep());
     }
-    let user = ctx.extras.get(path).copied();
+    let user = if ctx.extras.is_empty() {
+        None
+    } else {
+        ctx.extras.get(path).copied()
+    };
     let user_mode = user.map_or(entry.mode, |u| u.mode);
     let info = match probe()? {
         Probe::Missing | Probe::Other => return Ok(Outcome::Absent),
@@ -498,7 +506,9 @@ fn directories(state: &gix::index::State) -> Vec<Node> {
         loop {
             let top = &nodes[stack[stack.len() - 1]].path;
             let is_prefix = top.is_empty()
-                || (dir.len() >= top.len() && dir[..top.len()] == top[..] && (dir.len() == top.len() || dir[top.len()] == b'/'));
+                || (dir.len() >= top.len()
+                    && dir[..top.len()] == top[..]
+                    && (dir.len() == top.len() || dir[top.len()] == b'/'));
             if is_prefix || stack.len() == 1 {
                 break;
             }
@@ -586,7 +596,11 @@ fn scan_node(
     }
     let entries = state.entries();
     let mut children: Vec<(&[u8], Child)> = Vec::with_capacity(node.files.len() + node.subdirs.len());
-    children.extend(node.files.iter().map(|&i| (last_component(entries[i].path(state)), Child::File(i))));
+    children.extend(
+        node.files
+            .iter()
+            .map(|&i| (last_component(entries[i].path(state)), Child::File(i))),
+    );
     children.extend(
         node.subdirs
             .iter()
@@ -625,7 +639,9 @@ fn scan_node(
             out.dirs.push(join(node.path.as_bstr(), name));
         } else if ft.is_file() || ft.is_symlink() {
             match de.metadata() {
-                Ok(md) => out.files.push((join(node.path.as_bstr(), name), FileInfo::from_std(&md))),
+                Ok(md) => out
+                    .files
+                    .push((join(node.path.as_bstr(), name), FileInfo::from_std(&md))),
                 Err(e) if is_missing(&e) => {}
                 Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", de.path().display())),
             }
