@@ -218,17 +218,7 @@ pub(crate) fn stat_tracked(
         }
         Ok(out)
     };
-    let results: Vec<Result<Vec<(usize, Outcome)>>> = if threads == 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a stat worker panicked"))))
-                .collect()
-        })
-    };
+    let results = on_threads(threads, "stat", &work);
     let mut all = Vec::new();
     for r in results {
         all.extend(r?);
@@ -719,17 +709,7 @@ pub(crate) fn scan(
         }
         Ok(out)
     };
-    let results: Vec<Result<Vec<(usize, NodeScan)>>> = if threads == 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a scan worker panicked"))))
-                .collect()
-        })
-    };
+    let results = on_threads(threads, "scan", &work);
     let mut scans: Vec<Option<NodeScan>> = (0..nodes.len()).map(|_| None).collect();
     for r in results {
         for (n, s) in r? {
@@ -769,4 +749,18 @@ pub(crate) fn scan(
     }
     result.outcomes.sort_by_key(|(idx, _)| *idx);
     Ok(result)
+}
+
+/// Runs `work` on `threads` threads (inline for one) and returns what each returned.
+fn on_threads<T: Send>(threads: usize, what: &str, work: &(dyn Fn() -> Result<Vec<T>> + Sync)) -> Vec<Result<Vec<T>>> {
+    if threads <= 1 {
+        return vec![work()];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a {what} worker panicked"))))
+            .collect()
+    })
 }
