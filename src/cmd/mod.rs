@@ -105,6 +105,26 @@ impl Ctx {
         }
     }
 
+    /// Pauses this work tree's current session (unless it is `keep`) when it
+    /// is active, so that one work tree has one active session, and says so.
+    pub fn pause_current(&self, keep: Option<&str>) -> Result<()> {
+        let Some(current) = self.store.current()?.filter(|c| Some(c.session.as_str()) != keep) else {
+            return Ok(());
+        };
+        let Some(head) = self.store.head(&current.session)? else {
+            return Ok(());
+        };
+        if head.header.status == crate::session::Status::Active {
+            let target = Target {
+                head,
+                current: Some(current),
+            };
+            let (head, _) = self.record(&target, vec![self.event(EventKind::Pause)?])?;
+            self.say(format!("Paused session '{}'.", head.header.name));
+        }
+        Ok(())
+    }
+
     /// A new event of `kind` stamped with the user, the time, HEAD and branch.
     pub fn event(&self, kind: EventKind) -> Result<Event> {
         let (author, time) = self.store.identity()?;

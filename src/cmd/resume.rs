@@ -7,7 +7,7 @@ use gix::refs::Target as RefTarget;
 use super::{print_json, Ctx, Target};
 use crate::error::usage;
 use crate::render::{out, tldr, Palette};
-use crate::session::{EventKind, Status};
+use crate::session::EventKind;
 use crate::store::{Current, Listed, SessionHead};
 
 /// Arguments of `git session resume` (documented in `src/cli.rs`).
@@ -25,12 +25,11 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     ctx.store.workdir()?;
-    let current = ctx.store.current()?;
     let head = if args.continue_last {
         most_recent(ctx)?
     } else if let Some(spec) = args.session.as_deref().or(ctx.globals.session.as_deref()) {
         ctx.store.resolve(spec)?
-    } else if current.is_some() {
+    } else if ctx.store.current()?.is_some() {
         ctx.target()?.head
     } else {
         return Err(usage(
@@ -38,19 +37,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     };
 
-    // One active session per work tree: pause the one that was current.
-    if let Some(cur) = current.filter(|c| c.session != head.id) {
-        if let Some(other) = ctx.store.head(&cur.session)? {
-            if other.header.status == Status::Active {
-                let target = Target {
-                    head: other,
-                    current: Some(cur),
-                };
-                let (other, _) = ctx.record(&target, vec![ctx.event(EventKind::Pause)?])?;
-                ctx.say(format!("Paused session '{}'.", other.header.name));
-            }
-        }
-    }
+    ctx.pause_current(Some(&head.id))?;
 
     // Resuming the current session records the commits made since the last
     // command first, like any other command does.

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{print_json, Ctx};
 use crate::error::fail_with_hint;
 use crate::render::{out, short_id};
-use crate::session::{normalize_name, EventKind, SessionHeader, Status};
+use crate::session::{normalize_name, EventKind, SessionHeader};
 use crate::store::{Current, Listed};
 
 /// Arguments of `git session start` (documented in `src/cli.rs`).
@@ -45,19 +45,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => default_name(ctx, &taken)?,
     };
 
-    // Pause the session that was current, so that one work tree has one active session.
-    if let Some(current) = ctx.store.current()? {
-        if let Some(head) = ctx.store.head(&current.session)? {
-            if head.header.status == Status::Active {
-                let target = super::Target {
-                    head,
-                    current: Some(current),
-                };
-                let (head, _) = ctx.record(&target, vec![ctx.event(EventKind::Pause)?])?;
-                ctx.say(format!("Paused session '{}'.", head.header.name));
-            }
-        }
-    }
+    ctx.pause_current(None)?;
 
     let id = crate::session::new_session_id();
     let mut event = ctx
