@@ -222,6 +222,8 @@ struct Working {
     overlaid: Vec<usize>,
     /// The cache must be written even if no entry changed.
     must_save: bool,
+    /// Entries changed by merging a changed user index (they go to the overlay).
+    refreshed: bool,
 }
 
 /// Returns `None` when the capture has to be redone without trusting the cache (`full`).
@@ -251,6 +253,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             on_disk: Some((l.sidecar.tracked, l.sidecar.changes)),
             overlaid: l.overlaid,
             must_save: false,
+            refreshed: false,
         },
         l => {
             let user = hash::read_user_index(&index_path, env.object_hash)?;
@@ -261,6 +264,23 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             timer.lap("merging the user's index");
             let index_tree = index_tree(repo, &user)?;
             timer.lap("the user's index as a tree");
+            // A user index that changed only here and there (`git status`
+            // refreshing stat data, `git add` of a few files) leaves most of
+            // the cache as it is on disk: keep its files and write the
+            // entries that differ to the overlay, instead of rewriting 100k.
+            let (on_disk, overlaid, refreshed) = match old {
+                Some(l) => match entries_that_differ(&l.tracked, &tracked) {
+                    Some(mut differ) if differ.len() + l.overlaid.len() <= overlay_limit(&tracked) => {
+                        let refreshed = !differ.is_empty();
+                        differ.extend(l.overlaid.iter().copied());
+                        differ.sort_unstable();
+                        differ.dedup();
+                        (Some((l.sidecar.tracked, l.sidecar.changes)), differ, refreshed)
+                    }
+                    _ => (None, Vec::new(), false),
+                },
+                None => (None, Vec::new(), false),
+            };
             Working {
                 tracked,
                 alts: Some(alts),
@@ -271,9 +291,10 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
                 user_ts,
                 user_index: hash::LazyIndex::with(index_path.clone(), user),
                 index_tree,
-                on_disk: None,
-                overlaid: Vec::new(),
+                on_disk,
+                overlaid,
                 must_save: true,
+                refreshed,
             }
         }
     };
@@ -568,7 +589,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
 
     timer.lap("tree");
     // Update and write the cache.
-    let tracked_changed = !results.is_empty();
+    let tracked_changed = !results.is_empty() || w.refreshed;
     {
         let user_modes: Vec<Mode> = results
             .iter()
@@ -636,7 +657,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
         let overlay;
         let save = match w.on_disk {
             Some(_) if !tracked_changed => cache::TrackedSave::Keep,
-            Some(_) if dirty.len() <= 1000.max(w.tracked.entries().len() / 32) => {
+            Some(_) if dirty.len() <= overlay_limit(&w.tracked) => {
                 let mut changes = gix::index::State::new(env.object_hash);
                 for &idx in &dirty {
                     let e = &w.tracked.entries()[idx];
@@ -663,6 +684,29 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
         skipped,
         hashed,
     }))
+}
+
+/// How many changed entries go to the overlay file before the whole cache is rewritten.
+fn overlay_limit(tracked: &gix::index::State) -> usize {
+    1000.max(tracked.entries().len() / 32)
+}
+
+/// The positions of the entries of `new` that differ from `old` in id, mode,
+/// stat or flags, when both hold the same paths in the same order.
+fn entries_that_differ(old: &gix::index::State, new: &gix::index::State) -> Option<Vec<usize>> {
+    if old.entries().len() != new.entries().len() {
+        return None;
+    }
+    let mut differ = Vec::new();
+    for (i, (a, b)) in old.entries().iter().zip(new.entries()).enumerate() {
+        if a.path(old) != b.path(new) {
+            return None;
+        }
+        if a.id != b.id || a.mode != b.mode || a.stat != b.stat || a.flags != b.flags {
+            differ.push(i);
+        }
+    }
+    Some(differ)
 }
 
 /// The new snapshot entry of a tracked path (index `idx` in the tracked cache).
