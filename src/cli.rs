@@ -88,6 +88,46 @@ pub enum Command {
     /// Show every event of a session, oldest first, drawn as a tree:
     /// checkpoint → intent → edit → commit.
     Log(cmd::log::Args),
+    /// Rewind the work tree to a checkpoint, an intent or the start of the session.
+    ///
+    /// Make the work tree exactly a snapshot of the session: TARGET is `start`
+    /// (the state before the session began), a checkpoint label, an intent, an
+    /// event id (or its last digits) or an event commit prefix (`git session
+    /// log --ids`). Changed files are rewritten, files absent from the snapshot
+    /// are removed, exec bits and symlinks come back; ignored files and
+    /// submodules are never touched. Before a file changes, the current work
+    /// tree is recorded in a `rewind` event, so `git session undo` brings it
+    /// back exactly.
+    ///
+    /// HEAD and the index: the branch stays where it is (unless `--commits`
+    /// says otherwise) and, for every path the rewind changed, the index entry
+    /// becomes HEAD's, so `git status` shows the rewound files as unstaged
+    /// changes against HEAD. Other paths keep what was staged.
+    ///
+    /// `--commits revert` adds commits on the current branch that revert the
+    /// session's own commits made since TARGET, newest first; commits that came
+    /// from elsewhere (pulls, merges, teammates) are left alone, and a conflict
+    /// stops before anything changes. `--commits reset` moves the branch back to
+    /// where it was at TARGET, refused when a commit that is not the session's
+    /// would be dropped (unless `--force`).
+    ///
+    /// Snapshots may come from other people's remotes, so every path is checked
+    /// before anything is written: `..`, absolute paths, `.git` in any letter
+    /// case or disguise (`.GIT`, `git~1`) and paths through a symlink are refused.
+    Rewind(cmd::rewind::Args),
+    /// Bring back the named paths from a snapshot.
+    ///
+    /// Like rewind, for the named files and directories only:
+    /// `git session restore TARGET -- PATH…`. Recorded in a `restore` event, so
+    /// `git session undo` takes it back. The index follows the same rule.
+    Restore(cmd::restore::Args),
+    /// Take back the last rewind, restore or undo.
+    ///
+    /// Put back the files, the index entries and the branch that the latest
+    /// rewind, restore or undo of the session replaced (or the one named by
+    /// EVENT). Undo is itself recorded, so undoing an undo redoes. Files
+    /// changed since the rewind are recorded in the undo event first.
+    Undo(cmd::undo::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

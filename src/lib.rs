@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod render;
+pub mod rewind;
 pub mod session;
 pub mod snapshot;
 pub mod store;
@@ -59,6 +60,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rename(a) => cmd::rename::run(&ctx, a),
         Command::Pause(a) => cmd::pause::run(&ctx, a),
         Command::Resume(a) => cmd::resume::run(&ctx, a),
+        Command::Rewind(a) => cmd::rewind::run(&ctx, a),
+        Command::Restore(a) => cmd::restore::run(&ctx, a),
+        Command::Undo(a) => cmd::undo::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),
         Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),

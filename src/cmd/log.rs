@@ -10,6 +10,10 @@ use crate::render::{out, timeline, Palette};
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
     pub session: Option<String>,
+    /// Start each line with the event commit's id, a name `rewind`, `restore`
+    /// and `diff` accept.
+    #[arg(long)]
+    pub ids: bool,
     /// Print a JSON array of `{commit, event}`.
     #[arg(long)]
     pub json: bool,
@@ -26,7 +30,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&items);
     }
     let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
+    let ids: Vec<String> = events.iter().map(|e| e.commit.to_string()).collect();
     let events: Vec<_> = events.into_iter().map(|e| e.event).collect();
-    out(&timeline(&events, palette));
+    out(&timeline(&events, args.ids.then_some(ids.as_slice()), palette));
     Ok(())
 }

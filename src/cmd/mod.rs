@@ -16,11 +16,14 @@ pub mod objective;
 pub mod pause;
 pub mod rename;
 pub mod resolve;
+pub mod restore;
 pub mod resume;
+pub mod rewind;
 pub mod show;
 pub mod snapshot;
 pub mod start;
 pub mod status;
+pub mod undo;
 
 use anyhow::Result;
 
@@ -137,6 +140,11 @@ impl Ctx {
 
     /// An event of `kind` that carries a snapshot of the work tree.
     pub fn snapshot_event(&self, kind: EventKind) -> Result<Event> {
+        Ok(self.snapshot_event_with_capture(kind)?.0)
+    }
+
+    /// [`Ctx::snapshot_event`], also returning the capture (for the index tree).
+    pub fn snapshot_event_with_capture(&self, kind: EventKind) -> Result<(Event, crate::snapshot::Capture)> {
         self.store.workdir()?;
         let max = match self.store.config_integer("session.maxUntrackedSize")? {
             Some(v) if v > 0 => Some(v as u64),
@@ -174,7 +182,7 @@ impl Ctx {
             }
             event = event.with("skipped", serde_json::to_value(skipped)?);
         }
-        Ok(event)
+        Ok((event, capture))
     }
 
     /// Appends `events` to the target session, preceded by `commit` and

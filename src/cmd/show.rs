@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if !recent.is_empty() {
         text.push_str(&format!("\nLast {} event(s):\n", recent.len()));
         let recent: Vec<_> = recent.iter().map(|e| e.event.clone()).collect();
-        text.push_str(&timeline(&recent, palette));
+        text.push_str(&timeline(&recent, None, palette));
     }
     out(&text);
     Ok(())

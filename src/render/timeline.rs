@@ -21,6 +21,8 @@ fn level(event: &Event) -> usize {
             | EventKind::Rename
             | EventKind::Fork
             | EventKind::Rewind
+            | EventKind::Restore
+            | EventKind::Undo
             | EventKind::Handoff
             | EventKind::Close
             | EventKind::Merge
@@ -38,13 +40,16 @@ fn marker(event: &Event) -> &'static str {
         Some(EventKind::Close) => "■",
         Some(EventKind::Pause) => "‖",
         Some(EventKind::Resume) => "▶",
-        Some(EventKind::Rewind) => "↺",
+        Some(EventKind::Rewind | EventKind::Restore) => "↺",
+        Some(EventKind::Undo) => "↻",
         _ => "○",
     }
 }
 
-/// Draws `events` (in log order) as a tree, one line each.
-pub fn timeline(events: &[Event], p: Palette) -> String {
+/// Draws `events` (in log order) as a tree, one line each, each line
+/// preceded by the event's id in `ids` when given (the names `rewind`,
+/// `restore`, `diff` and `undo` accept).
+pub fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> String {
     // Depth of each event: pop open ancestors that are leaves (notes and the
     // like contain nothing) or not strictly higher-level.
     let mut depths = Vec::with_capacity(events.len());
@@ -95,6 +100,10 @@ pub fn timeline(events: &[Event], p: Palette) -> String {
         } else {
             format!(" {summary}")
         };
+        if let Some(ids) = ids {
+            let id = ids.get(i).map(String::as_str).unwrap_or("");
+            let _ = write!(s, "{}{}{} ", p.yellow, &id[..id.len().min(7)], p.reset);
+        }
         let _ = writeln!(
             s,
             "{prefix}{colour}{} {}{}{label}  {}{}{}",
@@ -138,7 +147,7 @@ mod tests {
             ev("intent", "i2"),
             ev("hologram", "future kind"),
         ];
-        let out = timeline(&events, Palette::PLAIN);
+        let out = timeline(&events, None, Palette::PLAIN);
         let expected = "\
 ● start s  2026-01-01 10:00
 └─ ○ intent i1  2026-01-01 10:00

@@ -41,6 +41,8 @@ pub enum EventKind {
     Rename,
     Fork,
     Rewind,
+    Restore,
+    Undo,
     Handoff,
     Close,
     Merge,
@@ -48,7 +50,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 24] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::Start,
         EventKind::Intent,
         EventKind::Snapshot,
@@ -69,6 +71,8 @@ impl EventKind {
         EventKind::Rename,
         EventKind::Fork,
         EventKind::Rewind,
+        EventKind::Restore,
+        EventKind::Undo,
         EventKind::Handoff,
         EventKind::Close,
         EventKind::Merge,
@@ -97,6 +101,8 @@ impl EventKind {
             EventKind::Rename => "rename",
             EventKind::Fork => "fork",
             EventKind::Rewind => "rewind",
+            EventKind::Restore => "restore",
+            EventKind::Undo => "undo",
             EventKind::Handoff => "handoff",
             EventKind::Close => "close",
             EventKind::Merge => "merge",

@@ -149,7 +149,9 @@ impl SessionHeader {
         if event.branch.is_some() {
             self.branch = event.branch.clone();
         }
-        if let Some(tree) = event.tree() {
+        // A rewind, restore or undo carries the tree it replaced and the one
+        // it left (`after`); the latter is the latest state of the work tree.
+        if let Some(tree) = event.str_field("after").or(event.tree()) {
             if self.base_snapshot.is_none() {
                 self.base_snapshot = Some(tree.to_owned());
             }
@@ -220,7 +222,12 @@ impl SessionHeader {
                 };
                 self.reason = event.str_field("reason").map(str::to_owned);
             }
-            EventKind::Branch | EventKind::Rewind | EventKind::Merge | EventKind::Attach => {}
+            EventKind::Branch
+            | EventKind::Rewind
+            | EventKind::Restore
+            | EventKind::Undo
+            | EventKind::Merge
+            | EventKind::Attach => {}
         }
     }
 }

@@ -1,0 +1,262 @@
+//! What a rewind does to the commits made during the session
+//! (`--commits keep|revert|reset`).
+//!
+//! A commit is the session's own when the session recorded it (a `commit`
+//! event). Commits that came from elsewhere — pulls, merges, a teammate's
+//! work — are never reverted, and `reset` refuses to drop them unless forced.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+
+use crate::error::{fail, fail_with_hint};
+use crate::session::Person;
+
+/// `--commits`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Leave history alone.
+    #[default]
+    Keep,
+    /// New commits that revert the session's own commits, newest first.
+    Revert,
+    /// Move the branch back to where it was at the target.
+    Reset,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Keep => "keep",
+            Mode::Revert => "revert",
+            Mode::Reset => "reset",
+        }
+    }
+}
+
+/// One commit, for reports.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Listed {
+    pub commit: String,
+    pub subject: String,
+}
+
+/// How the branch (or a detached HEAD) moves.
+#[derive(Clone, Debug)]
+pub struct Move {
+    /// `refs/heads/<branch>`, or `HEAD` when detached.
+    pub refname: String,
+    pub before: ObjectId,
+    pub after: ObjectId,
+    /// The session's commits reverted (newest first) or dropped by the reset.
+    pub undone: Vec<Listed>,
+    /// The revert commits made (oldest first).
+    pub created: Vec<ObjectId>,
+    /// Commits in the range that were not the session's, left in place.
+    pub left: Vec<Listed>,
+}
+
+/// Where HEAD is: its commit and the branch it is on.
+pub struct Head {
+    pub commit: ObjectId,
+    pub refname: String,
+}
+
+/// The commits reachable from `head` but not from `base`, newest first.
+fn range(repo: &gix::Repository, head: ObjectId, base: ObjectId) -> Result<Vec<ObjectId>> {
+    let walk = repo
+        .rev_walk([head])
+        .with_hidden([base])
+        .all()
+        .context("cannot walk the history")?;
+    let mut out = Vec::new();
+    for info in walk {
+        out.push(info.context("cannot walk the history")?.id);
+    }
+    Ok(out)
+}
+
+fn listed(repo: &gix::Repository, id: ObjectId) -> Listed {
+    Listed {
+        commit: id.to_string(),
+        subject: subject(repo, id),
+    }
+}
+
+fn subject(repo: &gix::Repository, id: ObjectId) -> String {
+    repo.find_commit(id)
+        .ok()
+        .and_then(|c| c.message().ok().map(|m| m.summary().to_string()))
+        .unwrap_or_default()
+}
+
+/// Plans reverting the session's own commits (`own`) made since `base`, on
+/// top of `head`. Merge commits and commits from elsewhere are left alone.
+/// The revert commits are written to the object database (unreferenced
+/// until the branch moves); a conflict writes nothing else and fails.
+pub fn plan_revert(
+    repo: &gix::Repository,
+    head: &Head,
+    base: ObjectId,
+    own: &HashSet<ObjectId>,
+    author: &Person,
+    time: gix::date::Time,
+) -> Result<Option<Move>> {
+    let mut undone = Vec::new();
+    let mut left = Vec::new();
+    let mut tip = head.commit;
+    let mut created = Vec::new();
+    let options = repo.tree_merge_options().context("cannot read the merge options")?;
+    for id in range(repo, head.commit, base)? {
+        let commit = repo.find_commit(id).context("cannot read a commit")?;
+        let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        if !own.contains(&id) || parents.len() != 1 {
+            left.push(listed(repo, id));
+            continue;
+        }
+        let tree = commit.tree_id()?.detach();
+        let parent_tree = repo.find_commit(parents[0])?.tree_id()?.detach();
+        let tip_tree = repo.find_commit(tip)?.tree_id()?.detach();
+        let mut outcome = repo
+            .merge_trees(tree, tip_tree, parent_tree, Default::default(), options.clone())
+            .context("cannot compute the revert")?;
+        if outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
+            let paths: Vec<String> = outcome
+                .conflicts
+                .iter()
+                .map(|c| c.ours.location().to_string())
+                .collect();
+            return Err(fail_with_hint(
+                format!(
+                    "reverting {} '{}' conflicts with later changes in {}; nothing was changed",
+                    &id.to_string()[..12],
+                    subject(repo, id),
+                    paths.join(", ")
+                ),
+                "rewind with `--commits keep` and revert by hand, or `--commits reset` if the commits can go",
+            ));
+        }
+        let new_tree = outcome.tree.write().context("cannot write the reverted tree")?.detach();
+        let message = format!(
+            "Revert \"{}\"\n\nThis reverts commit {id}.\n",
+            commit.message()?.summary()
+        );
+        let signature = gix::actor::Signature {
+            name: author.name.as_str().into(),
+            email: author.email.as_str().into(),
+            time,
+        };
+        let revert = gix::objs::Commit {
+            tree: new_tree,
+            parents: vec![tip].into(),
+            author: signature.clone(),
+            committer: signature,
+            encoding: None,
+            message: message.into(),
+            extra_headers: Vec::new(),
+        };
+        tip = repo.write_object(&revert).context("cannot write a commit")?.detach();
+        created.push(tip);
+        undone.push(listed(repo, id));
+    }
+    if created.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Move {
+        refname: head.refname.clone(),
+        before: head.commit,
+        after: tip,
+        undone,
+        created,
+        left,
+    }))
+}
+
+/// Plans moving the branch from `head` back to `base`. Refused when a commit
+/// in between is not the session's (unless `force`) or `base` is not an
+/// ancestor of `head` (the history was rewritten since).
+pub fn plan_reset(
+    repo: &gix::Repository,
+    head: &Head,
+    base: ObjectId,
+    own: &HashSet<ObjectId>,
+    force: bool,
+) -> Result<Option<Move>> {
+    if head.commit == base {
+        return Ok(None);
+    }
+    let is_ancestor = repo
+        .merge_base(base, head.commit)
+        .ok()
+        .flatten()
+        .is_some_and(|b| b.detach() == base);
+    if !is_ancestor && !force {
+        return Err(fail_with_hint(
+            format!(
+                "{} is not an ancestor of HEAD any more (the history was rewritten); nothing was changed",
+                &base.to_string()[..12]
+            ),
+            "add --force to move the branch there anyway",
+        ));
+    }
+    let mut undone = Vec::new();
+    let mut foreign = Vec::new();
+    for id in range(repo, head.commit, base)? {
+        if own.contains(&id) {
+            undone.push(listed(repo, id));
+        } else {
+            foreign.push(listed(repo, id));
+        }
+    }
+    if !foreign.is_empty() && !force {
+        let list: Vec<String> = foreign
+            .iter()
+            .map(|c| format!("  {} {}", &c.commit[..12], c.subject))
+            .collect();
+        return Err(fail_with_hint(
+            format!(
+                "moving the branch back would drop commits that are not this session's:\n{}\nnothing was changed",
+                list.join("\n")
+            ),
+            "use `--commits revert` to revert only the session's commits, or add --force",
+        ));
+    }
+    undone.extend(foreign);
+    Ok(Some(Move {
+        refname: head.refname.clone(),
+        before: head.commit,
+        after: base,
+        undone,
+        created: Vec::new(),
+        left: Vec::new(),
+    }))
+}
+
+/// Moves the ref from `before` to `after` by compare-and-swap, through HEAD
+/// so both reflogs say why.
+pub fn move_ref(repo: &gix::Repository, refname: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
+    use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
+    let name: gix::refs::FullName = "HEAD".try_into()?;
+    let edit = RefEdit {
+        change: Change::Update {
+            log: LogChange {
+                mode: RefLog::AndReference,
+                force_create_reflog: false,
+                message: why.into(),
+            },
+            expected: PreviousValue::MustExistAndMatch(gix::refs::Target::Object(before)),
+            new: gix::refs::Target::Object(after),
+        },
+        name,
+        deref: true,
+    };
+    repo.edit_reference(edit).map_err(|err| {
+        fail(format!(
+            "cannot move {refname} from {} to {}: {err}",
+            &before.to_string()[..12],
+            &after.to_string()[..12]
+        ))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The user's index after a rewind.
+//!
+//! The rule (documented in `git help session`): HEAD stays where it is (unless
+//! `--commits` moved it) and, for every path the rewind changed, the index
+//! entry becomes HEAD's, so `git status` shows the rewound files as unstaged
+//! changes and `git diff` shows exactly what the rewind did against HEAD.
+//! Paths the rewind did not touch keep whatever the user had staged. `undo`
+//! uses the same function with the index the rewind recorded, which brings
+//! back what was staged before it.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use bstr::{BStr, BString, ByteSlice};
+use gix::ObjectId;
+
+/// Sets the index entries of `paths` to those of the tree `source` (removed
+/// when `source` does not hold them, or when there is no `source`). An entry
+/// gets the file's stat data when the work tree (snapshot `worktree`) holds
+/// the same blob, so git sees it clean without re-hashing; otherwise empty
+/// stat data, so git looks at the content.
+pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId>, worktree: ObjectId) -> Result<()> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
+    let mut index = match repo.open_index() {
+        Ok(index) => index,
+        Err(_) if !repo.index_path().exists() => {
+            gix::index::File::from_state(gix::index::State::new(repo.object_hash()), repo.index_path())
+        }
+        Err(err) => return Err(err).context("cannot read the index"),
+    };
+    if index.is_sparse() {
+        eprintln!("warning: the index is sparse; it was left as it was (run `git status` to see the rewound files)");
+        return Ok(());
+    }
+    let wanted: HashSet<&BStr> = paths.iter().map(|p| p.as_bstr()).collect();
+    index.remove_entries(|_, path, _| wanted.contains(path));
+
+    let source = source.map(|id| repo.find_tree(id)).transpose().context("cannot read a tree")?;
+    let worktree = repo.find_tree(worktree).context("cannot read the snapshot")?;
+    for path in paths {
+        let parts = || path.split_str("/");
+        let Some(entry) = source.as_ref().map(|t| t.lookup_entry(parts())).transpose()?.flatten() else {
+            continue;
+        };
+        if entry.mode().is_tree() {
+            continue;
+        }
+        let on_disk = worktree.lookup_entry(parts())?;
+        let same = on_disk.is_some_and(|d| d.object_id() == entry.object_id() && d.mode() == entry.mode());
+        let stat = if same {
+            let full = super::full_path(&workdir, path.as_bstr())?;
+            gix::index::fs::Metadata::from_path_no_follow(&full)
+                .ok()
+                .and_then(|m| gix::index::entry::Stat::from_fs(&m).ok())
+                .unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        index.dangerously_push_entry(
+            stat,
+            entry.object_id(),
+            gix::index::entry::Flags::empty(),
+            entry.mode().into(),
+            path.as_bstr(),
+        );
+    }
+    index.sort_entries();
+    // The cached trees no longer describe the entries.
+    index.remove_tree();
+    index.remove_resolve_undo();
+    index.write(Default::default()).context("cannot write the index")?;
+    Ok(())
+}

@@ -1,0 +1,405 @@
+//! Snapshot → work tree: what `rewind`, `restore` and `undo` do.
+//!
+//! A rewind is planned first and applied second. [`plan`] compares the
+//! snapshot of the work tree as it is now with the target snapshot, checks
+//! every path it would touch (DESIGN invariant 6, see [`guard`]) and works out
+//! the tree the work tree will have afterwards; nothing is written until the
+//! whole plan passed. The caller records the plan in an event, then [`apply`]
+//! removes and writes files (through gix's checkout, so filters, end-of-line
+//! conversion, symlinks and exec bits are git's) and [`index::follow`] puts
+//! the user's index in line for the paths that changed.
+//!
+//! What a rewind never touches: ignored files (they are not in the current
+//! snapshot, so nothing removes them, and one standing where the target has
+//! a file is left alone with a warning), submodules (gitlinks are skipped),
+//! anything outside the work tree.
+
+pub mod commits;
+mod guard;
+pub mod index;
+pub mod target;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{bail, Context, Result};
+use bstr::{BStr, BString, ByteSlice};
+use gix::object::tree::EntryKind;
+use gix::objs::tree::EntryMode;
+use gix::ObjectId;
+
+/// Which paths a rewind may change.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// The whole work tree.
+    All,
+    /// These paths and everything below them (`/`-separated, relative to
+    /// the work tree; the empty path is the whole work tree).
+    Paths(HashSet<BString>),
+}
+
+impl Scope {
+    fn contains(&self, path: &BStr) -> bool {
+        let Scope::Paths(paths) = self else {
+            return true;
+        };
+        if paths.contains(b"".as_bstr()) {
+            return true;
+        }
+        let mut path = path;
+        loop {
+            if paths.contains(path) {
+                return true;
+            }
+            match path.rfind_byte(b'/') {
+                Some(slash) => path = path[..slash].as_bstr(),
+                None => return false,
+            }
+        }
+    }
+}
+
+/// The paths of files (not directories) that differ between two trees.
+pub fn changed_paths(repo: &gix::Repository, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
+    if a == b {
+        return Ok(Vec::new());
+    }
+    let old = repo.find_tree(a).context("cannot read a tree")?;
+    let new = repo.find_tree(b).context("cannot read a tree")?;
+    let changes = repo
+        .diff_tree_to_tree(&old, &new, gix::diff::Options::default())
+        .context("cannot compare trees")?;
+    Ok(changes
+        .into_iter()
+        .filter(|c| !(c.entry_mode().is_tree() && c.source_entry_mode_and_id().0.is_tree()))
+        .map(|c| c.location().to_owned())
+        .collect())
+}
+
+/// One file the rewind writes.
+#[derive(Clone, Debug)]
+pub struct Write {
+    pub path: BString,
+    pub mode: EntryMode,
+    pub id: ObjectId,
+    /// The path holds nothing in the current snapshot (the file is new).
+    pub added: bool,
+}
+
+/// A path the rewind leaves as it is, and why.
+#[derive(Clone, Debug)]
+pub struct Skip {
+    pub path: BString,
+    pub why: &'static str,
+}
+
+/// What a rewind will do, worked out before anything is written.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The snapshot of the work tree now.
+    pub from: ObjectId,
+    /// The snapshot asked for.
+    pub to: ObjectId,
+    /// The snapshot the work tree will have afterwards: `from` with the
+    /// planned changes (`to` unless something was skipped or scoped out).
+    pub after: ObjectId,
+    pub write: Vec<Write>,
+    pub remove: Vec<BString>,
+    /// Directories standing where the target has a file, holding nothing
+    /// but the files removed and empty directories.
+    pub clear_dirs: Vec<BString>,
+    pub skipped: Vec<Skip>,
+}
+
+impl Plan {
+    /// Every path the rewind writes or removes, sorted.
+    pub fn changed_paths(&self) -> Vec<BString> {
+        let mut paths: Vec<BString> = self
+            .write
+            .iter()
+            .map(|w| w.path.clone())
+            .chain(self.remove.iter().cloned())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.write.is_empty() && self.remove.is_empty()
+    }
+}
+
+/// What [`apply`] did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Applied {
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Plans making the work tree (whose snapshot is `from`) equal `to` within `scope`.
+pub fn plan(repo: &gix::Repository, from: ObjectId, to: ObjectId, scope: &Scope) -> Result<Plan> {
+    let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
+    let old = repo.find_tree(from).context("cannot read the work tree's snapshot")?;
+    let new = repo.find_tree(to).context("cannot read the target snapshot")?;
+    let changes = repo
+        .diff_tree_to_tree(&old, &new, gix::diff::Options::default())
+        .context("cannot compare the snapshots")?;
+
+    let mut write = Vec::new();
+    let mut remove = Vec::new();
+    let mut skipped = Vec::new();
+    for change in changes {
+        use gix::object::tree::diff::ChangeDetached as C;
+        let (path, old_mode, new_entry) = match change {
+            C::Addition {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => (location, None, Some((entry_mode, id))),
+            C::Deletion {
+                location, entry_mode, ..
+            } => (location, Some(entry_mode), None),
+            C::Modification {
+                location,
+                previous_entry_mode,
+                entry_mode,
+                id,
+                ..
+            } => (location, Some(previous_entry_mode), Some((entry_mode, id))),
+            C::Rewrite { .. } => bail!("unexpected rename in a diff without rename tracking"),
+        };
+        if !scope.contains(path.as_bstr()) {
+            continue;
+        }
+        let old_mode = old_mode.filter(|m| !m.is_tree());
+        let new_entry = new_entry.filter(|(m, _)| !m.is_tree());
+        if old_mode.is_some_and(|m| m.is_commit()) || new_entry.is_some_and(|(m, _)| m.is_commit()) {
+            skipped.push(Skip {
+                path,
+                why: "a submodule: rewind leaves submodules alone",
+            });
+            continue;
+        }
+        match (old_mode, new_entry) {
+            (None, None) => {}
+            (Some(_), None) => remove.push(path),
+            // A file replacing a file is written in place.
+            (old_mode, Some((mode, id))) => {
+                write.push(Write {
+                    added: old_mode.is_none(),
+                    path,
+                    mode,
+                    id,
+                });
+            }
+        }
+    }
+
+    for w in &write {
+        guard::check_path(w.path.as_bstr(), w.mode.is_link())?;
+    }
+    for r in &remove {
+        guard::check_path(r.as_bstr(), false)?;
+    }
+    let removed: HashSet<&BStr> = remove.iter().map(|p| p.as_bstr()).collect();
+    let mut clear_dirs = Vec::new();
+    let mut kept = Vec::with_capacity(write.len());
+    for w in write {
+        guard::check_leading_dirs(&workdir, w.path.as_bstr(), |p| removed.contains(p))?;
+        if w.added {
+            let full = guard::full_path(&workdir, w.path.as_bstr())?;
+            match std::fs::symlink_metadata(&full) {
+                Ok(meta) if meta.is_dir() => {
+                    if holds_only(&full, w.path.as_bstr(), &removed)? {
+                        clear_dirs.push(w.path.clone());
+                    } else {
+                        skipped.push(Skip {
+                            path: w.path,
+                            why: "a directory with ignored files stands there",
+                        });
+                        continue;
+                    }
+                }
+                Ok(_) => {
+                    skipped.push(Skip {
+                        path: w.path,
+                        why: "an ignored file stands there",
+                    });
+                    continue;
+                }
+                Err(_) => {}
+            }
+        }
+        kept.push(w);
+    }
+
+    let mut editor = repo.edit_tree(from).context("cannot edit the snapshot")?;
+    for r in &remove {
+        editor.remove(r.as_bstr())?;
+    }
+    for w in &kept {
+        editor.upsert(w.path.as_bstr(), entry_kind(w.mode), w.id)?;
+    }
+    let after = editor.write().context("cannot write the resulting snapshot")?.detach();
+    Ok(Plan {
+        from,
+        to,
+        after,
+        write: kept,
+        remove,
+        clear_dirs,
+        skipped,
+    })
+}
+
+/// Removes and writes files as planned. Files are removed first (so a file
+/// can become a directory and back), then written through gix's checkout:
+/// `.gitattributes` files first, then the rest with the attributes they set.
+pub fn apply(repo: &gix::Repository, plan: &Plan) -> Result<Applied> {
+    let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
+    let mut applied = Applied::default();
+    for path in &plan.remove {
+        let full = guard::full_path(&workdir, path.as_bstr())?;
+        match std::fs::symlink_metadata(&full) {
+            Ok(meta) if !meta.is_dir() => {
+                std::fs::remove_file(&full).with_context(|| format!("cannot remove {}", full.display()))?;
+                applied.removed += 1;
+                remove_empty_parents(&workdir, &full);
+            }
+            _ => {}
+        }
+    }
+    for dir in &plan.clear_dirs {
+        let full = guard::full_path(&workdir, dir.as_bstr())?;
+        remove_empty_tree(&full).with_context(|| format!("cannot clear the directory {}", full.display()))?;
+    }
+
+    let (attributes, rest): (Vec<&Write>, Vec<&Write>) = plan
+        .write
+        .iter()
+        .partition(|w| w.path.ends_with(b".gitattributes"));
+    for batch in [attributes, rest] {
+        if !batch.is_empty() {
+            applied.written += checkout(repo, &workdir, &batch)?;
+        }
+    }
+    Ok(applied)
+}
+
+/// Writes `files` into the work tree with gix's checkout.
+fn checkout(repo: &gix::Repository, workdir: &Path, files: &[&Write]) -> Result<usize> {
+    let mut state = gix::index::State::new(repo.object_hash());
+    for w in files {
+        state.dangerously_push_entry(
+            Default::default(),
+            w.id,
+            gix::index::entry::Flags::empty(),
+            w.mode.into(),
+            w.path.as_bstr(),
+        );
+    }
+    state.sort_entries();
+    let mut opts = repo
+        .checkout_options(gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping)
+        .context("cannot read the checkout options")?;
+    opts.overwrite_existing = true;
+    opts.destination_is_initially_empty = false;
+    let objects = repo
+        .objects
+        .clone()
+        .into_arc()
+        .context("cannot share the object database")?;
+    let outcome = gix::worktree::state::checkout(
+        &mut state,
+        workdir,
+        objects,
+        &gix::progress::Discard,
+        &gix::progress::Discard,
+        &AtomicBool::new(false),
+        opts,
+    )
+    .context("cannot write the snapshot's files")?;
+    if let Some(err) = outcome.errors.first() {
+        bail!("cannot write {}: {}", err.path, err.error);
+    }
+    if let Some(c) = outcome.collisions.first() {
+        bail!("cannot write {}: another path collides with it", c.path);
+    }
+    Ok(files.len())
+}
+
+fn entry_kind(mode: EntryMode) -> EntryKind {
+    if mode.is_link() {
+        EntryKind::Link
+    } else if mode.is_executable() {
+        EntryKind::BlobExecutable
+    } else if mode.is_commit() {
+        EntryKind::Commit
+    } else {
+        EntryKind::Blob
+    }
+}
+
+/// True when the directory `full` (the work-tree path `path`) holds nothing
+/// but files in `removed` and empty directories.
+fn holds_only(full: &Path, path: &BStr, removed: &HashSet<&BStr>) -> Result<bool> {
+    let entries = std::fs::read_dir(full).with_context(|| format!("cannot read {}", full.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        let name = gix::path::os_str_into_bstr(&entry.file_name())
+            .map(ToOwned::to_owned)
+            .unwrap_or_default();
+        let mut child = path.to_owned();
+        child.push(b'/');
+        child.extend_from_slice(&name);
+        let is_dir = entry.file_type()?.is_dir();
+        let fine = if is_dir {
+            holds_only(&entry.path(), child.as_bstr(), removed)?
+        } else {
+            removed.contains(child.as_bstr())
+        };
+        if !fine {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Removes a directory tree that holds nothing but empty directories.
+fn remove_empty_tree(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        _ => return Ok(()),
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            remove_empty_tree(&entry.path())?;
+        }
+    }
+    std::fs::remove_dir(dir)
+}
+
+/// Removes the directories above `file` that the removal left empty.
+pub(crate) fn remove_empty_parents(workdir: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == workdir || !d.starts_with(workdir) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// A work-tree path for messages.
+pub fn display(path: &BStr) -> String {
+    path.to_str_lossy().into_owned()
+}
+
+/// The full path of a work-tree path after the guard accepted it.
+pub fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
+    guard::full_path(workdir, path)
+}
