@@ -15,4 +15,5 @@ mod recording;
 mod reflog;
 mod resolution;
 mod resume;
+mod rewind;
 mod snapshot_exact;
