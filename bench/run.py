@@ -10,7 +10,9 @@ Phases (see bench/README.md):
   2. in it: start a session, one warm-up checkpoint, then R alternating rounds
      of `checkpoint -m x` / `git status --porcelain` / `git stash create`
      (a line is appended to one tracked file before every timed command), and
-     R alternating rounds of `note "text"` / `git rev-parse HEAD`;
+     R alternating rounds of `note "text"` / `git rev-parse HEAD`, and R
+     alternating rounds of `rewind` to a checkpoint 5 files away / `git restore
+     --source=<its tree> --worktree -- .` (the 5 files edited before each);
   3. in a fresh small repository: S sessions made with `start --name s<i>`,
      then R alternating rounds of `list --all` / `git for-each-ref refs/aura/sessions`;
   4. a table of medians, ratios and goals.
@@ -240,6 +242,13 @@ class Bench:
             except (RuntimeError, subprocess.TimeoutExpired) as e:
                 self.problems.append(f"note rounds failed: {e}")
             self.phase(f"note/rev-parse x{a.rounds}", t0)
+
+            t0 = time.perf_counter()
+            try:
+                self.bench_rewind(repo, meta)
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                self.problems.append(f"rewind rounds failed: {e}")
+            self.phase(f"rewind/restore x{a.rounds}", t0)
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             self.problems.append(f"big-repo phase failed: {e}")
         finally:
@@ -247,6 +256,40 @@ class Bench:
                 self.reset_repo(repo, meta["target"])  # leave the cache as make-repo built it
             except Exception as e:  # noqa: BLE001 - report, never hide the table
                 self.problems.append(f"could not reset {repo}: {e}")
+
+    def bench_rewind(self, repo, meta):
+        """`rewind` to a checkpoint that differs in 5 files, against
+        `git restore --source=<that snapshot's tree> --worktree -- .`; before
+        every timed command the 5 files are edited again, untimed."""
+        dirty = set(meta["dirty"]) | {meta["target"]}
+        files = [p for p in self.git(repo, "ls-files", capture=True).stdout.splitlines()
+                 if p.endswith(".rs") and p not in dirty][:5]
+        originals = {}
+        for p in files:
+            with open(os.path.join(repo, p), "rb") as f:
+                originals[p] = f.read()
+        out = self.ours(repo, "checkpoint", "-m", "rewind-target", "--json", capture=True).stdout
+        tree = json.loads(out)["events"][-1]["tree"]
+
+        def edit():
+            for p in files:
+                with open(os.path.join(repo, p), "wb") as f:
+                    f.write(originals[p] + b"// edited after the checkpoint\n")
+
+        try:
+            edit()
+            self.ours(repo, "-q", "rewind", "rewind-target")  # warm-up
+            rw = self.alternate("rewind", [
+                ("rewind", [self.bin, "-q", "rewind", "rewind-target"]),
+                ("restore", ["git", "restore", f"--source={tree}", "--worktree", "--", "."]),
+            ], repo, self.args.rounds, before=edit)
+            self.add_row("rewind (5 files differ)", rw["rewind"],
+                         "git restore --source=<tree> --worktree -- .",
+                         rw["rewind"], rw["restore"], 1.0)
+        finally:
+            for p, data in originals.items():
+                with open(os.path.join(repo, p), "wb") as f:
+                    f.write(data)
 
     def bench_sessions(self):
         a = self.args

@@ -36,19 +36,40 @@ pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId
         return Ok(());
     }
     let wanted: HashSet<&BStr> = paths.iter().map(|p| p.as_bstr()).collect();
+    let source = source.map(|id| repo.find_tree(id)).transpose().context("cannot read a tree")?;
+    let mut entries = Vec::with_capacity(paths.len());
+    for path in paths {
+        let entry = source
+            .as_ref()
+            .map(|t| t.lookup_entry(path.split_str("/")))
+            .transpose()?
+            .flatten()
+            .filter(|e| !e.mode().is_tree());
+        entries.push((path, entry));
+    }
+    // Nothing to write when every entry already is what it should be (only
+    // its stat data would change, and git re-checks stale stat data itself).
+    let unchanged = entries.iter().all(|(path, entry)| {
+        let now: Vec<_> = index
+            .entry_range(path.as_bstr())
+            .map(|r| index.entries()[r].iter().map(|e| (e.stage_raw(), e.id, e.mode)).collect())
+            .unwrap_or_default();
+        match entry {
+            Some(e) => now == [(0, e.object_id(), e.mode().into())],
+            None => now.is_empty(),
+        }
+    });
+    if unchanged {
+        return Ok(());
+    }
     index.remove_entries(|_, path, _| wanted.contains(path));
 
-    let source = source.map(|id| repo.find_tree(id)).transpose().context("cannot read a tree")?;
     let worktree = repo.find_tree(worktree).context("cannot read the snapshot")?;
-    for path in paths {
-        let parts = || path.split_str("/");
-        let Some(entry) = source.as_ref().map(|t| t.lookup_entry(parts())).transpose()?.flatten() else {
+    for (path, entry) in entries {
+        let Some(entry) = entry else {
             continue;
         };
-        if entry.mode().is_tree() {
-            continue;
-        }
-        let on_disk = worktree.lookup_entry(parts())?;
+        let on_disk = worktree.lookup_entry(path.split_str("/"))?;
         let same = on_disk.is_some_and(|d| d.object_id() == entry.object_id() && d.mode() == entry.mode());
         let stat = if same {
             let full = super::full_path(&workdir, path.as_bstr())?;
