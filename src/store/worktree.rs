@@ -242,6 +242,7 @@ impl Undo<'_> {
 /// `git status`, rewrites the index to smudge it. After a checkout that is
 /// every file, so the index is written again once the clock has moved on.
 fn settle_index(linked: &gix::Repository) -> Result<()> {
+    const MAX_SETTLE_WAIT: Duration = Duration::from_millis(1500);
     let index_path = linked.index_path();
     let mut index = linked.open_index().context("cannot read the new work tree's index")?;
     let Some(newest) = index.entries().iter().map(|e| e.stat.mtime.secs).max() else {
@@ -258,6 +259,11 @@ fn settle_index(linked: &gix::Repository) -> Result<()> {
         // The file system's clock can lag the system's by a tick.
         let wake = UNIX_EPOCH + Duration::from_secs(newest + 1) + Duration::from_millis(20);
         if let Ok(wait) = wake.duration_since(SystemTime::now()) {
+            if wait > MAX_SETTLE_WAIT {
+                // Files from the future (a file server's clock ahead of ours): waiting
+                // would not help soon enough, and git copes with a racy index.
+                return Ok(());
+            }
             std::thread::sleep(wait);
         }
         index
