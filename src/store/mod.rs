@@ -9,6 +9,7 @@ mod listing;
 mod read;
 mod reflog;
 pub mod refs;
+pub mod worktree;
 
 use std::path::{Path, PathBuf};
 
