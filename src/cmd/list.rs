@@ -52,6 +52,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Ok(());
     }
     let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
-    out(&list_table(&shown, current.as_deref(), palette));
+    let here = ctx.store.repo.workdir().and_then(|w| std::fs::canonicalize(w).ok());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    out(&list_table(&shown, current.as_deref(), here.as_deref(), &cwd, palette));
     Ok(())
 }

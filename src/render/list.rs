@@ -1,12 +1,20 @@
 //! The table of `git session list`.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use super::{short_id, short_time, Palette};
 use crate::store::SessionSummary;
 
-/// One line per session; `current` gets a `*`.
-pub fn list_table(sessions: &[&SessionSummary], current: Option<&str>, p: Palette) -> String {
+/// One line per session; `current` gets a `*`. A session started in another
+/// work tree than `here` says which (relative to `cwd` when below it).
+pub fn list_table(
+    sessions: &[&SessionSummary],
+    current: Option<&str>,
+    here: Option<&Path>,
+    cwd: &Path,
+    p: Palette,
+) -> String {
     let width = sessions
         .iter()
         .map(|h| h.name.chars().count())
@@ -23,9 +31,19 @@ pub fn list_table(sessions: &[&SessionSummary], current: Option<&str>, p: Palett
             _ => p.dim,
         };
         let intent: String = h.intent.chars().take(50).collect();
+        let elsewhere = h
+            .worktree
+            .as_deref()
+            .map(Path::new)
+            .filter(|w| Some(*w) != here)
+            .map(|w| {
+                let shown = w.strip_prefix(cwd).map(|r| r.display().to_string());
+                format!("  {}[worktree {}]{}", p.cyan, shown.unwrap_or_else(|_| w.display().to_string()), p.reset)
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "{mark} {}{:<width$}{} {}{:<11}{} {} {:<16} {:>4} ev  {}  {}",
+            "{mark} {}{:<width$}{} {}{:<11}{} {} {:<16} {:>4} ev  {}  {}{elsewhere}",
             p.bold,
             h.name,
             p.reset,

@@ -13,7 +13,7 @@ use super::refs::{session_id_of, SESSIONS_PREFIX};
 use super::Store;
 use crate::session::{SessionHeader, Status};
 
-const CACHE_MAGIC: &str = "git-session sessions cache v1";
+const CACHE_MAGIC: &str = "git-session sessions cache v2";
 
 /// What a listing shows of a session (and what name resolution needs).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -29,6 +29,8 @@ pub struct SessionSummary {
     pub updated: String,
     /// The first line of the current intent ("" when none).
     pub intent: String,
+    /// The work tree the session was started in.
+    pub worktree: Option<String>,
 }
 
 /// One entry of a listing: a healthy session, or a ref that cannot be read.
@@ -55,12 +57,13 @@ impl SessionSummary {
             events: h.counters.events,
             updated: h.updated.clone(),
             intent: intent.lines().next().unwrap_or("").replace('\t', " "),
+            worktree: h.worktree.clone(),
         }
     }
 
     fn to_line(&self) -> String {
         format!(
-            "{} {} {} {} {} {} {}\t{}\n",
+            "{} {} {} {} {} {} {}\t{}\t{}\n",
             self.id,
             self.commit,
             self.status.as_str(),
@@ -68,12 +71,14 @@ impl SessionSummary {
             self.updated,
             self.branch.as_deref().unwrap_or("-"),
             self.name,
-            self.intent
+            self.intent,
+            self.worktree.as_deref().unwrap_or("")
         )
     }
 
     fn from_line(line: &str) -> Option<SessionSummary> {
-        let (head, intent) = line.split_once('\t')?;
+        let (head, rest) = line.split_once('\t')?;
+        let (intent, worktree) = rest.split_once('\t')?;
         let mut f = head.split(' ');
         let id = f.next()?.to_owned();
         let commit = ObjectId::from_hex(f.next()?.as_bytes()).ok()?;
@@ -91,6 +96,7 @@ impl SessionSummary {
             events,
             updated,
             intent: intent.to_owned(),
+            worktree: Some(worktree).filter(|w| !w.is_empty()).map(str::to_owned),
         })
     }
 }
