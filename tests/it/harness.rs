@@ -244,6 +244,13 @@ impl TestRepo {
         fs::write(&p, content).unwrap();
     }
 
+    /// Writes a file below another work tree (a linked worktree).
+    pub fn write_in(&self, dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, content).unwrap();
+    }
+
     /// Removes a file, a symlink or a whole directory.
     pub fn remove(&self, rel: &str) {
         let p = self.path(rel);

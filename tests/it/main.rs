@@ -10,6 +10,7 @@ mod crash;
 mod generated;
 mod human_output;
 mod lifecycle;
+mod parallel;
 mod locations;
 mod recording;
 mod reflog;
