@@ -232,7 +232,10 @@ mod tests {
             events: 42,
             updated: "2026-11-24T07:00:00Z".into(),
             intent: "split the parser: tokens first".into(),
+            worktree: Some("/home/ada/src/with\ttab and space".into()),
         };
-        assert_eq!(SessionSummary::from_line(s.to_line().trim_end_matches('\n')), Some(s));
+        assert_eq!(SessionSummary::from_line(s.to_line().trim_end_matches('\n')), Some(s.clone()));
+        let none = SessionSummary { worktree: None, ..s };
+        assert_eq!(SessionSummary::from_line(none.to_line().trim_end_matches('\n')), Some(none));
     }
 }
