@@ -131,3 +131,51 @@ fn killing_writers_mid_append_leaves_a_complete_session() {
     assert_eq!(t.header()["counters"]["events"], events.len());
     t.fsck();
 }
+
+/// DESIGN.md invariant 6, the crash half: a rewind killed while it writes
+/// files has already recorded the work tree it replaces, and `undo` brings
+/// that work tree back exactly.
+#[test]
+fn a_rewind_killed_while_writing_files_is_undone_exactly() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "killed-rewind"]);
+    let id = t.current_id();
+    let write_all = |version: u32| {
+        for i in 0..1500 {
+            t.write(&format!("d{}/f{i}.txt", i % 30), format!("version {version} of file {i}\n"));
+        }
+    };
+    write_all(1);
+    t.ok(&["checkpoint", "-m", "v1"]);
+    write_all(2);
+    t.ok(&["checkpoint", "-m", "v2"]);
+    let v2 = t.oracle_tree();
+    let ref_file = t.dir.join(".git/refs/aura/sessions").join(&id);
+    let mut killed_mid_write = 0;
+    for round in 0..6u64 {
+        let recorded = fs::read(&ref_file).unwrap();
+        let mut child = t
+            .cmd(&["rewind", "v1"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill it once the rewind event has landed, while files are written.
+        while child.try_wait().unwrap().is_none() && fs::read(&ref_file).unwrap() == recorded {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::thread::sleep(Duration::from_micros((round * 3571) % 8000));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed_mid_write += 1;
+        }
+        child.wait().unwrap();
+        // A kill inside the index write leaves git's lock, as it would for git.
+        let _ = fs::remove_file(t.dir.join(".git/index.lock"));
+        t.ok(&["undo"]);
+        let now = t.oracle_tree();
+        assert_eq!(now, v2, "round {round}: undo after the kill");
+    }
+    assert!(killed_mid_write > 0, "no rewind was killed mid-way; the test proves nothing");
+    t.fsck();
+}
