@@ -128,6 +128,15 @@ pub enum Command {
     /// EVENT). Undo is itself recorded, so undoing an undo redoes. Files
     /// changed since the rewind are recorded in the undo event first.
     Undo(cmd::undo::Args),
+    /// Show the changes between two snapshots, or a snapshot and the work tree.
+    ///
+    /// Print what changed from FROM (default `start`, the state before the
+    /// session began) to TO (default: the work tree as it is now), as `git diff`
+    /// prints it: a patch, or `--stat`, `--name-status`, `--name-only`. FROM and
+    /// TO name snapshots as rewind does: `start`, a checkpoint label, an intent,
+    /// an event id or an event commit prefix (`git session log --ids`). Colours
+    /// on a terminal. Nothing is recorded.
+    Diff(cmd::diff::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

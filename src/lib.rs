@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rewind(a) => cmd::rewind::run(&ctx, a),
         Command::Restore(a) => cmd::restore::run(&ctx, a),
         Command::Undo(a) => cmd::undo::run(&ctx, a),
+        Command::Diff(a) => cmd::diff::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),
         Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),

@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod close;
 pub mod completions;
+pub mod diff;
 pub mod fork;
 pub mod intent;
 pub mod list;
@@ -143,20 +144,25 @@ impl Ctx {
         Ok(self.snapshot_event_with_capture(kind)?.0)
     }
 
-    /// [`Ctx::snapshot_event`], also returning the capture (for the index tree).
-    pub fn snapshot_event_with_capture(&self, kind: EventKind) -> Result<(Event, crate::snapshot::Capture)> {
+    /// A capture of the work tree with the configured options (objects only; nothing recorded).
+    pub fn capture(&self) -> Result<crate::snapshot::Capture> {
         self.store.workdir()?;
         let max = match self.store.config_integer("session.maxUntrackedSize")? {
             Some(v) if v > 0 => Some(v as u64),
             Some(_) => None,
             None => Some(DEFAULT_MAX_UNTRACKED),
         };
-        let capture = crate::snapshot::capture(
+        crate::snapshot::capture(
             &self.store.repo,
             &crate::snapshot::CaptureOptions {
                 max_untracked_size: max,
             },
-        )?;
+        )
+    }
+
+    /// [`Ctx::snapshot_event`], also returning the capture (for the index tree).
+    pub fn snapshot_event_with_capture(&self, kind: EventKind) -> Result<(Event, crate::snapshot::Capture)> {
+        let capture = self.capture()?;
         let mut event = self.event(kind)?;
         let head_tree = self.store.head_tree()?;
         event = event.with("tree", capture.tree.to_string());

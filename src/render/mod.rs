@@ -14,8 +14,13 @@ use std::io::{IsTerminal, Write};
 /// Writes `text` to stdout; a closed pipe (`git session log | head`) ends the
 /// program quietly with exit 0, as ripgrep and git do.
 pub fn out(text: &str) {
+    out_bytes(text.as_bytes());
+}
+
+/// [`out`] for bytes that need not be UTF-8 (patches of arbitrary files).
+pub fn out_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    if let Err(err) = stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

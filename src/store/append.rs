@@ -137,7 +137,16 @@ impl Store {
                 oid: blob(serde_json::to_vec_pretty(header)?)?,
             },
         ];
-        for (field, dir) in [("tree", "worktree"), ("staged", "staged")] {
+        // Every tree an event names is in its commit's tree, so it is
+        // reachable (gc keeps it, push and fetch carry it): the snapshot, the
+        // staged index, and for rewind/restore/undo the tree they left and
+        // the index they replaced.
+        for (field, dir) in [
+            ("tree", "worktree"),
+            ("staged", "staged"),
+            ("after", "after"),
+            ("index", "index"),
+        ] {
             if let Some(hex) = event.str_field(field) {
                 entries.push(Entry {
                     mode: EntryKind::Tree.into(),

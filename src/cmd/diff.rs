@@ -1,0 +1,75 @@
+//! `git session diff [FROM [TO]]`: the difference between two snapshots of a
+//! session, or between a snapshot and the work tree, as `git diff` prints it.
+
+use anyhow::Result;
+use gix::ObjectId;
+
+use super::Ctx;
+use crate::error::usage;
+use crate::render::diff::{write_diff, DiffFormat, DiffOptions};
+use crate::render::{out_bytes, Palette};
+use crate::rewind::target;
+
+/// Arguments of `git session diff` (documented in `src/cli.rs`).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The older snapshot: `start` (default), a checkpoint label, an intent,
+    /// an event id (or its last digits) or an event commit prefix.
+    pub from: Option<String>,
+    /// The newer snapshot (default: the work tree as it is now).
+    pub to: Option<String>,
+    /// A diffstat, as `git diff --stat`.
+    #[arg(long, group = "format")]
+    pub stat: bool,
+    /// Status letter and path of each change, as `git diff --name-status`.
+    #[arg(long, group = "format")]
+    pub name_status: bool,
+    /// Only the paths, as `git diff --name-only`.
+    #[arg(long, group = "format")]
+    pub name_only: bool,
+    /// Lines of context around each change.
+    #[arg(long, short = 'U', value_name = "N", default_value_t = 3)]
+    pub unified: u32,
+    /// Colour the output: `auto` (on a terminal; honours NO_COLOR and `color.ui`), `always` or `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let head = ctx.target()?.head;
+    let events = ctx.store.events(&head)?;
+    let from = target::find(&events, args.from.as_deref().unwrap_or("start"))?.tree;
+    let to: ObjectId = match &args.to {
+        Some(spec) => target::find(&events, spec)?.tree,
+        None => {
+            ctx.store.workdir().map_err(|_| {
+                usage("a bare repository has no work tree to compare with; name two snapshots")
+            })?;
+            ctx.capture()?.tree
+        }
+    };
+    let format = if args.stat {
+        DiffFormat::Stat
+    } else if args.name_status {
+        DiffFormat::NameStatus
+    } else if args.name_only {
+        DiffFormat::NameOnly
+    } else {
+        DiffFormat::Patch
+    };
+    let color = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => !Palette::for_stdout(ctx.store.config_string("color.ui").as_deref()).bold.is_empty(),
+    };
+    let opts = DiffOptions {
+        format,
+        color,
+        context: args.unified,
+        stat_width: 80,
+    };
+    let mut buf = Vec::new();
+    write_diff(&ctx.store.repo, from, to, &opts, &mut buf)?;
+    out_bytes(&buf);
+    Ok(())
+}
