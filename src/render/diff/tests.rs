@@ -697,3 +697,17 @@ fn random_line_edits_match_git() {
         assert_like_git(&repo, old_tree, new_tree, &all_variants());
     }
 }
+
+/// With `-U0` git drops the common tail of both files in 1 KiB blocks before
+/// diffing, which changes where an ambiguous insertion lands.
+#[test]
+fn no_context_diffs_trim_the_common_tail_as_git_does() {
+    let repo = Repo::new();
+    repo.write("slider", format!("x\n{}", "a\n".repeat(1000)));
+    repo.write("short", "x\na\n");
+    let old = repo.tree();
+    repo.write("slider", format!("x\n{}", "a\n".repeat(1001)));
+    repo.write("short", "x\na\na\n");
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+}
