@@ -711,3 +711,16 @@ fn no_context_diffs_trim_the_common_tail_as_git_does() {
     let new = repo.tree();
     assert_like_git(&repo, old, new, &all_variants());
 }
+
+/// git's indent heuristic counts only space, tab, CR and LF as white space;
+/// imara-diff's also skips form feeds, and would put this insertion a line
+/// lower than git does.
+#[test]
+fn form_feeds_are_not_white_space_to_the_indent_heuristic() {
+    let repo = Repo::new();
+    repo.write("ff", "a\n\x0c\tx\n\x0c\n\t\tc\n");
+    let old = repo.tree();
+    repo.write("ff", "a\n\x0c\tx\n\x0c\n\x0c\n\t\tc\n");
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+}
