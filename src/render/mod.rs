@@ -1,6 +1,7 @@
 //! Human views of sessions: status and TL;DR, listings, the timeline.
 //! JSON views are the serde forms of the domain types and need no code here.
 
+pub mod diff;
 mod list;
 mod status;
 mod timeline;
