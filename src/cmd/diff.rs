@@ -42,9 +42,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let to: ObjectId = match &args.to {
         Some(spec) => target::find(&events, spec)?.tree,
         None => {
-            ctx.store.workdir().map_err(|_| {
-                usage("a bare repository has no work tree to compare with; name two snapshots")
-            })?;
+            ctx.store
+                .workdir()
+                .map_err(|_| usage("a bare repository has no work tree to compare with; name two snapshots"))?;
             ctx.capture()?.tree
         }
     };
@@ -60,7 +60,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,
-        _ => !Palette::for_stdout(ctx.store.config_string("color.ui").as_deref()).bold.is_empty(),
+        _ => !Palette::for_stdout(ctx.store.config_string("color.ui").as_deref())
+            .bold
+            .is_empty(),
     };
     let opts = DiffOptions {
         format,

@@ -142,7 +142,10 @@ fn a_rewind_killed_while_writing_files_is_undone_exactly() {
     let id = t.current_id();
     let write_all = |version: u32| {
         for i in 0..1500 {
-            t.write(&format!("d{}/f{i}.txt", i % 30), format!("version {version} of file {i}\n"));
+            t.write(
+                &format!("d{}/f{i}.txt", i % 30),
+                format!("version {version} of file {i}\n"),
+            );
         }
     };
     write_all(1);
@@ -176,6 +179,9 @@ fn a_rewind_killed_while_writing_files_is_undone_exactly() {
         let now = t.oracle_tree();
         assert_eq!(now, v2, "round {round}: undo after the kill");
     }
-    assert!(killed_mid_write > 0, "no rewind was killed mid-way; the test proves nothing");
+    assert!(
+        killed_mid_write > 0,
+        "no rewind was killed mid-way; the test proves nothing"
+    );
     t.fsck();
 }
