@@ -55,6 +55,13 @@ fn a_session_in_its_own_worktree_leaves_this_one_alone() {
     assert_eq!(feature["worktree"], wt.to_str().unwrap());
     let text = t.ok(&["list"]);
     assert!(text.contains("[worktree ") && text.contains("feature"), "{text}");
+    // Closing leaves a clean worktree in place and says how to remove it.
+    std::fs::remove_file(wt.join("feature.txt")).unwrap();
+    let out = t.run_in(&wt, &["close"]);
+    assert!(out.status.success());
+    let err = crate::harness::stderr(&out);
+    assert!(err.contains("hint:") && err.contains("is clean") && err.contains("git worktree remove"), "{err}");
+    assert!(wt.exists());
     t.fsck();
 }
 

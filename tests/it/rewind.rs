@@ -112,6 +112,10 @@ fn rewind_makes_the_work_tree_the_target_and_undo_brings_it_back() {
         .collect();
     assert_eq!(rewinds[0]["tree"], before.as_str());
     assert_eq!(t.kinds(&id).iter().filter(|k| *k == "undo").count(), 3);
+    let log = t.ok(&["log"]);
+    assert!(log.contains("↺ rewind to checkpoint 'first'"), "{log}");
+    assert!(log.contains("↻ undo of the rewind to checkpoint 'second'"), "{log}");
+    assert!(log.contains("↻ undo of the undo of the rewind"), "{log}");
     t.ok(&["rewind", rewinds[0]["id"].as_str().unwrap()]);
     assert_tree(&t, &before, "rewind to the tree a rewind replaced");
     assert_eq!(
