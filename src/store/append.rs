@@ -54,7 +54,8 @@ impl Store {
                 let mut event = event.clone();
                 event.clock = header.clock + 1;
                 header.apply(&event);
-                tip = Some(self.write_event_commit(id, &event, &header, tip)?);
+                let parents: Vec<ObjectId> = tip.into_iter().collect();
+                tip = Some(self.write_event_commit(id, &event, &header, &parents)?);
                 landed.push(event);
             }
             let new = tip.context("no event to append")?;
@@ -113,13 +114,14 @@ impl Store {
         }
     }
 
-    /// Writes the commit of one event on top of `parent` and returns its id.
-    fn write_event_commit(
+    /// Writes the commit of one event on top of `parents` (the previous
+    /// event commit; two heads for a merge) and returns its id.
+    pub(super) fn write_event_commit(
         &self,
         session_id: &str,
         event: &Event,
         header: &SessionHeader,
-        parent: Option<ObjectId>,
+        parents: &[ObjectId],
     ) -> Result<ObjectId> {
         use gix::objs::tree::{Entry, EntryKind};
         let blob = |bytes: Vec<u8>| -> Result<ObjectId> {
@@ -162,7 +164,7 @@ impl Store {
             .context("cannot write an object")?
             .detach();
 
-        let mut parents: Vec<ObjectId> = parent.into_iter().collect();
+        let mut parents: Vec<ObjectId> = parents.to_vec();
         // The anchor keeps the user's commits reachable: snapshot-carrying
         // events anchor HEAD, `commit` events the commit they record.
         if event.tree().is_some() || event.known_kind() == Some(crate::session::EventKind::Commit) {

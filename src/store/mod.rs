@@ -6,6 +6,7 @@
 mod append;
 mod current;
 mod listing;
+pub mod merge;
 mod read;
 mod reflog;
 pub mod refs;

@@ -174,10 +174,15 @@ impl Store {
     /// The session's events in log order (Lamport clock, then event id),
     /// oldest first. Walks the event parents, never the anchor commits.
     pub fn events(&self, head: &SessionHead) -> Result<Vec<StoredEvent>> {
-        let refname = session_ref(&head.id);
+        self.events_at(&head.id, head.commit)
+    }
+
+    /// The events of session `id` from the event commit `tip`, in log order.
+    pub fn events_at(&self, id: &str, tip: ObjectId) -> Result<Vec<StoredEvent>> {
+        let refname = session_ref(id);
         let mut out = Vec::new();
         let mut seen = gix::hashtable::HashSet::default();
-        let mut todo = vec![head.commit];
+        let mut todo = vec![tip];
         while let Some(commit) = todo.pop() {
             if !seen.insert(commit) {
                 continue;

@@ -1,0 +1,159 @@
+//! Bringing a session's head from elsewhere (a fetch) into the local ref
+//! (DESIGN.md invariant 5): a new session is created, a head that contains
+//! the local one is fast-forwarded to, and diverged heads are joined by a
+//! `merge` event whose parents are both heads and whose header is the fold
+//! of the union of their events, ordered by (Lamport clock, event id). No
+//! local event is ever dropped, and the ref moves by compare-and-swap.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit};
+use gix::refs::Target;
+use gix::ObjectId;
+
+use super::refs::session_ref;
+use super::{SessionHead, Store};
+use crate::error::fail;
+use crate::session::{Event, EventKind, Person, SessionHeader};
+
+/// What [`Store::merge_in`] did to the local ref.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum Merged {
+    /// The local ref already contains the other head.
+    UpToDate,
+    /// The session was not here; the ref was created.
+    Created,
+    /// The other head contains the local one; the ref moved to it.
+    FastForward,
+    /// Both had events the other lacked; a `merge` event joins them.
+    Merged {
+        commit: String,
+        /// Events that came from the other head.
+        added: usize,
+    },
+}
+
+/// How many times a merge is redone when the local ref moves meanwhile.
+const ATTEMPTS: usize = 5;
+
+impl Store {
+    /// Brings `theirs` (an event commit of session `id`, fetched from
+    /// `from`) into the local ref of the session.
+    pub fn merge_in(&self, id: &str, theirs: ObjectId, from: &str, author: &Person, time: &str) -> Result<Merged> {
+        let refname = session_ref(id);
+        for _ in 0..ATTEMPTS {
+            let local = self.ref_target(&refname)?;
+            let (result, new) = match local {
+                None => (Merged::Created, theirs),
+                Some(ours) if ours == theirs => return Ok(Merged::UpToDate),
+                Some(ours) => match self.merge_base(ours, theirs)? {
+                    Some(base) if base == theirs => return Ok(Merged::UpToDate),
+                    Some(base) if base == ours => (Merged::FastForward, theirs),
+                    _ => {
+                        let (commit, added) = self.write_merge(id, ours, theirs, from, author, time)?;
+                        (
+                            Merged::Merged {
+                                commit: commit.to_string(),
+                                added,
+                            },
+                            commit,
+                        )
+                    }
+                },
+            };
+            // The other head must be a readable session of the same id before
+            // it becomes ours.
+            if new == theirs {
+                let header = self.read_header_at(&refname, theirs)?;
+                if header.id != id {
+                    return Err(fail(format!(
+                        "{refname}: the fetched head {theirs} belongs to session {}, not {id}",
+                        header.id
+                    )));
+                }
+            }
+            let expected = match local {
+                Some(p) => PreviousValue::MustExistAndMatch(Target::Object(p)),
+                None => PreviousValue::MustNotExist,
+            };
+            let edit = RefEdit {
+                change: Change::Update {
+                    log: LogChange::default(),
+                    expected,
+                    new: Target::Object(new),
+                },
+                name: refname.as_str().try_into().context("invalid session ref name")?,
+                deref: false,
+            };
+            match self.repo.edit_references_as(Some(edit), None) {
+                Ok(_) => return Ok(result),
+                Err(_) if self.ref_target(&refname)? != local => continue,
+                Err(err) => return Err(anyhow::Error::new(err).context(format!("cannot update {refname}"))),
+            }
+        }
+        Err(fail(format!("cannot merge into {refname}: it kept moving")))
+    }
+
+    fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<Option<ObjectId>> {
+        Ok(self
+            .repo
+            .merge_base(a, b)
+            .ok()
+            .flatten()
+            .map(|id| id.detach()))
+    }
+
+    /// Writes the merge event of two diverged heads; returns it and the
+    /// number of events that came from `theirs`.
+    fn write_merge(
+        &self,
+        id: &str,
+        ours: ObjectId,
+        theirs: ObjectId,
+        from: &str,
+        author: &Person,
+        time: &str,
+    ) -> Result<(ObjectId, usize)> {
+        let mine = self.events_at(id, ours)?;
+        let other = self.events_at(id, theirs)?;
+        let known: HashSet<&str> = mine.iter().map(|e| e.event.id.as_str()).collect();
+        let mut union: Vec<&Event> = mine.iter().map(|e| &e.event).collect();
+        let added: Vec<&Event> = other
+            .iter()
+            .map(|e| &e.event)
+            .filter(|e| !known.contains(e.id.as_str()))
+            .collect();
+        let count = added.len();
+        union.extend(added);
+        union.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
+        let Some(first) = union.first() else {
+            return Err(fail(format!("session {id} has no events")));
+        };
+        let name = first.str_field("name").unwrap_or(id);
+        let mut header = SessionHeader::new(id, name, first);
+        for event in &union {
+            header.apply(event);
+        }
+        let mut merge = Event::new(EventKind::Merge, time.to_owned(), author.clone())
+            .with("heads", vec![ours.to_string(), theirs.to_string()])
+            .with("from", from)
+            .with("added", count);
+        merge.clock = header.clock + 1;
+        header.apply(&merge);
+        let commit = self.write_event_commit(id, &merge, &header, &[ours, theirs])?;
+        Ok((commit, count))
+    }
+}
+
+/// The head of a session after a merge, for callers that print it.
+pub fn describe(merged: &Merged, head: &SessionHead) -> String {
+    let name = &head.header.name;
+    match merged {
+        Merged::UpToDate => format!("'{name}' is up to date"),
+        Merged::Created => format!("'{name}' is new here"),
+        Merged::FastForward => format!("'{name}' fast-forwarded"),
+        Merged::Merged { added, .. } => format!("'{name}' merged ({added} events from the other side)"),
+    }
+}
