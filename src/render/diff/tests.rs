@@ -599,7 +599,8 @@ impl Rng {
 }
 
 /// Lines that repeat a lot, blank lines and indentation: what makes diff
-/// algorithms and their slider heuristics disagree, if anything does.
+/// algorithms and their slider heuristics disagree, if anything does; and
+/// white-space errors for the colours.
 const VOCABULARY: &[&str] = &[
     "",
     "",
@@ -617,6 +618,11 @@ const VOCABULARY: &[&str] = &[
     "c",
     "// comment",
     "end",
+    "trailing  ",
+    " \tspace before tab",
+    "  ",
+    "crlf\r",
+    "\x0c",
 ];
 
 fn random_text(rng: &mut Rng, lines: usize) -> Vec<String> {
