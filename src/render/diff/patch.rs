@@ -2,6 +2,8 @@
 //! `builtin_diff` and `fn_out_consume` write them, colours and white-space
 //! error highlighting included.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use gix::diff::blob::unified_diff::{ConsumeHunk, ContextSize, DiffLineKind, HunkHeader};
 use gix::diff::blob::UnifiedDiff;
@@ -24,9 +26,10 @@ pub(super) fn write_patches(
     repo: &gix::Repository,
     changes: &[FileChange],
     opts: &DiffOptions,
-    out: &mut Vec<u8>,
+    out: &mut dyn Write,
 ) -> Result<()> {
     let abbrev = Abbrev::for_repo(repo)?;
+    let mut text = Vec::new();
     for change in changes {
         let file = |old, new| FilePatch {
             repo,
@@ -40,11 +43,13 @@ pub(super) fn write_patches(
             // git never diffs a file against a symlink or a submodule: it
             // shows the old one deleted and the new one created.
             (Some(a), Some(b)) if a.file_type() != b.file_type() => {
-                file(Some(a), None).write(out)?;
-                file(None, Some(b)).write(out)?;
+                file(Some(a), None).write(&mut text)?;
+                file(None, Some(b)).write(&mut text)?;
             }
-            (a, b) => file(a, b).write(out)?,
+            (a, b) => file(a, b).write(&mut text)?,
         }
+        out.write_all(&text).context("cannot write the diff")?;
+        text.clear();
     }
     Ok(())
 }

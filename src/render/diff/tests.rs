@@ -173,7 +173,9 @@ fn all_variants() -> Vec<Variant> {
         variant(&["--stat=40"], Stat, false, 3, 40),
         variant(&["--stat=200"], Stat, false, 3, 200),
         variant(&["--name-status"], NameStatus, false, 3, 80),
+        variant(&["--name-status", "--color=always"], NameStatus, true, 3, 80),
         variant(&["--name-only"], NameOnly, false, 3, 80),
+        variant(&["--name-only", "--color=always"], NameOnly, true, 3, 80),
     ]
 }
 
@@ -729,4 +731,36 @@ fn form_feeds_are_not_white_space_to_the_indent_heuristic() {
     repo.write("ff", "a\n\x0c\tx\n\x0c\n\x0c\n\t\tc\n");
     let new = repo.tree();
     assert_like_git(&repo, old, new, &all_variants());
+}
+
+/// git colours a hunk header's function name up to its last byte, or its
+/// second-last when the third-last is a CR (`emit_hunk_header` re-reads the
+/// length it shrinks); a CR at the end is trimmed as white space.
+#[test]
+fn carriage_returns_in_function_names() {
+    let repo = Repo::new();
+    let block = |func: &str, last: &str| format!("{func}\n1\n2\n3\n4\n{last}\n");
+    repo.write(
+        "f",
+        block("odd\rZ", "5") + &block("ends with cr\r", "5") + &block("x\ry\r", "5"),
+    );
+    let old = repo.tree();
+    repo.write(
+        "f",
+        block("odd\rZ", "five") + &block("ends with cr\r", "five") + &block("x\ry\r", "five"),
+    );
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+}
+
+#[test]
+fn from_and_to_the_empty_tree() {
+    let repo = Repo::new();
+    repo.write("a", "a\n");
+    repo.write("dir/b", b"\0binary");
+    repo.symlink("link", "a");
+    let full = repo.tree();
+    let empty = ObjectId::empty_tree(gix::hash::Kind::Sha1);
+    assert_eq!(assert_like_git(&repo, empty, full, &all_variants()), 3);
+    assert_eq!(assert_like_git(&repo, full, empty, &all_variants()), 3);
 }
