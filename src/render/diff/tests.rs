@@ -134,8 +134,31 @@ impl Repo {
         String::from_utf8_lossy(out.trim_ascii()).into_owned()
     }
 
+    /// Runs git with `input` on its standard input.
+    fn git_with_input(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut cmd = Command::new("git");
+        cmd.current_dir(&self.path)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", &self.home)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("git starts");
+        child
+            .stdin
+            .take()
+            .expect("a stdin pipe")
+            .write_all(input)
+            .expect("git reads its input");
+        let out = child.wait_with_output().expect("git runs");
+        assert!(out.status.success(), "git {args:?} failed");
+        out.stdout
+    }
+
     fn ours(&self, old: ObjectId, new: ObjectId, opts: &DiffOptions) -> (Vec<u8>, usize) {
-        let repo = gix::open(&self.path).expect("gix opens the repo");
+        let repo = gix::open_opts(&self.path, gix::open::Options::isolated()).expect("gix opens the repo");
         let mut out = Vec::new();
         let count = write_diff(&repo, old, new, opts, &mut out).expect("write_diff succeeds");
         (out, count)
@@ -570,7 +593,7 @@ fn commits_stand_for_their_trees_and_bad_ids_are_errors() {
     let (c1, c2) = (id("HEAD~1"), id("HEAD"));
     assert_like_git(&repo, c1, c2, &all_variants());
 
-    let gix_repo = gix::open(&repo.path).expect("open");
+    let gix_repo = gix::open_opts(&repo.path, gix::open::Options::isolated()).expect("open");
     let missing = ObjectId::from_hex(b"0123456789012345678901234567890123456789").expect("hex");
     let blob = id("HEAD:a");
     for (old, new) in [(missing, c2), (c1, missing), (blob, c2)] {
@@ -763,4 +786,42 @@ fn from_and_to_the_empty_tree() {
     let empty = ObjectId::empty_tree(gix::hash::Kind::Sha1);
     assert_eq!(assert_like_git(&repo, empty, full, &all_variants()), 3);
     assert_eq!(assert_like_git(&repo, full, empty, &all_variants()), 3);
+}
+
+#[test]
+fn core_abbrev_is_honoured() {
+    let repo = Repo::new();
+    repo.write("a", "1\n");
+    let old = repo.tree();
+    repo.write("a", "2\n");
+    repo.write("b", "new\n");
+    let new = repo.tree();
+    for abbrev in ["12", "4", "no", "auto"] {
+        repo.git(&["config", "core.abbrev", abbrev]);
+        assert_like_git(&repo, old, new, &all_variants());
+    }
+}
+
+/// With more than 2^14 packed objects, git's automatic abbreviation grows to
+/// 8 digits.
+#[test]
+fn abbreviations_grow_with_the_number_of_packed_objects() {
+    let repo = Repo::new();
+    let mut stream = Vec::new();
+    for i in 0..17_000 {
+        let data = format!("blob {i}\n");
+        stream.extend_from_slice(format!("blob\ndata {}\n{data}\n", data.len()).as_bytes());
+    }
+    repo.git_with_input(&["fast-import", "--quiet"], &stream);
+    repo.write("a", "1\n");
+    let old = repo.tree();
+    repo.write("a", "2\n");
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+    let (patch, _) = repo.ours(old, new, &DiffOptions::default());
+    let index = patch
+        .split(|&c| c == b'\n')
+        .find(|l| l.starts_with(b"index "))
+        .expect("an index line");
+    assert_eq!(index.len(), "index 12345678..12345678 100644".len());
 }
