@@ -345,6 +345,7 @@ fn colored_hunk_header(out: &mut Vec<u8>, line: &[u8]) {
             len -= 1;
         }
     }
+    let len = len.max(ep);
     let blanks = line[ep..len].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     if blanks > 0 {
         out.extend_from_slice(PLAIN.as_bytes());

@@ -116,7 +116,13 @@ impl Repo {
     }
 
     /// The work tree as a tree, with these submodule commits added to it.
+    /// The index starts afresh, or `git add -A` would keep the previous
+    /// tree's submodules and skip directories at their paths.
     fn tree_with_gitlinks(&self, gitlinks: &[(&str, &str)]) -> ObjectId {
+        let index = self.path.join(".git/index");
+        if index.exists() {
+            std::fs::remove_file(index).expect("remove the index");
+        }
         self.git(&["add", "-A"]);
         for (path, id) in gitlinks {
             self.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{id},{path}")]);
@@ -341,6 +347,7 @@ fn type_changes_between_files_symlinks_and_directories() {
     repo.write("dir-to-file/more/x", "x\n");
     repo.write("exec-to-link", "#!/bin/sh\n");
     repo.set_executable("exec-to-link", true);
+    repo.symlink("link-to-dir", "target");
     repo.write("file-to-dir-", "neighbour\n");
     repo.write("file-to-dir.c", "neighbour\n");
     let old = repo.tree();
@@ -352,6 +359,7 @@ fn type_changes_between_files_symlinks_and_directories() {
     repo.write("dir-to-file", "now a file\n");
     repo.symlink("exec-to-link", "elsewhere");
     repo.write("file-to-dir.c", "neighbour changed\n");
+    repo.write("link-to-dir/inside", "inside\n");
     let new = repo.tree();
     assert_like_git(&repo, old, new, &all_variants());
     assert_like_git(&repo, new, old, &all_variants());
@@ -437,16 +445,22 @@ fn submodule_commits() {
         lookalike
     };
     let (a, b, c) = ("1".repeat(40), "2".repeat(40), "3".repeat(40));
-    let old = repo.tree_with_gitlinks(&[("sub", &a), ("deleted-sub", &b), ("sub-to-file", &c)]);
+    let old = repo.tree_with_gitlinks(&[
+        ("sub", &a),
+        ("deleted-sub", &b),
+        ("sub-to-file", &c),
+        ("sub-to-dir", &a),
+    ]);
     repo.remove("file-to-sub");
     repo.write("sub-to-file", "now a file\n");
+    repo.write("sub-to-dir/inside", "inside\n");
     let new = repo.tree_with_gitlinks(&[
         ("sub", &b),
         ("added-sub", &lookalike),
         ("file-to-sub", &c),
         ("nested/sub", &a),
     ]);
-    assert_eq!(assert_like_git(&repo, old, new, &all_variants()), 6);
+    assert_eq!(assert_like_git(&repo, old, new, &all_variants()), 8);
     assert_like_git(&repo, new, old, &all_variants());
 }
 
