@@ -712,6 +712,13 @@ fn joined(lines: &[String], final_newline: bool) -> String {
 
 /// Several hundred random edits of text files, in batches of files in one
 /// repository, each batch compared with git in every format.
+///
+/// imara-diff's Myers with git's indent heuristic has matched xdiff on every
+/// input tried: besides these 360 files, some 60,000 more from other seeds,
+/// with 0 to 8 lines of context, files of up to 8,000 highly repetitive lines
+/// under up to 2,000 edits (where xdiff discards frequent lines and cuts
+/// its search short), and pairs of unrelated files. imara's Histogram, or
+/// Myers without the heuristic or without any sliding, fail this test.
 #[test]
 fn random_line_edits_match_git() {
     let mut rng = Rng(0x5eed_0fd1);
