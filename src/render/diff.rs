@@ -37,6 +37,7 @@ pub enum DiffFormat {
     NameOnly,
 }
 
+/// How `write_diff` prints; the default is plain `git diff`.
 #[derive(Clone, Debug)]
 pub struct DiffOptions {
     pub format: DiffFormat,
@@ -75,7 +76,8 @@ pub fn write_diff(
     let changes = changed_files(repo, old, new)?;
     let mut text = Vec::new();
     match opts.format {
-        DiffFormat::Patch => patch::write_patches(repo, &changes, opts, &mut text)?,
+        // Written a file at a time, so a reader sees the start of a large diff early.
+        DiffFormat::Patch => patch::write_patches(repo, &changes, opts, out)?,
         DiffFormat::Stat => stat::write_stat(repo, &changes, opts, &mut text)?,
         DiffFormat::NameStatus => {
             for change in &changes {

@@ -116,7 +116,13 @@ impl Repo {
     }
 
     /// The work tree as a tree, with these submodule commits added to it.
+    /// The index starts afresh, or `git add -A` would keep the previous
+    /// tree's submodules and skip directories at their paths.
     fn tree_with_gitlinks(&self, gitlinks: &[(&str, &str)]) -> ObjectId {
+        let index = self.path.join(".git/index");
+        if index.exists() {
+            std::fs::remove_file(index).expect("remove the index");
+        }
         self.git(&["add", "-A"]);
         for (path, id) in gitlinks {
             self.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{id},{path}")]);
@@ -134,8 +140,31 @@ impl Repo {
         String::from_utf8_lossy(out.trim_ascii()).into_owned()
     }
 
+    /// Runs git with `input` on its standard input.
+    fn git_with_input(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut cmd = Command::new("git");
+        cmd.current_dir(&self.path)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", &self.home)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("git starts");
+        child
+            .stdin
+            .take()
+            .expect("a stdin pipe")
+            .write_all(input)
+            .expect("git reads its input");
+        let out = child.wait_with_output().expect("git runs");
+        assert!(out.status.success(), "git {args:?} failed");
+        out.stdout
+    }
+
     fn ours(&self, old: ObjectId, new: ObjectId, opts: &DiffOptions) -> (Vec<u8>, usize) {
-        let repo = gix::open(&self.path).expect("gix opens the repo");
+        let repo = gix::open_opts(&self.path, gix::open::Options::isolated()).expect("gix opens the repo");
         let mut out = Vec::new();
         let count = write_diff(&repo, old, new, opts, &mut out).expect("write_diff succeeds");
         (out, count)
@@ -173,7 +202,9 @@ fn all_variants() -> Vec<Variant> {
         variant(&["--stat=40"], Stat, false, 3, 40),
         variant(&["--stat=200"], Stat, false, 3, 200),
         variant(&["--name-status"], NameStatus, false, 3, 80),
+        variant(&["--name-status", "--color=always"], NameStatus, true, 3, 80),
         variant(&["--name-only"], NameOnly, false, 3, 80),
+        variant(&["--name-only", "--color=always"], NameOnly, true, 3, 80),
     ]
 }
 
@@ -316,6 +347,7 @@ fn type_changes_between_files_symlinks_and_directories() {
     repo.write("dir-to-file/more/x", "x\n");
     repo.write("exec-to-link", "#!/bin/sh\n");
     repo.set_executable("exec-to-link", true);
+    repo.symlink("link-to-dir", "target");
     repo.write("file-to-dir-", "neighbour\n");
     repo.write("file-to-dir.c", "neighbour\n");
     let old = repo.tree();
@@ -327,6 +359,7 @@ fn type_changes_between_files_symlinks_and_directories() {
     repo.write("dir-to-file", "now a file\n");
     repo.symlink("exec-to-link", "elsewhere");
     repo.write("file-to-dir.c", "neighbour changed\n");
+    repo.write("link-to-dir/inside", "inside\n");
     let new = repo.tree();
     assert_like_git(&repo, old, new, &all_variants());
     assert_like_git(&repo, new, old, &all_variants());
@@ -412,16 +445,22 @@ fn submodule_commits() {
         lookalike
     };
     let (a, b, c) = ("1".repeat(40), "2".repeat(40), "3".repeat(40));
-    let old = repo.tree_with_gitlinks(&[("sub", &a), ("deleted-sub", &b), ("sub-to-file", &c)]);
+    let old = repo.tree_with_gitlinks(&[
+        ("sub", &a),
+        ("deleted-sub", &b),
+        ("sub-to-file", &c),
+        ("sub-to-dir", &a),
+    ]);
     repo.remove("file-to-sub");
     repo.write("sub-to-file", "now a file\n");
+    repo.write("sub-to-dir/inside", "inside\n");
     let new = repo.tree_with_gitlinks(&[
         ("sub", &b),
         ("added-sub", &lookalike),
         ("file-to-sub", &c),
         ("nested/sub", &a),
     ]);
-    assert_eq!(assert_like_git(&repo, old, new, &all_variants()), 6);
+    assert_eq!(assert_like_git(&repo, old, new, &all_variants()), 8);
     assert_like_git(&repo, new, old, &all_variants());
 }
 
@@ -568,7 +607,7 @@ fn commits_stand_for_their_trees_and_bad_ids_are_errors() {
     let (c1, c2) = (id("HEAD~1"), id("HEAD"));
     assert_like_git(&repo, c1, c2, &all_variants());
 
-    let gix_repo = gix::open(&repo.path).expect("open");
+    let gix_repo = gix::open_opts(&repo.path, gix::open::Options::isolated()).expect("open");
     let missing = ObjectId::from_hex(b"0123456789012345678901234567890123456789").expect("hex");
     let blob = id("HEAD:a");
     for (old, new) in [(missing, c2), (c1, missing), (blob, c2)] {
@@ -599,7 +638,8 @@ impl Rng {
 }
 
 /// Lines that repeat a lot, blank lines and indentation: what makes diff
-/// algorithms and their slider heuristics disagree, if anything does.
+/// algorithms and their slider heuristics disagree, if anything does; and
+/// white-space errors for the colours.
 const VOCABULARY: &[&str] = &[
     "",
     "",
@@ -617,6 +657,11 @@ const VOCABULARY: &[&str] = &[
     "c",
     "// comment",
     "end",
+    "trailing  ",
+    " \tspace before tab",
+    "  ",
+    "crlf\r",
+    "\x0c",
 ];
 
 fn random_text(rng: &mut Rng, lines: usize) -> Vec<String> {
@@ -667,6 +712,13 @@ fn joined(lines: &[String], final_newline: bool) -> String {
 
 /// Several hundred random edits of text files, in batches of files in one
 /// repository, each batch compared with git in every format.
+///
+/// imara-diff's Myers with git's indent heuristic has matched xdiff on every
+/// input tried: besides these 360 files, some 60,000 more from other seeds,
+/// with 0 to 8 lines of context, files of up to 8,000 highly repetitive lines
+/// under up to 2,000 edits (where xdiff discards frequent lines and cuts
+/// its search short), and pairs of unrelated files. imara's Histogram, or
+/// Myers without the heuristic or without any sliding, fail this test.
 #[test]
 fn random_line_edits_match_git() {
     let mut rng = Rng(0x5eed_0fd1);
@@ -723,4 +775,74 @@ fn form_feeds_are_not_white_space_to_the_indent_heuristic() {
     repo.write("ff", "a\n\x0c\tx\n\x0c\n\x0c\n\t\tc\n");
     let new = repo.tree();
     assert_like_git(&repo, old, new, &all_variants());
+}
+
+/// git colours a hunk header's function name up to its last byte, or its
+/// second-last when the third-last is a CR (`emit_hunk_header` re-reads the
+/// length it shrinks); a CR at the end is trimmed as white space.
+#[test]
+fn carriage_returns_in_function_names() {
+    let repo = Repo::new();
+    let block = |func: &str, last: &str| format!("{func}\n1\n2\n3\n4\n{last}\n");
+    repo.write(
+        "f",
+        block("odd\rZ", "5") + &block("ends with cr\r", "5") + &block("x\ry\r", "5"),
+    );
+    let old = repo.tree();
+    repo.write(
+        "f",
+        block("odd\rZ", "five") + &block("ends with cr\r", "five") + &block("x\ry\r", "five"),
+    );
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+}
+
+#[test]
+fn from_and_to_the_empty_tree() {
+    let repo = Repo::new();
+    repo.write("a", "a\n");
+    repo.write("dir/b", b"\0binary");
+    repo.symlink("link", "a");
+    let full = repo.tree();
+    let empty = ObjectId::empty_tree(gix::hash::Kind::Sha1);
+    assert_eq!(assert_like_git(&repo, empty, full, &all_variants()), 3);
+    assert_eq!(assert_like_git(&repo, full, empty, &all_variants()), 3);
+}
+
+#[test]
+fn core_abbrev_is_honoured() {
+    let repo = Repo::new();
+    repo.write("a", "1\n");
+    let old = repo.tree();
+    repo.write("a", "2\n");
+    repo.write("b", "new\n");
+    let new = repo.tree();
+    for abbrev in ["12", "4", "no", "auto"] {
+        repo.git(&["config", "core.abbrev", abbrev]);
+        assert_like_git(&repo, old, new, &all_variants());
+    }
+}
+
+/// With more than 2^14 packed objects, git's automatic abbreviation grows to
+/// 8 digits.
+#[test]
+fn abbreviations_grow_with_the_number_of_packed_objects() {
+    let repo = Repo::new();
+    let mut stream = Vec::new();
+    for i in 0..17_000 {
+        let data = format!("blob {i}\n");
+        stream.extend_from_slice(format!("blob\ndata {}\n{data}\n", data.len()).as_bytes());
+    }
+    repo.git_with_input(&["fast-import", "--quiet"], &stream);
+    repo.write("a", "1\n");
+    let old = repo.tree();
+    repo.write("a", "2\n");
+    let new = repo.tree();
+    assert_like_git(&repo, old, new, &all_variants());
+    let (patch, _) = repo.ours(old, new, &DiffOptions::default());
+    let index = patch
+        .split(|&c| c == b'\n')
+        .find(|l| l.starts_with(b"index "))
+        .expect("an index line");
+    assert_eq!(index.len(), "index 12345678..12345678 100644".len());
 }
