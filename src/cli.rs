@@ -137,6 +137,16 @@ pub enum Command {
     /// an event id or an event commit prefix (`git session log --ids`). Colours
     /// on a terminal. Nothing is recorded.
     Diff(cmd::diff::Args),
+    /// Fetch sessions from a remote and merge them into the local ones.
+    ///
+    /// Fetch `refs/aura/sessions/*` (or only the sessions named) from REMOTE
+    /// (default: `session.remote`, else the branch's upstream remote, else
+    /// `origin`) into `refs/aura/remotes/<remote>/sessions/`, then bring each
+    /// into the local session: a new one is created, one that is ahead is
+    /// fast-forwarded to, and diverged ones are joined by a `merge` event over
+    /// the union of both sides' events. A local event is never lost.
+    /// `--prune` removes remote-tracking refs of sessions gone from the remote.
+    Fetch(cmd::fetch::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

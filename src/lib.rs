@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod remote;
 pub mod render;
 pub mod rewind;
 pub mod session;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Restore(a) => cmd::restore::run(&ctx, a),
         Command::Undo(a) => cmd::undo::run(&ctx, a),
         Command::Diff(a) => cmd::diff::run(&ctx, a),
+        Command::Fetch(a) => cmd::fetch::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),
         Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),

@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod close;
 pub mod completions;
 pub mod diff;
+pub mod fetch;
 pub mod fork;
 pub mod intent;
 pub mod list;
@@ -244,6 +245,41 @@ impl Ctx {
             }
         }
         Ok(out)
+    }
+}
+
+impl Ctx {
+    /// The remote sessions travel to and from when none is named:
+    /// `session.remote`, else the current branch's upstream remote, else `origin`.
+    pub fn default_remote(&self) -> Result<String> {
+        if let Some(remote) = self.store.config_string("session.remote") {
+            return Ok(remote);
+        }
+        if let Some(branch) = self.store.head_state()?.branch {
+            if let Some(remote) = self.store.config_string(&format!("branch.{branch}.remote")) {
+                if remote != "." {
+                    return Ok(remote);
+                }
+            }
+        }
+        Ok("origin".to_owned())
+    }
+
+    /// Session arguments of `fetch`/`push` as id prefixes: a session known
+    /// here by name or prefix gives its id; other hexadecimal text is taken
+    /// as an id prefix of a session on the remote.
+    pub fn session_prefixes(&self, specs: &[String]) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        for spec in specs {
+            match self.store.resolve(spec) {
+                Ok(head) => ids.push(head.id),
+                Err(_) if spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    ids.push(spec.to_ascii_lowercase())
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(ids)
     }
 }
 

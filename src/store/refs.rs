@@ -12,3 +12,13 @@ pub fn session_ref(id: &str) -> String {
 pub fn session_id_of(full_name: &str) -> Option<&str> {
     full_name.strip_prefix(SESSIONS_PREFIX)
 }
+
+/// `refs/aura/remotes/<remote>/sessions/`: where fetched session heads land.
+pub fn remote_sessions_prefix(remote: &str) -> String {
+    format!("refs/aura/remotes/{remote}/sessions/")
+}
+
+/// `refs/aura/remotes/<remote>/sessions/<id>`.
+pub fn remote_session_ref(remote: &str, id: &str) -> String {
+    format!("{}{id}", remote_sessions_prefix(remote))
+}

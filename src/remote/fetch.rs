@@ -1,0 +1,154 @@
+//! Fetching sessions with gix's fetch: remote session refs land in
+//! `refs/aura/remotes/<remote>/sessions/<id>` (never over local refs), and
+//! the caller merges each into `refs/aura/sessions/<id>`.
+
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+use bstr::ByteSlice;
+use gix::remote::Direction;
+use gix::ObjectId;
+
+use crate::error::{fail, fail_with_hint};
+use crate::store::refs::{remote_sessions_prefix, session_id_of, SESSIONS_PREFIX};
+
+/// What a fetch brought.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// The remote's name in `refs/aura/remotes/<name>/`.
+    pub remote: String,
+    /// Every session the remote has (of those asked for): id and head.
+    pub sessions: Vec<(String, ObjectId)>,
+    /// Remote-tracking refs removed because the session is gone from the remote.
+    pub pruned: Vec<String>,
+    /// Bytes of pack received (0 when nothing new).
+    pub bytes: u64,
+}
+
+/// The remote to talk to: a configured name or a URL, and the name its
+/// remote-tracking refs live under.
+pub fn open<'r>(repo: &'r gix::Repository, name_or_url: &str) -> Result<(gix::Remote<'r>, String)> {
+    let remote = repo
+        .find_fetch_remote(Some(name_or_url.as_bytes().as_bstr()))
+        .map_err(|err| {
+            fail_with_hint(
+                format!("'{name_or_url}' is neither a configured remote nor a URL: {err}"),
+                "`git remote -v` lists the remotes",
+            )
+        })?;
+    let name = match remote.name() {
+        Some(name) => name.as_bstr().to_string(),
+        None => tracking_name_for_url(name_or_url),
+    };
+    Ok((remote, name))
+}
+
+/// A ref-name-safe name for a remote given as a URL: its letters and
+/// digits, the rest turned into `-` (`file:///srv/team.git` → `file-srv-team-git`).
+pub fn tracking_name_for_url(url: &str) -> String {
+    let mut out = String::new();
+    for c in url.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    if out.is_empty() {
+        "url".to_owned()
+    } else {
+        out
+    }
+}
+
+/// Fetches the sessions whose ids start with one of `ids` (all when empty)
+/// from `name_or_url`. With `prune`, remote-tracking refs of sessions the
+/// remote no longer has are removed (only when fetching all).
+pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: bool) -> Result<Fetched> {
+    let (remote, name) = open(repo, name_or_url)?;
+    let tracking = remote_sessions_prefix(&name);
+    let specs: Vec<String> = if ids.is_empty() {
+        vec![format!("+{SESSIONS_PREFIX}*:{tracking}*")]
+    } else {
+        ids.iter()
+            .map(|id| {
+                if id.len() == 32 {
+                    format!("+{SESSIONS_PREFIX}{id}:{tracking}{id}")
+                } else {
+                    format!("+{SESSIONS_PREFIX}{id}*:{tracking}{id}*")
+                }
+            })
+            .collect()
+    };
+    let mut remote = remote;
+    remote
+        .replace_refspecs(specs.iter().map(String::as_str), Direction::Fetch)
+        .context("cannot set the fetch refspecs")?;
+    let remote = remote.with_fetch_tags(gix::remote::fetch::Tags::None);
+    let connection = remote
+        .connect(Direction::Fetch)
+        .map_err(|err| fail(format!("cannot connect to {name_or_url}: {err}")))?;
+    let outcome = connection
+        .prepare_fetch(gix::progress::Discard, Default::default())
+        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?
+        .receive(gix::progress::Discard, &AtomicBool::new(false))
+        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?;
+
+    let mut fetched = Fetched {
+        remote: name.clone(),
+        ..Fetched::default()
+    };
+    if let gix::remote::fetch::Status::Change { write_pack_bundle, .. } = &outcome.status {
+        fetched.bytes = write_pack_bundle
+            .data_path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+    }
+    for mapping in &outcome.ref_map.mappings {
+        let (Some(remote_name), Some(id)) = (mapping.remote.as_name(), mapping.remote.as_id()) else {
+            continue;
+        };
+        let Some(session) = session_id_of(&remote_name.to_str_lossy()).map(str::to_owned) else {
+            continue;
+        };
+        fetched.sessions.push((session, id.to_owned()));
+    }
+    fetched.sessions.sort();
+    fetched.sessions.dedup();
+
+    if prune && ids.is_empty() {
+        let here: std::collections::HashSet<&str> = fetched.sessions.iter().map(|(id, _)| id.as_str()).collect();
+        let refs = repo.references().context("cannot read the refs")?;
+        let mut gone = Vec::new();
+        for r in refs.prefixed(tracking.as_str()).context("cannot read the refs")? {
+            let r = r.map_err(|err| fail(format!("cannot read a ref: {err}")))?;
+            let full = r.name().as_bstr().to_string();
+            let id = full[tracking.len()..].to_owned();
+            if !here.contains(id.as_str()) {
+                gone.push((full, id));
+            }
+        }
+        for (full, id) in gone {
+            delete_ref(repo, &full)?;
+            fetched.pruned.push(id);
+        }
+    }
+    Ok(fetched)
+}
+
+/// Deletes a ref (a remote-tracking session ref gone from its remote).
+fn delete_ref(repo: &gix::Repository, full: &str) -> Result<()> {
+    use gix::refs::transaction::{Change, PreviousValue, RefEdit, RefLog};
+    repo.edit_reference(RefEdit {
+        change: Change::Delete {
+            expected: PreviousValue::Any,
+            log: RefLog::AndReference,
+        },
+        name: full.try_into().context("invalid ref name")?,
+        deref: false,
+    })
+    .with_context(|| format!("cannot delete {full}"))?;
+    Ok(())
+}
