@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod error;
 pub mod render;
 pub mod rewind;
+pub mod secrets;
 pub mod session;
 pub mod snapshot;
 pub mod store;
