@@ -21,7 +21,12 @@
 //! excluded tips (identical subtrees are skipped wholesale), and only reads
 //! blobs that are new, so a scan of a session whose snapshots share most of
 //! HEAD's tree costs roughly the size of what changed, plus one pass over the
-//! tree objects (never the blobs) of the excluded tips.
+//! tree objects (never the blobs) of the excluded tips. On the 100,000-file
+//! benchmark repository (release build, one snapshot with one file changed
+//! and one added) a scan takes 23–44 ms, which is almost all that pass (the
+//! session walk decodes only the few changed trees, not timed apart); walking
+//! the session trees in step with HEAD's, path by path, would remove it if it
+//! ever matters.
 
 pub mod rules;
 
