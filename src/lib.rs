@@ -11,6 +11,7 @@ pub mod error;
 pub mod remote;
 pub mod render;
 pub mod rewind;
+pub mod secrets;
 pub mod session;
 pub mod snapshot;
 pub mod store;
