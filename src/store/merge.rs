@@ -139,7 +139,11 @@ impl Store {
         let mut merge = Event::new(EventKind::Merge, time.to_owned(), author.clone())
             .with("heads", vec![ours.to_string(), theirs.to_string()])
             .with("from", from)
-            .with("added", count);
+            .with("added", count)
+            .with(
+                "text",
+                format!("{count} event{} from {from}", if count == 1 { "" } else { "s" }),
+            );
         merge.clock = header.clock + 1;
         header.apply(&merge);
         let commit = self.write_event_commit(id, &merge, &header, &[ours, theirs])?;
