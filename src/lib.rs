@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod remote;
 pub mod render;
 pub mod rewind;
 pub mod session;
