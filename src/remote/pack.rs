@@ -108,11 +108,7 @@ pub(super) fn objects_to_send(
         let new: HashSet<_> = new_commits.iter().copied().collect();
         // Parents the remote has (or that are missing here, as in a shallow
         // clone): their trees bound the tree traversal like git's edges.
-        uninteresting.extend(
-            parents
-                .into_iter()
-                .filter(|p| !new.contains(p) && repo.has_object(p)),
-        );
+        uninteresting.extend(parents.into_iter().filter(|p| !new.contains(p) && repo.has_object(p)));
     }
 
     for commit in uninteresting {

@@ -85,12 +85,7 @@ pub struct PushOutcome {
 ///
 /// Errors are for what stops the whole push: no connection, a missing local
 /// object, a failed pack upload or a fatal error from the server.
-pub fn push(
-    repo: &gix::Repository,
-    remote: &str,
-    updates: &[RefUpdate],
-    progress: bool,
-) -> Result<PushOutcome> {
+pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progress: bool) -> Result<PushOutcome> {
     let url = push_url(repo, remote)?;
     let display_url = url.to_bstring().to_string();
     let ssh = if url.scheme == gix::url::Scheme::Ssh {
@@ -163,12 +158,7 @@ pub fn push(
 
     // Objects: everything reachable from the new values minus what the
     // remote advertised (and we have).
-    let tips: Vec<ObjectId> = plan
-        .commands
-        .iter()
-        .map(|c| c.new)
-        .filter(|id| !id.is_null())
-        .collect();
+    let tips: Vec<ObjectId> = plan.commands.iter().map(|c| c.new).filter(|id| !id.is_null()).collect();
     let remote_has: Vec<ObjectId> = advertised.values().flatten().copied().collect();
     let need_pack = !tips.is_empty();
     let objects = if need_pack {
@@ -195,12 +185,7 @@ pub fn push(
     {
         let mut raw = std::io::BufWriter::with_capacity(64 * 1024, raw);
         if need_pack {
-            outcome.pack_bytes = super::pack::write_pack(
-                repo,
-                &objects,
-                caps.contains("ofs-delta"),
-                &mut raw,
-            )?;
+            outcome.pack_bytes = super::pack::write_pack(repo, &objects, caps.contains("ofs-delta"), &mut raw)?;
             outcome.bytes_sent += outcome.pack_bytes;
             outcome.objects_sent = objects.len();
         }
@@ -263,8 +248,8 @@ fn push_url(repo: &gix::Repository, remote: &str) -> Result<gix::Url> {
                 .with_context(|| format!("'{remote}' is neither a remote name nor a URL"))?;
             if url.scheme == gix::url::Scheme::File {
                 let path = gix::path::from_bstr(url.path.as_bstr())?.into_owned();
-                let path = std::path::absolute(&path)
-                    .with_context(|| format!("cannot make '{}' absolute", path.display()))?;
+                let path =
+                    std::path::absolute(&path).with_context(|| format!("cannot make '{}' absolute", path.display()))?;
                 url.path = gix::path::into_bstr(path)?.into_owned();
             }
             repo.remote_at(url)
@@ -284,15 +269,10 @@ fn advertised_refs(refs: &[Ref]) -> HashMap<String, Option<ObjectId>> {
     let mut out = HashMap::new();
     for r in refs {
         match r {
-            Ref::Direct {
-                full_ref_name,
-                object,
-            } => {
+            Ref::Direct { full_ref_name, object } => {
                 out.insert(full_ref_name.to_string(), Some(*object));
             }
-            Ref::Peeled {
-                full_ref_name, tag, ..
-            } => {
+            Ref::Peeled { full_ref_name, tag, .. } => {
                 out.insert(full_ref_name.to_string(), Some(*tag));
             }
             Ref::Symbolic {
@@ -451,28 +431,29 @@ fn read_reply(
 }
 
 /// Band 2 of the side-band: split into lines, optionally echoed to stderr.
+///
+/// gix hands each band-2 packet over without its trailing newline, so a
+/// packet ends a line unless it ends in a carriage return (a progress line
+/// that is redrawn; only its last state is kept).
 #[derive(Default)]
 struct RemoteText {
-    partial: Vec<u8>,
     lines: Vec<String>,
 }
 
 impl RemoteText {
     fn add(&mut self, text: &[u8], echo: bool) {
-        for &byte in text {
-            if byte == b'\n' || byte == b'\r' {
-                let line = String::from_utf8_lossy(&self.partial).into_owned();
-                if echo {
-                    eprint!("remote: {line}{}", byte as char);
-                }
-                // Progress lines (ending in CR) are redrawn; keep their last state only.
-                if byte == b'\n' && !line.is_empty() {
-                    self.lines.push(line);
-                }
-                self.partial.clear();
-            } else {
-                self.partial.push(byte);
+        let text = String::from_utf8_lossy(text);
+        let mut rest = text.as_ref();
+        while !rest.is_empty() {
+            let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+            let (line, terminator) = (&rest[..end], rest[end..].chars().next().unwrap_or('\n'));
+            if echo {
+                eprint!("remote: {line}{terminator}");
             }
+            if terminator == '\n' && !line.trim().is_empty() {
+                self.lines.push(line.to_owned());
+            }
+            rest = rest.get(end + 1..).unwrap_or_default();
         }
     }
 }

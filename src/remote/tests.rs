@@ -12,21 +12,13 @@ use super::{push, PushOutcome, RefResult, RefUpdate};
 
 /// Runs git in a sealed environment and returns its trimmed stdout.
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = sealed(dir)
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
+    let out = sealed(dir).arg("-C").arg(dir).args(args).output().expect("git runs");
     assert!(
         out.status.success(),
         "git {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout)
-        .expect("utf-8 output")
-        .trim()
-        .to_owned()
+    String::from_utf8(out.stdout).expect("utf-8 output").trim().to_owned()
 }
 
 /// A `git` command with a private home, no system or global configuration
@@ -89,14 +81,8 @@ impl Fixture {
 
     /// Three commits with nested trees and blobs.
     fn history(&self) -> ObjectId {
-        self.commit(
-            &[("README", "hello\n"), ("src/main.rs", "fn main() {}\n")],
-            "one",
-        );
-        self.commit(
-            &[("src/lib/mod.rs", &"pub fn f() {}\n".repeat(50))],
-            "two",
-        );
+        self.commit(&[("README", "hello\n"), ("src/main.rs", "fn main() {}\n")], "one");
+        self.commit(&[("src/lib/mod.rs", &"pub fn f() {}\n".repeat(50))], "two");
         self.commit(&[("README", "hello, world\n"), ("docs/a.md", "# A\n")], "three")
     }
 
@@ -318,8 +304,7 @@ fn deny_non_fast_forwards_is_a_per_ref_rejection() {
 
     // Rewinding with a correct lease: the server refuses the branch (git
     // applies receive.denyNonFastForwards to refs/heads/ only).
-    let outcome = push(&f.repo(), &f.url(), &[update(branch, Some(c3), c2)], false)
-        .expect("push runs");
+    let outcome = push(&f.repo(), &f.url(), &[update(branch, Some(c3), c2)], false).expect("push runs");
     assert_rejected(&outcome.results[0].1, "non-fast-forward");
     assert_eq!(f.remote_ref(branch), Some(c3));
 }
@@ -339,8 +324,7 @@ fn missing_local_object_is_an_error() {
     let f = Fixture::new();
     f.history();
     let missing = oid("1234567890123456789012345678901234567890");
-    let err = push(&f.repo(), &f.url(), &[update(SESSION, None, missing)], false)
-        .expect_err("nothing to send");
+    let err = push(&f.repo(), &f.url(), &[update(SESSION, None, missing)], false).expect_err("nothing to send");
     assert!(err.to_string().contains("does not exist here"), "{err:#}");
 }
 
@@ -471,8 +455,7 @@ fn git_daemon_push_story() {
 fn git_daemon_hook_rejection() {
     let f = Fixture::new();
     let hook = f.bare.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'no sessions over the daemon' >&2\nexit 1\n")
-        .expect("write hook");
+    std::fs::write(&hook, "#!/bin/sh\necho 'no sessions over the daemon' >&2\nexit 1\n").expect("write hook");
     make_executable(&hook);
     let daemon = Daemon::start(&f);
     let c3 = f.history();
