@@ -5,6 +5,16 @@
 //! gix has fetch but no push, so [`push`] speaks git's receive-pack
 //! protocol itself on top of gix's transport and handshake, and builds the
 //! pack with gix-pack ([`pack`]).
+//!
+//! https is deliberately not compiled in yet. When it is, prefer gix's
+//! `blocking-http-transport-reqwest-rust-tls` (pure Rust, no system
+//! libcurl/OpenSSL to link or audit) over `blocking-http-transport-curl`
+//! (smaller build, but a C dependency and the system's TLS). The cost
+//! noted in GIX_NOTES.md, not re-measured here: about 26 s for a cold debug
+//! build of gix with `blocking-network-client`, about 53 s with reqwest and
+//! rustls. The credential helpers are already passed to the handshake; that
+//! the raw pack written through `into_parts()` ends up in the POST body as
+//! smart http expects is untested.
 
 mod pack;
 mod push;

@@ -340,7 +340,6 @@ fn bytes_sent_compared_with_git() {
             )
         })
         .collect();
-    let as_refs = |files: &[(String, String)]| -> Vec<(String, String)> { files.to_vec() };
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
     let base = f.commit(&borrowed, "base");
     let (result, first) = push_one(&f, &f.url(), update(SESSION, None, base));
@@ -350,7 +349,6 @@ fn bytes_sent_compared_with_git() {
     for (i, (_, content)) in files.iter_mut().enumerate().filter(|(i, _)| i % 13 == 0) {
         content.push_str(&format!("// snapshot edit {i}\n"));
     }
-    let files = as_refs(&files);
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
     let next = f.commit(&borrowed, "snapshot");
     let (result, second) = push_one(&f, &f.url(), update(SESSION, Some(base), next));
@@ -462,4 +460,49 @@ fn git_daemon_hook_rejection() {
     let (result, _) = push_one(&f, &daemon.url("bare.git"), update(SESSION, None, c3));
     assert_rejected(&result, "no sessions over the daemon");
     assert_eq!(f.remote_ref(SESSION), None);
+}
+
+#[test]
+fn packed_history_copies_stored_deltas() {
+    let f = Fixture::new();
+    // Versions of one big file: git stores them as deltas once packed.
+    let mut content = String::new();
+    let mut tips = Vec::new();
+    for i in 0..6 {
+        content.push_str(&format!("line {i}: {}\n", "x".repeat(64)).repeat(40));
+        tips.push(f.commit(&[("big.txt", &content)], &format!("v{i}")));
+    }
+    git(&f.work, &["gc", "-q", "--aggressive"]);
+    let tip = *tips.last().expect("commits");
+    let (result, outcome) = push_one(&f, &f.url(), update(SESSION, None, tip));
+    assert_eq!(result, RefResult::Ok);
+    f.fsck();
+    assert_eq!(outcome.objects_sent, f.count_objects(&[&tip.to_string()]));
+    let git_size = f.git_pack_size(&[tip.to_string()], false);
+    eprintln!(
+        "packed history: ours {} / git {git_size} = {:.2}x",
+        outcome.pack_bytes,
+        outcome.pack_bytes as f64 / git_size as f64
+    );
+    assert!(
+        outcome.pack_bytes as f64 <= git_size as f64 * 1.1,
+        "stored deltas are reused: {} vs git's {git_size}",
+        outcome.pack_bytes
+    );
+}
+
+#[test]
+fn ssh_url_through_a_stand_in_ssh() {
+    let f = Fixture::new();
+    // Plays ssh: drops the host and runs the quoted remote command locally.
+    let fake_ssh = f.root.join("fake-ssh");
+    std::fs::write(&fake_ssh, "#!/bin/sh\nshift\nexec sh -c \"$*\"\n").expect("write script");
+    make_executable(&fake_ssh);
+    git(
+        &f.work,
+        &["config", "core.sshCommand", fake_ssh.to_str().expect("utf-8")],
+    );
+    git(&f.work, &["config", "ssh.variant", "simple"]);
+    let url = format!("ssh://127.0.0.1{}", f.bare.display());
+    push_story(&f, &url);
 }
