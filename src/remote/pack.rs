@@ -168,7 +168,6 @@ pub(super) fn write_pack(
             ..Default::default()
         },
     )
-    .map_err(|err| anyhow::anyhow!("{err}"))
     .context("cannot prepare the pack")?;
     let entries = gix::parallel::InOrderIter::from(entries).map(|chunk| {
         let chunk = chunk?;
@@ -191,9 +190,7 @@ pub(super) fn write_pack(
         repo.object_hash(),
     );
     for written in writer {
-        bytes += written
-            .map_err(|err| anyhow::anyhow!("{err}"))
-            .context("cannot write the pack")?;
+        bytes += written.context("cannot write the pack")?;
     }
     Ok(bytes)
 }

@@ -103,7 +103,6 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
             trace: false,
         },
     )
-    .map_err(|err| anyhow::anyhow!("{err:?}"))
     .with_context(|| format!("cannot connect to {display_url}"))?;
 
     let (mut cascade, _, prompt) = repo
@@ -117,7 +116,6 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
         Vec::new(),
         &mut gix::progress::Discard,
     )
-    .map_err(|err| anyhow::anyhow!("{err:?}"))
     .with_context(|| format!("cannot start receive-pack on {display_url}"))?;
 
     let advertised = advertised_refs(handshake.refs.as_deref().unwrap_or_default());
@@ -258,7 +256,6 @@ fn push_url(repo: &gix::Repository, remote: &str) -> Result<gix::Url> {
     };
     let (url, _version) = remote
         .sanitized_url_and_version(gix::remote::Direction::Push)
-        .map_err(|err| anyhow::anyhow!("{err}"))
         .context("cannot determine where to push")?;
     Ok(url)
 }

@@ -506,3 +506,19 @@ fn ssh_url_through_a_stand_in_ssh() {
     let url = format!("ssh://127.0.0.1{}", f.bare.display());
     push_story(&f, &url);
 }
+
+#[test]
+fn unknown_remote_is_an_error_naming_it() {
+    let f = Fixture::new();
+    let c3 = f.history();
+    let missing = f.root.join("missing.git");
+    let err = push(
+        &f.repo(),
+        missing.to_str().expect("utf-8"),
+        &[update(SESSION, None, c3)],
+        false,
+    )
+    .expect_err("no repository there");
+    eprintln!("{err:#}");
+    assert!(format!("{err:#}").contains("missing.git"), "{err:#}");
+}
