@@ -57,13 +57,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let plan = rewind::plan(repo, capture.tree, point.tree, &scope)?;
     let shown: Vec<String> = paths
         .iter()
-        .map(|p| {
-            if p.is_empty() {
-                ".".to_owned()
-            } else {
-                p.to_str_lossy().into_owned()
-            }
-        })
+        .map(|p| if p.is_empty() { ".".to_owned() } else { p.to_str_lossy().into_owned() })
         .collect();
     let what = format!("{} from {}", shown.join(", "), point.describe());
     if args.dry_run {
@@ -105,13 +99,7 @@ fn repo_path(workdir: &Path, cwd: &Path, arg: &Path) -> Result<BString> {
     let rel = full
         .strip_prefix(&root)
         .or_else(|_| full.strip_prefix(workdir))
-        .map_err(|_| {
-            fail(format!(
-                "'{}' is outside the work tree {}",
-                arg.display(),
-                root.display()
-            ))
-        })?;
+        .map_err(|_| fail(format!("'{}' is outside the work tree {}", arg.display(), root.display())))?;
     let rel = gix::path::into_bstr(rel).map_err(|_| fail(format!("'{}' is not a valid path here", arg.display())))?;
     Ok(gix::path::to_unix_separators_on_windows(rel).into_owned())
 }

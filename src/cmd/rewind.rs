@@ -54,15 +54,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let moves = match args.commits {
         Mode::Keep => None,
         mode => {
-            let Some(base) = point
-                .event
-                .head
-                .as_deref()
-                .and_then(|h| ObjectId::from_hex(h.as_bytes()).ok())
-            else {
-                return Err(fail(
-                    "the target was recorded before the first commit; there is no commit to go back to",
-                ));
+            let Some(base) = point.event.head.as_deref().and_then(|h| ObjectId::from_hex(h.as_bytes()).ok()) else {
+                return Err(fail("the target was recorded before the first commit; there is no commit to go back to"));
             };
             let head = current_head(ctx)?;
             let own: HashSet<ObjectId> = events
@@ -93,11 +86,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .with("to", point.tree.to_string())
         .with("commits", args.commits.as_str());
     let done = carry_out(ctx, &target, event, capture.index_tree, &plan, moves.as_ref(), None)?;
-    report(
-        ctx,
-        &Report::done("rewind", &what, &plan, moves.as_ref(), &done),
-        args.json,
-    )
+    report(ctx, &Report::done("rewind", &what, &plan, moves.as_ref(), &done), args.json)
 }
 
 /// HEAD's commit and the ref a commit would move (its branch, or HEAD).
@@ -140,10 +129,7 @@ pub(super) fn carry_out(
     let lock = repo.index_path().with_extension("lock");
     if lock.exists() {
         return Err(fail_with_hint(
-            format!(
-                "{} exists: another git process is using the index; nothing was changed",
-                lock.display()
-            ),
+            format!("{} exists: another git process is using the index; nothing was changed", lock.display()),
             "wait for it to finish, or remove the file if that process is gone",
         ));
     }
@@ -158,7 +144,10 @@ pub(super) fn carry_out(
             .with("head_before", m.before.to_string())
             .with("head_after", m.after.to_string())
             .with("undone", serde_json::to_value(&m.undone)?)
-            .with("created", m.created.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+            .with(
+                "created",
+                m.created.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            );
     }
     let (head, landed) = ctx.record(target, vec![event])?;
     let event = landed.into_iter().last().expect("the event just recorded");
@@ -202,7 +191,12 @@ pub(super) struct Report {
 impl Report {
     fn new(operation: &'static str, what: &str, plan: &Plan, moves: Option<&Move>, dry_run: bool) -> Report {
         let show = |p: &BString| rewind::display(p.as_bstr());
-        let added: HashSet<&BString> = plan.write.iter().filter(|w| w.added).map(|w| &w.path).collect();
+        let added: HashSet<&BString> = plan
+            .write
+            .iter()
+            .filter(|w| w.added)
+            .map(|w| &w.path)
+            .collect();
         Report {
             operation,
             what: what.to_owned(),
@@ -210,13 +204,13 @@ impl Report {
             session: None,
             event: None,
             write: plan.write.iter().filter(|w| !w.added).map(|w| show(&w.path)).collect(),
-            add: added
+            add: added.iter().map(|p| show(p)).collect::<std::collections::BTreeSet<_>>().into_iter().collect(),
+            remove: plan
+                .remove
                 .iter()
-                .map(|p| show(p))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
+                .filter(|p| !added.contains(p))
+                .map(show)
                 .collect(),
-            remove: plan.remove.iter().filter(|p| !added.contains(p)).map(show).collect(),
             skipped: plan
                 .skipped
                 .iter()
@@ -277,11 +271,7 @@ pub(super) fn report(ctx: &Ctx, r: &Report, json: bool) -> Result<()> {
             s.push_str("  no file changes\n");
         }
     } else if r.event.is_none() {
-        s.push_str(&format!(
-            "Nothing to {}: the work tree already matches {}.\n",
-            r.operation,
-            strip_to(&r.what)
-        ));
+        s.push_str(&format!("Nothing to {}: the work tree already matches {}.\n", r.operation, strip_to(&r.what)));
     } else {
         s.push_str(&format!(
             "{verb} {}: {} written, {} removed.\n",
@@ -307,10 +297,7 @@ pub(super) fn report(ctx: &Ctx, r: &Report, json: bool) -> Result<()> {
         let created = c["created"].as_array().map(Vec::len).unwrap_or(0);
         let (reference, before, after) = (c["ref"].as_str().unwrap_or(""), short(&c["before"]), short(&c["after"]));
         if created > 0 {
-            s.push_str(&format!(
-                "Commits: {revert} {} of this session:\n",
-                plural(undone, "commit")
-            ));
+            s.push_str(&format!("Commits: {revert} {} of this session:\n", plural(undone, "commit")));
         } else if undone > 0 {
             s.push_str(&format!(
                 "Commits: {moved} {reference} from {before} to {after}, dropping {}:\n",
@@ -323,10 +310,7 @@ pub(super) fn report(ctx: &Ctx, r: &Report, json: bool) -> Result<()> {
             s.push_str(&format!("  {}\n", one_commit(commit)));
         }
         for commit in c["left"].as_array().into_iter().flatten() {
-            s.push_str(&format!(
-                "  left alone (not this session's, or a merge): {}\n",
-                one_commit(commit)
-            ));
+            s.push_str(&format!("  left alone (not this session's, or a merge): {}\n", one_commit(commit)));
         }
     }
     out(&s);

@@ -63,10 +63,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&super::recorded_json(&head, &events));
     }
     let branch = head.header.branch.as_deref().unwrap_or("(detached HEAD)");
-    out(&format!(
-        "Started session '{name}' ({}) on {branch}.\n",
-        short_id(&head.id)
-    ));
+    out(&format!("Started session '{name}' ({}) on {branch}.\n", short_id(&head.id)));
     if let Some(tree) = &head.header.base_snapshot {
         ctx.say(format!("Snapshot of the work tree: {}", short_id(tree)));
     }
@@ -138,10 +135,7 @@ fn start_in_new_worktree(ctx: &Ctx, args: &Args, name: &str, path: &std::path::P
 
 /// `path` quoted for a POSIX shell when it needs it.
 fn shell_quote(path: &str) -> String {
-    if path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b))
-    {
+    if path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b)) {
         path.to_owned()
     } else {
         format!("'{}'", path.replace('\'', "'\\''"))

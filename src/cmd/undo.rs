@@ -75,12 +75,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     )))
                 }
                 [] => return Err(fail(format!("no event of this session is named '{spec}'"))),
-                _ => {
-                    return Err(fail_with_hint(
-                        format!("'{spec}' names more than one event"),
-                        "give more digits",
-                    ))
-                }
+                _ => return Err(fail_with_hint(format!("'{spec}' names more than one event"), "give more digits")),
             }
         }
     };
@@ -140,9 +135,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         moves.as_ref(),
         oid(e, "index"),
     )?;
-    report(
-        ctx,
-        &Report::done("undo", &what, &plan, moves.as_ref(), &done),
-        args.json,
-    )
+    report(ctx, &Report::done("undo", &what, &plan, moves.as_ref(), &done), args.json)
 }

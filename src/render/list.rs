@@ -38,12 +38,7 @@ pub fn list_table(
             .filter(|w| Some(*w) != here)
             .map(|w| {
                 let shown = w.strip_prefix(cwd).map(|r| r.display().to_string());
-                format!(
-                    "  {}[worktree {}]{}",
-                    p.cyan,
-                    shown.unwrap_or_else(|_| w.display().to_string()),
-                    p.reset
-                )
+                format!("  {}[worktree {}]{}", p.cyan, shown.unwrap_or_else(|_| w.display().to_string()), p.reset)
             })
             .unwrap_or_default();
         let _ = writeln!(

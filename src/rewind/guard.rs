@@ -107,14 +107,7 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_names() {
-        for good in [
-            "a",
-            "src/main.rs",
-            ".gitignore",
-            ".github/workflows/ci.yml",
-            "a b/c:d",
-            "gitx/.gitkeep",
-        ] {
+        for good in ["a", "src/main.rs", ".gitignore", ".github/workflows/ci.yml", "a b/c:d", "gitx/.gitkeep"] {
             check_path(good.into(), false).unwrap();
         }
         check_path(".gitmodules".into(), false).unwrap();

@@ -36,10 +36,7 @@ pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId
         return Ok(());
     }
     let wanted: HashSet<&BStr> = paths.iter().map(|p| p.as_bstr()).collect();
-    let source = source
-        .map(|id| repo.find_tree(id))
-        .transpose()
-        .context("cannot read a tree")?;
+    let source = source.map(|id| repo.find_tree(id)).transpose().context("cannot read a tree")?;
     let mut entries = Vec::with_capacity(paths.len());
     for path in paths {
         let entry = source
@@ -55,12 +52,7 @@ pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId
     let unchanged = entries.iter().all(|(path, entry)| {
         let now: Vec<_> = index
             .entry_range(path.as_bstr())
-            .map(|r| {
-                index.entries()[r]
-                    .iter()
-                    .map(|e| (e.stage_raw(), e.id, e.mode))
-                    .collect()
-            })
+            .map(|r| index.entries()[r].iter().map(|e| (e.stage_raw(), e.id, e.mode)).collect())
             .unwrap_or_default();
         match entry {
             Some(e) => now == [(0, e.object_id(), e.mode().into())],

@@ -277,8 +277,10 @@ pub fn apply(repo: &gix::Repository, plan: &Plan) -> Result<Applied> {
         remove_empty_tree(&full).with_context(|| format!("cannot clear the directory {}", full.display()))?;
     }
 
-    let (attributes, rest): (Vec<&Write>, Vec<&Write>) =
-        plan.write.iter().partition(|w| w.path.ends_with(b".gitattributes"));
+    let (attributes, rest): (Vec<&Write>, Vec<&Write>) = plan
+        .write
+        .iter()
+        .partition(|w| w.path.ends_with(b".gitattributes"));
     for batch in [attributes, rest] {
         if !batch.is_empty() {
             applied.written += checkout(repo, &workdir, &batch)?;

@@ -86,14 +86,7 @@ fn by_id<'a>(events: &'a [StoredEvent], spec: &str) -> Result<Option<&'a StoredE
         many => {
             let list: Vec<String> = many
                 .iter()
-                .map(|e| {
-                    format!(
-                        "  {} {} {}",
-                        &e.commit.to_string()[..12],
-                        e.event.kind,
-                        e.event.summary()
-                    )
-                })
+                .map(|e| format!("  {} {} {}", &e.commit.to_string()[..12], e.event.kind, e.event.summary()))
                 .collect();
             Err(fail_with_hint(
                 format!("'{spec}' names more than one event:\n{}", list.join("\n")),

@@ -234,14 +234,8 @@ mod tests {
             intent: "split the parser: tokens first".into(),
             worktree: Some("/home/ada/src/with\ttab and space".into()),
         };
-        assert_eq!(
-            SessionSummary::from_line(s.to_line().trim_end_matches('\n')),
-            Some(s.clone())
-        );
+        assert_eq!(SessionSummary::from_line(s.to_line().trim_end_matches('\n')), Some(s.clone()));
         let none = SessionSummary { worktree: None, ..s };
-        assert_eq!(
-            SessionSummary::from_line(none.to_line().trim_end_matches('\n')),
-            Some(none)
-        );
+        assert_eq!(SessionSummary::from_line(none.to_line().trim_end_matches('\n')), Some(none));
     }
 }

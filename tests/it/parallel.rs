@@ -9,16 +9,7 @@ fn a_session_in_its_own_worktree_leaves_this_one_alone() {
     t.ok(&["start", "--name", "here"]);
     t.write("main-only.txt", "work in the main worktree\n");
     let before = t.user_state();
-    let v = t.json(&[
-        "start",
-        "--worktree",
-        "../feature",
-        "--name",
-        "feature",
-        "-i",
-        "side work",
-        "--json",
-    ]);
+    let v = t.json(&["start", "--worktree", "../feature", "--name", "feature", "-i", "side work", "--json"]);
     let wt = t.root.join("feature");
     assert_eq!(v["worktree"], wt.to_str().unwrap());
     assert_eq!(v["branch"], "session/feature");
@@ -46,12 +37,7 @@ fn a_session_in_its_own_worktree_leaves_this_one_alone() {
 
     // list says where each session lives.
     let listed = t.json(&["list", "--json"]);
-    let feature = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "feature")
-        .unwrap();
+    let feature = listed.as_array().unwrap().iter().find(|s| s["name"] == "feature").unwrap();
     assert_eq!(feature["worktree"], wt.to_str().unwrap());
     let text = t.ok(&["list"]);
     assert!(text.contains("[worktree ") && text.contains("feature"), "{text}");
@@ -65,25 +51,16 @@ fn close_removes_a_clean_worktree_and_refuses_a_dirty_one() {
     let wt = t.path("wt");
     t.write_in(&wt, "dirty.txt", "unsaved\n");
     let err = t.fails_in(&wt, &["close", "--remove-worktree"], 1);
-    assert!(
-        err.contains("has changes") && err.contains("nothing was changed"),
-        "{err}"
-    );
+    assert!(err.contains("has changes") && err.contains("nothing was changed"), "{err}");
     assert_eq!(t.json_in(&wt, &["status", "--json"])["session"]["status"], "active");
     std::fs::remove_file(wt.join("dirty.txt")).unwrap();
 
     let out = t.ok(&["close", "side", "--remove-worktree"]);
     assert!(out.contains("Removed the worktree"), "{out}");
     assert!(!wt.exists());
-    assert_eq!(
-        t.git(&["worktree", "list", "--porcelain"]).matches("worktree ").count(),
-        1
-    );
+    assert_eq!(t.git(&["worktree", "list", "--porcelain"]).matches("worktree ").count(), 1);
     assert_eq!(t.git(&["worktree", "prune", "-n", "-v"]), "");
-    assert!(
-        t.git(&["branch", "--list", "side"]).contains("side"),
-        "the branch is kept"
-    );
+    assert!(t.git(&["branch", "--list", "side"]).contains("side"), "the branch is kept");
     t.fsck();
 }
 
@@ -102,8 +79,5 @@ fn start_worktree_refusals_change_nothing() {
     t.user_state().assert_same(&before, "refused starts");
     assert_eq!(t.git(&["for-each-ref", "refs/aura"]), "");
     assert!(!t.root.join("b").exists());
-    assert_eq!(
-        t.git(&["worktree", "list", "--porcelain"]).matches("worktree ").count(),
-        1
-    );
+    assert_eq!(t.git(&["worktree", "list", "--porcelain"]).matches("worktree ").count(), 1);
 }

@@ -70,10 +70,7 @@ fn rewind_makes_the_work_tree_the_target_and_undo_brings_it_back() {
     t.write("src/lib.rs", "uncheckpointed work\n");
     let before = t.oracle_tree();
     let head = t.git(&["rev-parse", "HEAD"]);
-    let ignored = (
-        fs::read(t.path("debug.log")).unwrap(),
-        fs::read(t.path("build/out.bin")).unwrap(),
-    );
+    let ignored = (fs::read(t.path("debug.log")).unwrap(), fs::read(t.path("build/out.bin")).unwrap());
 
     for (target, tree) in [("first", &first), ("start", &start), ("second", &second)] {
         let v = t.json(&["rewind", target, "--json"]);
@@ -81,11 +78,7 @@ fn rewind_makes_the_work_tree_the_target_and_undo_brings_it_back() {
         assert_eq!(v["event"]["kind"], "rewind");
         assert_eq!(v["event"]["after"], tree.as_str(), "the event names the tree it leaves");
         assert_eq!(t.git(&["rev-parse", "HEAD"]), head, "HEAD stays");
-        assert_eq!(
-            fs::read(t.path("debug.log")).unwrap(),
-            ignored.0,
-            "ignored files are never touched"
-        );
+        assert_eq!(fs::read(t.path("debug.log")).unwrap(), ignored.0, "ignored files are never touched");
         assert_eq!(fs::read(t.path("build/out.bin")).unwrap(), ignored.1);
     }
     // The first rewind recorded the uncheckpointed work; undo the last
@@ -114,10 +107,7 @@ fn rewind_makes_the_work_tree_the_target_and_undo_brings_it_back() {
     assert_eq!(t.kinds(&id).iter().filter(|k| *k == "undo").count(), 3);
     t.ok(&["rewind", rewinds[0]["id"].as_str().unwrap()]);
     assert_tree(&t, &before, "rewind to the tree a rewind replaced");
-    assert_eq!(
-        fs::read_to_string(t.path("src/lib.rs")).unwrap(),
-        "uncheckpointed work\n"
-    );
+    assert_eq!(fs::read_to_string(t.path("src/lib.rs")).unwrap(), "uncheckpointed work\n");
     assert_eq!(t.git(&["rev-parse", "HEAD"]), head);
     t.fsck();
 }
@@ -140,10 +130,7 @@ fn the_index_follows_head_for_rewound_paths_and_undo_restores_it() {
     assert_eq!(fs::read_to_string(t.path("src/lib.rs")).unwrap(), "pub fn one() {}\n");
     assert!(!t.path("added.txt").exists());
     let cached = t.git(&["diff", "--cached", "--name-only"]);
-    assert_eq!(
-        cached, "src/main.rs",
-        "the restored paths match HEAD in the index, the rest is untouched"
-    );
+    assert_eq!(cached, "src/main.rs", "the restored paths match HEAD in the index, the rest is untouched");
     assert_eq!(t.git(&["status", "--porcelain"]), "M  src/main.rs\n?? notes.txt");
 
     t.ok(&["undo"]);
@@ -291,7 +278,8 @@ fn commits_revert_reverts_only_the_sessions_commits() {
     assert_eq!(v["commits"]["left"][0]["subject"], "teammate's work");
     let log = t.git(&["log", "--format=%s", &format!("{start_head}..HEAD")]);
     assert_eq!(
-        log, "Revert \"own 1\"\nRevert \"own 2\"\nown 2\nteammate's work\nown 1",
+        log,
+        "Revert \"own 1\"\nRevert \"own 2\"\nown 2\nteammate's work\nown 1",
         "newest first, the teammate's commit left alone"
     );
     // HEAD's tree is the start plus the teammate's file.
@@ -402,10 +390,7 @@ fn hostile_snapshots_are_refused_before_anything_is_written() {
         ("dotgit", raw_tree(&t, &[("40000", b".git", &hooks)])),
         ("dotGIT", raw_tree(&t, &[("40000", b".GIT", &hooks)])),
         ("ntfs-short", raw_tree(&t, &[("40000", b"git~1", &hooks)])),
-        (
-            "nested-dotgit",
-            raw_tree(&t, &[("40000", b"sub", &raw_tree(&t, &[("40000", b".Git", &hooks)]))]),
-        ),
+        ("nested-dotgit", raw_tree(&t, &[("40000", b"sub", &raw_tree(&t, &[("40000", b".Git", &hooks)]))])),
         ("absolute", raw_tree(&t, &[("100644", b"/tmp/evil", &blob)])),
         ("slash", raw_tree(&t, &[("100644", b"a/../../evil", &blob)])),
         ("through-symlink", raw_tree(&t, &[("40000", b"build.log", &evil)])),
@@ -417,21 +402,11 @@ fn hostile_snapshots_are_refused_before_anything_is_written() {
         let out = t.run(&["rewind", label]);
         assert_eq!(out.status.code(), Some(1), "{label}: {}", stderr(&out));
         let err = stderr(&out);
-        assert!(
-            err.contains("refusing the snapshot") && err.contains("nothing was changed"),
-            "{label}: {err}"
-        );
+        assert!(err.contains("refusing the snapshot") && err.contains("nothing was changed"), "{label}: {err}");
         t.user_state().assert_same(&before, label);
-        assert_eq!(
-            fs::read_dir(&outside).unwrap().count(),
-            0,
-            "{label}: nothing written outside"
-        );
+        assert_eq!(fs::read_dir(&outside).unwrap().count(), 0, "{label}: nothing written outside");
         assert!(!t.dir.join(".git/hooks/post-checkout").exists(), "{label}");
-        assert!(
-            !t.root.join("evil").exists() && !Path::new("/tmp/evil").exists(),
-            "{label}"
-        );
+        assert!(!t.root.join("evil").exists() && !Path::new("/tmp/evil").exists(), "{label}");
         let out = t.run(&["restore", label, "--", "."]);
         assert_eq!(out.status.code(), Some(1), "{label}: restore: {}", stderr(&out));
     }
