@@ -147,6 +147,22 @@ pub enum Command {
     /// the union of both sides' events. A local event is never lost.
     /// `--prune` removes remote-tracking refs of sessions gone from the remote.
     Fetch(cmd::fetch::Args),
+    /// Push sessions to a remote, never forcing.
+    ///
+    /// Push the current session (or the ones named, or `--all`) to
+    /// `refs/aura/sessions/<id>` on REMOTE, sending the old value the remote is
+    /// expected to hold so the server does the compare-and-swap. When the remote
+    /// moved, the session is fetched, merged and pushed again. Before anything
+    /// is sent, the blobs the push would carry that are not in your branches
+    /// are scanned for secrets (private keys, cloud and forge tokens,
+    /// high-entropy assignments); a finding stops the push and names each file
+    /// and rule, unless `--allow-secrets`. Built on gitoxide's transport: works
+    /// over file://, git:// and ssh:// without a git binary on the client.
+    Push(cmd::push::Args),
+    /// Fetch, merge and push the current session.
+    ///
+    /// `git session fetch` of the current session, then `git session push`.
+    Sync(cmd::sync::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

@@ -67,6 +67,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Undo(a) => cmd::undo::run(&ctx, a),
         Command::Diff(a) => cmd::diff::run(&ctx, a),
         Command::Fetch(a) => cmd::fetch::run(&ctx, a),
+        Command::Push(a) => cmd::push::run(&ctx, a),
+        Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),
         Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),

@@ -16,6 +16,7 @@ pub mod manpage;
 pub mod note;
 pub mod objective;
 pub mod pause;
+pub mod push;
 pub mod rename;
 pub mod resolve;
 pub mod restore;
@@ -25,6 +26,7 @@ pub mod show;
 pub mod snapshot;
 pub mod start;
 pub mod status;
+pub mod sync;
 pub mod undo;
 
 use anyhow::Result;

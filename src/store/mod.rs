@@ -9,6 +9,7 @@ mod listing;
 pub mod merge;
 mod read;
 mod reflog;
+mod tracking;
 pub mod refs;
 pub mod worktree;
 
