@@ -147,6 +147,14 @@ pub enum Command {
     /// the union of both sides' events. A local event is never lost.
     /// `--prune` removes remote-tracking refs of sessions gone from the remote.
     Fetch(cmd::fetch::Args),
+    /// Hand the session over: a final snapshot, a note, and a push if asked.
+    ///
+    /// Record a `handoff` event (with a snapshot of the work tree and a note
+    /// for whoever picks the session up) and mark the session handed over.
+    /// With `--push` (or `session.autoPush=true`), push it. On the other side,
+    /// `git session fetch` and `git session resume SESSION` create it locally,
+    /// check out its branch, restore its latest snapshot and print the TL;DR.
+    Handoff(cmd::handoff::Args),
     /// Push sessions to a remote, never forcing.
     ///
     /// Push the current session (or the ones named, or `--all`) to

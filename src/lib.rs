@@ -68,6 +68,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(a) => cmd::diff::run(&ctx, a),
         Command::Fetch(a) => cmd::fetch::run(&ctx, a),
         Command::Push(a) => cmd::push::run(&ctx, a),
+        Command::Handoff(a) => cmd::handoff::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),

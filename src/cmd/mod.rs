@@ -9,6 +9,7 @@ pub mod completions;
 pub mod diff;
 pub mod fetch;
 pub mod fork;
+pub mod handoff;
 pub mod intent;
 pub mod list;
 pub mod log;

@@ -5,7 +5,8 @@ use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use gix::refs::Target as RefTarget;
 
 use super::{print_json, Ctx, Target};
-use crate::error::usage;
+use crate::error::{fail, fail_with_hint, usage};
+use gix::ObjectId;
 use crate::render::{out, tldr, Palette};
 use crate::session::EventKind;
 use crate::store::{Current, Listed, SessionHead};
@@ -24,11 +25,11 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    ctx.store.workdir()?;
+    let workdir = ctx.store.workdir()?.to_owned();
     let head = if args.continue_last {
         most_recent(ctx)?
     } else if let Some(spec) = args.session.as_deref().or(ctx.globals.session.as_deref()) {
-        ctx.store.resolve(spec)?
+        resolve_here_or_fetched(ctx, spec)?
     } else if ctx.store.current()?.is_some() {
         ctx.target()?.head
     } else {
@@ -37,14 +38,41 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     };
 
+    // A session last worked on in another work tree (a handoff from another
+    // clone, or another worktree) comes back with its latest snapshot.
+    let here = workdir.display().to_string();
+    let restore = head
+        .header
+        .latest_snapshot
+        .as_deref()
+        .filter(|_| head.header.worktree.as_deref() != Some(here.as_str()))
+        .and_then(|t| ObjectId::from_hex(t.as_bytes()).ok());
+    if let Some(latest) = restore {
+        refuse_to_overwrite_unsaved_work(ctx, latest)?;
+    }
+
     ctx.pause_current(Some(&head.id))?;
 
     // Resuming the current session records the commits made since the last
     // command first, like any other command does.
     let current = ctx.store.current()?.filter(|c| c.session == head.id);
     let switched = switch_branch(ctx, &head)?;
-    let target = Target { head, current };
-    let (head, _) = ctx.record(&target, vec![ctx.event(EventKind::Resume)?])?;
+    let mut target = Target { head, current };
+    let mut restored = None;
+    if let Some(latest) = restore {
+        let (event, capture) = ctx.snapshot_event_with_capture(EventKind::Restore)?;
+        let plan = crate::rewind::plan(&ctx.store.repo, capture.tree, latest, &crate::rewind::Scope::All)?;
+        if !plan.is_empty() {
+            let event = event
+                .with("text", "the session's latest snapshot (resume)")
+                .with("to", latest.to_string());
+            let done = super::rewind::carry_out(ctx, &target, event, capture.index_tree, &plan, None, None)?;
+            restored = Some(plan.write.len() + plan.remove.len());
+            target.head = done.head;
+        }
+    }
+    let event = ctx.event(EventKind::Resume)?.with("worktree", here.as_str());
+    let (head, _) = ctx.record(&target, vec![event])?;
     ctx.store.set_current(&Current {
         session: head.id.clone(),
         reflog_offset: ctx.store.head_reflog_len(),
@@ -55,14 +83,100 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "session": head.header,
             "commit": head.commit.to_string(),
             "switched_branch": switched,
+            "restored_files": restored,
         }));
     }
     if let Some(branch) = &switched {
         ctx.say(format!("Switched to branch '{branch}'."));
     }
+    if let Some(n) = restored {
+        ctx.say(format!(
+            "Restored the session's latest snapshot: {n} file(s) changed (`git session undo` takes it back)."
+        ));
+    }
     let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
     out(&tldr(&head.header, palette));
     Ok(())
+}
+
+/// A session of this repository, or one only fetched so far (it is then
+/// created here from its remote-tracking ref).
+fn resolve_here_or_fetched(ctx: &Ctx, spec: &str) -> Result<SessionHead> {
+    let local = ctx.store.resolve(spec);
+    if local.is_ok() {
+        return local;
+    }
+    match ctx.store.find_tracked(spec)?.as_slice() {
+        [] => local,
+        [one] => {
+            let (author, time) = ctx.store.identity()?;
+            ctx.store
+                .merge_in(&one.id, one.commit, &one.remote, &author, &crate::store::rfc3339(time))?;
+            ctx.say(format!("Session '{}' comes from {}.", one.header.name, one.remote));
+            ctx.store
+                .head(&one.id)?
+                .ok_or_else(|| fail(format!("session {} disappeared", one.id)))
+        }
+        many => {
+            let names: Vec<String> = many.iter().map(|t| format!("  {} {} ({})", t.id, t.header.name, t.remote)).collect();
+            Err(fail_with_hint(
+                format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
+                "give more characters of the id or the name",
+            ))
+        }
+    }
+}
+
+/// Refuses (before anything changes) to replace a work tree whose changes
+/// are not saved anywhere: it must equal HEAD, the session's latest
+/// snapshot, or the latest snapshot of this work tree's current session.
+fn refuse_to_overwrite_unsaved_work(ctx: &Ctx, latest: ObjectId) -> Result<()> {
+    let capture = ctx.capture()?;
+    let head_tree = ctx.store.head_tree()?;
+    let mut saved = vec![Some(latest), head_tree];
+    if let Some(current) = ctx.store.current()? {
+        if let Some(h) = ctx.store.head(&current.session)? {
+            saved.push(h.header.latest_snapshot.and_then(|t| ObjectId::from_hex(t.as_bytes()).ok()));
+        }
+    }
+    if saved.contains(&Some(capture.tree)) {
+        return Ok(());
+    }
+    Err(fail_with_hint(
+        "this work tree has changes that no checkpoint holds; resuming would replace them with the session's latest snapshot. Nothing was changed",
+        "checkpoint them in the current session (`git session checkpoint`), or commit or stash them, then resume again",
+    ))
+}
+
+/// Creates the session's branch (missing here: the session came from
+/// another clone) at the last commit the session saw that is in this
+/// repository; anchors travel with the session, so there normally is one.
+fn create_branch_from_session(ctx: &Ctx, head: &SessionHead, full: &str) -> Result<Option<ObjectId>> {
+    let events = ctx.store.events(head)?;
+    let Some(commit) = events
+        .iter()
+        .rev()
+        .filter_map(|e| e.event.head.as_deref())
+        .filter_map(|h| ObjectId::from_hex(h.as_bytes()).ok())
+        .find(|c| ctx.store.repo.find_commit(*c).is_ok())
+    else {
+        return Ok(None);
+    };
+    let edit = RefEdit {
+        change: Change::Update {
+            log: LogChange {
+                mode: RefLog::AndReference,
+                force_create_reflog: false,
+                message: "branch: Created from git-session resume".into(),
+            },
+            expected: PreviousValue::MustNotExist,
+            new: RefTarget::Object(commit),
+        },
+        name: full.try_into().context("invalid branch name")?,
+        deref: false,
+    };
+    ctx.store.repo.edit_reference(edit).context("cannot create the session's branch")?;
+    Ok(Some(commit))
 }
 
 /// The open session updated last.
@@ -103,9 +217,15 @@ fn switch_branch(ctx: &Ctx, head: &SessionHead) -> Result<Option<String>> {
         .try_find_reference(full.as_str())
         .context("cannot read the session's branch")?
         .and_then(|r| r.target().try_id().map(ToOwned::to_owned));
-    let Some(tip) = tip else {
-        ctx.say(format!("hint: the session's branch '{branch}' does not exist here"));
-        return Ok(None);
+    let tip = match tip {
+        Some(tip) => tip,
+        None => match create_branch_from_session(ctx, head, &full)? {
+            Some(tip) => tip,
+            None => {
+                ctx.say(format!("hint: the session's branch '{branch}' does not exist here"));
+                return Ok(None);
+            }
+        },
     };
     if Some(tip) != here.commit {
         let capture = crate::snapshot::capture(

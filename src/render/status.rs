@@ -66,6 +66,13 @@ pub fn tldr(h: &SessionHeader, p: Palette) -> String {
             let _ = writeln!(s, "  - {}", n.text);
         }
     }
+    if let Some(note) = &h.handoff {
+        let by = h.handoff_by.as_deref().unwrap_or("?");
+        let _ = writeln!(s, "{}Handoff note:{} {} {}(from {by}){}", p.bold, p.reset, note.text, p.dim, p.reset);
+    }
+    if !h.claims.is_empty() {
+        let _ = writeln!(s, "{}Claims:{}    {}", p.bold, p.reset, h.claims.join(", "));
+    }
     s
 }
 
@@ -80,6 +87,9 @@ pub fn header_details(h: &SessionHeader, p: Palette) -> String {
     let _ = writeln!(s, "base commit:     {}", field(&h.base_commit));
     let _ = writeln!(s, "base snapshot:   {}", field(&h.base_snapshot));
     let _ = writeln!(s, "latest snapshot: {}", field(&h.latest_snapshot));
+    if let Some(o) = &h.owner {
+        let _ = writeln!(s, "owner:           {o}");
+    }
     if let Some(f) = &h.forked_from {
         let _ = writeln!(s, "forked from:     {f}");
     }

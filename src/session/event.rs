@@ -47,10 +47,11 @@ pub enum EventKind {
     Close,
     Merge,
     Attach,
+    Claim,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::Start,
         EventKind::Intent,
         EventKind::Snapshot,
@@ -77,6 +78,7 @@ impl EventKind {
         EventKind::Close,
         EventKind::Merge,
         EventKind::Attach,
+        EventKind::Claim,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +109,7 @@ impl EventKind {
             EventKind::Close => "close",
             EventKind::Merge => "merge",
             EventKind::Attach => "attach",
+            EventKind::Claim => "claim",
         }
     }
 
@@ -217,6 +220,7 @@ impl Event {
                 self.str_field("from").unwrap_or("(detached)"),
                 self.branch.as_deref().unwrap_or("(detached)")
             ),
+            Some(EventKind::Claim) => self.str_list("paths").join(", "),
             Some(EventKind::Close) => {
                 let status = self.str_field("status").unwrap_or("closed");
                 match self.str_field("reason") {

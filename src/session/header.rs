@@ -89,6 +89,17 @@ pub struct SessionHeader {
     pub counters: Counters,
     #[serde(default)]
     pub forked_from: Option<String>,
+    /// Who started the session (`Name <email>`).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The note of the latest handoff, and who wrote it.
+    #[serde(default)]
+    pub handoff: Option<Item>,
+    #[serde(default)]
+    pub handoff_by: Option<String>,
+    /// Paths claimed with `git session claim` (bounded).
+    #[serde(default)]
+    pub claims: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
     pub created: String,
@@ -132,6 +143,10 @@ impl SessionHeader {
             next: Vec::new(),
             counters: Counters::default(),
             forked_from: None,
+            owner: Some(format!("{} <{}>", first.author.name, first.author.email)),
+            handoff: None,
+            handoff_by: None,
+            claims: Vec::new(),
             reason: None,
             created: first.time.clone(),
             updated: first.time.clone(),
@@ -208,13 +223,32 @@ impl SessionHeader {
             }
             EventKind::Commit => self.counters.commits += 1,
             EventKind::Pause => self.status = Status::Paused,
-            EventKind::Resume => self.status = Status::Active,
+            EventKind::Resume => {
+                self.status = Status::Active;
+                if let Some(w) = event.str_field("worktree") {
+                    self.worktree = Some(w.to_owned());
+                }
+            }
             EventKind::Rename => {
                 if let Some(name) = event.str_field("name") {
                     self.name = name.to_owned();
                 }
             }
-            EventKind::Handoff => self.status = Status::HandedOver,
+            EventKind::Handoff => {
+                self.status = Status::HandedOver;
+                self.handoff = event.text().map(|_| item());
+                self.handoff_by = Some(format!("{} <{}>", event.author.name, event.author.email));
+            }
+            EventKind::Claim => {
+                for path in event.str_list("paths") {
+                    if !self.claims.iter().any(|c| c == path) {
+                        self.claims.push(cut(path));
+                    }
+                }
+                while self.claims.len() > MAX_ITEMS {
+                    self.claims.remove(0);
+                }
+            }
             EventKind::Close => {
                 self.status = match event.str_field("status") {
                     Some("abandoned") => Status::Abandoned,

@@ -24,6 +24,7 @@ pub use current::Current;
 pub use listing::{Listed, SessionSummary};
 pub use read::{SessionHead, StoredEvent};
 pub use reflog::SeenCommit;
+pub use tracking::TrackedSession;
 
 /// An open repository and the operations on its sessions.
 pub struct Store {

@@ -90,3 +90,41 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A session known only from a remote (fetched, not merged here yet).
+pub struct TrackedSession {
+    pub remote: String,
+    pub id: String,
+    pub commit: ObjectId,
+    pub header: crate::session::SessionHeader,
+}
+
+impl Store {
+    /// The fetched sessions of every remote whose id or name is `spec` or
+    /// starts with it (one entry per session id, the first remote's).
+    pub fn find_tracked(&self, spec: &str) -> Result<Vec<TrackedSession>> {
+        let mut out: Vec<TrackedSession> = Vec::new();
+        for (remote, id, commit) in self.all_tracked_sessions()? {
+            if out.iter().any(|t| t.id == id) {
+                continue;
+            }
+            let refname = super::refs::remote_session_ref(&remote, &id);
+            let Ok(header) = self.read_header_at(&refname, commit) else {
+                continue;
+            };
+            if id.starts_with(spec) || header.name.starts_with(spec) {
+                out.push(TrackedSession {
+                    remote,
+                    id,
+                    commit,
+                    header,
+                });
+            }
+        }
+        if let Some(exact) = out.iter().position(|t| t.id == spec || t.header.name == spec) {
+            let one = out.swap_remove(exact);
+            return Ok(vec![one]);
+        }
+        Ok(out)
+    }
+}

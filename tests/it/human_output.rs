@@ -146,6 +146,7 @@ fn show_prints_the_details() {
         base commit:     [SHORT]
         base snapshot:   [SHORT]
         latest snapshot: [SHORT]
+        owner:           Ada Tester <ada@example.com>
 
         Last 4 event(s):
         ◆ checkpoint lexer compiles  2026-01-02 03:04
