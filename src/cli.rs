@@ -171,6 +171,22 @@ pub enum Command {
     ///
     /// `git session fetch` of the current session, then `git session push`.
     Sync(cmd::sync::Args),
+    /// Which open sessions touched or claimed these paths recently.
+    ///
+    /// For every open session here or fetched from a remote (`git session
+    /// fetch`), updated in the last `--days` days, list the files it changed
+    /// (between its first and latest snapshot) and the paths it claimed,
+    /// restricted to PATHs when given. Zone awareness over plain git.
+    Who(cmd::who::Args),
+    /// Claim paths (advisory) for the current session.
+    ///
+    /// Record a `claim` event: `who` shows the paths, and a checkpoint of
+    /// another session that changed them warns. Nothing is locked.
+    Claim(cmd::claim::Args),
+    /// Set up a remote so plain git fetch and push carry sessions.
+    ///
+    /// `git session remote setup [REMOTE]` adds the refspecs (opt-in).
+    Remote(cmd::remote::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

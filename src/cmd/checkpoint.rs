@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let event = ctx.snapshot_event(EventKind::Checkpoint)?.with("text", label.as_str());
     let (head, events) = ctx.record(&target, vec![event])?;
+    super::who::warn_about_claims(ctx, &head)?;
     if args.json {
         return print_json(&recorded_json(&head, &events));
     }

@@ -38,6 +38,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut results = Vec::new();
     for (id, tip) in &fetched.sessions {
         let merged = ctx.store.merge_in(id, *tip, &fetched.remote, &author, &time)?;
+        if merged != Merged::UpToDate {
+            if let Some(head) = ctx.store.head(id)? {
+                if !head.header.claims.is_empty() || ctx.store.claims().iter().any(|(c, _)| c == id) {
+                    ctx.store.register_claims(id, &head.header.claims)?;
+                }
+            }
+        }
         results.push((id.clone(), merged));
     }
     if args.json {

@@ -12,12 +12,21 @@ pub struct Args {
     /// Include closed and abandoned sessions.
     #[arg(long, short = 'a')]
     pub all: bool,
+    /// List the sessions on this remote (as of the last fetch) instead.
+    #[arg(long, value_name = "REMOTE")]
+    pub remote: Option<String>,
+    /// With --remote: fetch the remote's session refs first (nothing is merged).
+    #[arg(long, requires = "remote")]
+    pub refresh: bool,
     /// Print a JSON array of session headers.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    if let Some(remote) = &args.remote {
+        return list_remote(ctx, remote, args);
+    }
     let listed = ctx.store.list()?;
     let current = ctx.store.current()?.map(|c| c.session);
     let mut shown: Vec<&SessionSummary> = Vec::new();
@@ -55,5 +64,69 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let here = ctx.store.repo.workdir().and_then(|w| std::fs::canonicalize(w).ok());
     let cwd = std::env::current_dir().unwrap_or_default();
     out(&list_table(&shown, current.as_deref(), here.as_deref(), &cwd, palette));
+    Ok(())
+}
+
+/// `list --remote R`: the sessions under `refs/aura/remotes/R/sessions/`.
+fn list_remote(ctx: &Ctx, remote: &str, args: &Args) -> Result<()> {
+    let name = if args.refresh {
+        crate::remote::fetch::fetch(&ctx.store.repo, remote, &[], true)?.remote
+    } else {
+        crate::remote::fetch::open(&ctx.store.repo, remote)
+            .map(|(_, name)| name)
+            .unwrap_or_else(|_| remote.to_owned())
+    };
+    let mut rows = Vec::new();
+    for (id, commit) in ctx.store.tracked_sessions(&name)? {
+        let refname = crate::store::refs::remote_session_ref(&name, &id);
+        match ctx.store.header_at(&refname, commit) {
+            Ok(h) if args.all || h.status.is_open() => rows.push(serde_json::json!({
+                "id": id,
+                "commit": commit.to_string(),
+                "name": h.name,
+                "status": h.status.as_str(),
+                "owner": h.owner,
+                "branch": h.branch,
+                "events": h.counters.events,
+                "updated": h.updated,
+                "intent": h.intent.as_ref().map(|i| i.text.clone()),
+                "here": ctx.store.head(&id).ok().flatten().map(|l| l.commit.to_string()),
+            })),
+            Ok(_) => {}
+            Err(err) => eprintln!("warning: cannot read {refname}: {err}"),
+        }
+    }
+    rows.sort_by(|a, b| a["updated"].as_str().cmp(&b["updated"].as_str()));
+    if args.json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        ctx.say(format!(
+            "No {}sessions known on {name}{}.",
+            if args.all { "" } else { "open " },
+            if args.refresh { "" } else { " (`--refresh` fetches the list)" }
+        ));
+        return Ok(());
+    }
+    let width = rows.iter().map(|r| r["name"].as_str().unwrap_or("").chars().count()).max().unwrap_or(4);
+    let mut text = String::new();
+    for r in &rows {
+        let s = |k: &str| r[k].as_str().unwrap_or("-").to_owned();
+        let local = match r["here"].as_str() {
+            None => "",
+            Some(c) if c == r["commit"].as_str().unwrap_or("") => "  (here, same)",
+            Some(_) => "  (here, differs)",
+        };
+        text.push_str(&format!(
+            "  {:<width$} {:<11} {} {:<16} {:<24} {}{local}\n",
+            s("name"),
+            s("status"),
+            crate::render::short_id(&s("id")),
+            s("branch"),
+            s("owner"),
+            crate::render::short_time(&s("updated")),
+        ));
+    }
+    out(&text);
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! recording commits seen in the reflog) is [`Ctx`].
 
 pub mod checkpoint;
+pub mod claim;
 pub mod close;
 pub mod completions;
 pub mod diff;
@@ -18,6 +19,7 @@ pub mod note;
 pub mod objective;
 pub mod pause;
 pub mod push;
+pub mod remote;
 pub mod rename;
 pub mod resolve;
 pub mod restore;
@@ -29,6 +31,7 @@ pub mod start;
 pub mod status;
 pub mod sync;
 pub mod undo;
+pub mod who;
 
 use anyhow::Result;
 
@@ -311,4 +314,32 @@ pub fn non_empty(text: &str, what: &str) -> Result<String> {
         return Err(fail(format!("{what} cannot be empty")));
     }
     Ok(t.to_owned())
+}
+
+/// A command-line path as a `/`-separated path relative to the work tree
+/// (empty for the work tree itself). Refuses paths outside it.
+pub fn repo_path(workdir: &std::path::Path, cwd: &std::path::Path, arg: &std::path::Path) -> Result<bstr::BString> {
+    let root = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_owned());
+    let mut full = std::path::PathBuf::new();
+    for part in cwd.join(arg).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                full.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => full.push(other),
+        }
+    }
+    let rel = full
+        .strip_prefix(&root)
+        .or_else(|_| full.strip_prefix(workdir))
+        .map_err(|_| {
+            fail(format!(
+                "'{}' is outside the work tree {}",
+                arg.display(),
+                root.display()
+            ))
+        })?;
+    let rel = gix::path::into_bstr(rel).map_err(|_| fail(format!("'{}' is not a valid path here", arg.display())))?;
+    Ok(gix::path::to_unix_separators_on_windows(rel).into_owned())
 }

@@ -2,7 +2,7 @@
 //! from a snapshot, recorded like a rewind so `undo` can take it back.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use bstr::{BString, ByteSlice};
@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let paths = args
         .paths
         .iter()
-        .map(|p| repo_path(&workdir, &cwd, p))
+        .map(|p| super::repo_path(&workdir, &cwd, p))
         .collect::<Result<Vec<_>>>()?;
 
     let (event, capture) = ctx.snapshot_event_with_capture(EventKind::Restore)?;
@@ -86,32 +86,4 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 fn exists(repo: &gix::Repository, tree: gix::ObjectId, path: &BString) -> Result<bool> {
     let tree = repo.find_tree(tree).context("cannot read a snapshot")?;
     Ok(tree.lookup_entry(path.split_str("/"))?.is_some())
-}
-
-/// A command-line path as a `/`-separated path relative to the work tree
-/// (empty for the work tree itself). Refuses paths outside it.
-fn repo_path(workdir: &Path, cwd: &Path, arg: &Path) -> Result<BString> {
-    let root = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_owned());
-    let mut full = PathBuf::new();
-    for part in cwd.join(arg).components() {
-        match part {
-            Component::ParentDir => {
-                full.pop();
-            }
-            Component::CurDir => {}
-            other => full.push(other),
-        }
-    }
-    let rel = full
-        .strip_prefix(&root)
-        .or_else(|_| full.strip_prefix(workdir))
-        .map_err(|_| {
-            fail(format!(
-                "'{}' is outside the work tree {}",
-                arg.display(),
-                root.display()
-            ))
-        })?;
-    let rel = gix::path::into_bstr(rel).map_err(|_| fail(format!("'{}' is not a valid path here", arg.display())))?;
-    Ok(gix::path::to_unix_separators_on_windows(rel).into_owned())
 }

@@ -4,6 +4,7 @@
 //! This and `snapshot` are the only modules that talk to gix.
 
 mod append;
+mod claims;
 mod current;
 mod listing;
 pub mod merge;

@@ -110,6 +110,12 @@ impl Store {
     }
 
     /// The header stored in the event commit `commit` of `refname`.
+    /// The header in the event commit `commit` (read for the ref `refname`,
+    /// which names it in errors).
+    pub fn header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
+        self.read_header_at(refname, commit)
+    }
+
     pub(super) fn read_header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
         let parts = self.read_event_commit(refname, commit, true)?;
         parts
