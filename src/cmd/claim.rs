@@ -30,8 +30,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let event = ctx.event(EventKind::Claim)?.with("paths", paths.clone());
     let (head, events) = ctx.record(&target, vec![event])?;
     ctx.store.register_claims(&head.id, &head.header.claims)?;
-    for (other, path) in super::who::claimed_by_others(ctx, &head.id, &paths)? {
-        eprintln!("warning: {path} is claimed by session '{other}' too");
+    for (other, claimed, path) in super::who::claimed_by_others(ctx, &head.id, &paths)? {
+        eprintln!("warning: session '{other}' claimed {claimed} already (it covers {path})");
     }
     if args.json {
         return print_json(&recorded_json(&head, &events));

@@ -65,11 +65,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let mut text = String::new();
     for (id, merged) in &results {
-        let name = ctx
-            .store
-            .head(id)?
-            .map(|h| h.header.name)
-            .unwrap_or_else(|| id.clone());
+        let name = ctx.store.head(id)?.map(|h| h.header.name).unwrap_or_else(|| id.clone());
         let what = match merged {
             Merged::UpToDate => continue,
             Merged::Created => "new".to_owned(),
@@ -79,7 +75,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         text.push_str(&format!("  {what:<16} {name} ({})\n", short_id(id)));
     }
     for id in &fetched.pruned {
-        text.push_str(&format!("  {:<16} {} (gone from {})\n", "pruned", short_id(id), fetched.remote));
+        text.push_str(&format!(
+            "  {:<16} {} (gone from {})\n",
+            "pruned",
+            short_id(id),
+            fetched.remote
+        ));
     }
     if text.is_empty() {
         ctx.say(format!(
@@ -93,7 +94,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if fetched.sessions.is_empty() && !args.sessions.is_empty() {
         return Err(fail_with_hint(
             format!("{} has none of the sessions asked for", fetched.remote),
-            format!("`git session list --remote {} --refresh` lists what it has", fetched.remote),
+            format!(
+                "`git session list --remote {} --refresh` lists what it has",
+                fetched.remote
+            ),
         ));
     }
     Ok(())

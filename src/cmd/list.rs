@@ -104,11 +104,19 @@ fn list_remote(ctx: &Ctx, remote: &str, args: &Args) -> Result<()> {
         ctx.say(format!(
             "No {}sessions known on {name}{}.",
             if args.all { "" } else { "open " },
-            if args.refresh { "" } else { " (`--refresh` fetches the list)" }
+            if args.refresh {
+                ""
+            } else {
+                " (`--refresh` fetches the list)"
+            }
         ));
         return Ok(());
     }
-    let width = rows.iter().map(|r| r["name"].as_str().unwrap_or("").chars().count()).max().unwrap_or(4);
+    let width = rows
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or("").chars().count())
+        .max()
+        .unwrap_or(4);
     let mut text = String::new();
     for r in &rows {
         let s = |k: &str| r[k].as_str().unwrap_or("-").to_owned();

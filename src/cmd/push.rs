@@ -186,9 +186,15 @@ pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: boo
 
 /// A rejection that a fetch and merge can cure.
 fn moved(reason: &str) -> bool {
-    ["stale info", "fetch first", "non-fast-forward", "failed to lock", "cannot lock"]
-        .iter()
-        .any(|r| reason.contains(r))
+    [
+        "stale info",
+        "fetch first",
+        "non-fast-forward",
+        "failed to lock",
+        "cannot lock",
+    ]
+    .iter()
+    .any(|r| reason.contains(r))
 }
 
 /// Refuses the push when a blob it would send, and that is not in the

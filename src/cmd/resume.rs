@@ -6,10 +6,10 @@ use gix::refs::Target as RefTarget;
 
 use super::{print_json, Ctx, Target};
 use crate::error::{fail, fail_with_hint, usage};
-use gix::ObjectId;
 use crate::render::{out, tldr, Palette};
 use crate::session::EventKind;
 use crate::store::{Current, Listed, SessionHead};
+use gix::ObjectId;
 
 /// Arguments of `git session resume` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .filter(|_| head.header.worktree.as_deref() != Some(here.as_str()))
         .and_then(|t| ObjectId::from_hex(t.as_bytes()).ok());
     if let Some(latest) = restore {
-        refuse_to_overwrite_unsaved_work(ctx, latest)?;
+        refuse_to_overwrite_unsaved_work(ctx, &head, latest)?;
     }
 
     ctx.pause_current(Some(&head.id))?;
@@ -118,7 +118,10 @@ fn resolve_here_or_fetched(ctx: &Ctx, spec: &str) -> Result<SessionHead> {
                 .ok_or_else(|| fail(format!("session {} disappeared", one.id)))
         }
         many => {
-            let names: Vec<String> = many.iter().map(|t| format!("  {} {} ({})", t.id, t.header.name, t.remote)).collect();
+            let names: Vec<String> = many
+                .iter()
+                .map(|t| format!("  {} {} ({})", t.id, t.header.name, t.remote))
+                .collect();
             Err(fail_with_hint(
                 format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
                 "give more characters of the id or the name",
@@ -128,18 +131,34 @@ fn resolve_here_or_fetched(ctx: &Ctx, spec: &str) -> Result<SessionHead> {
 }
 
 /// Refuses (before anything changes) to replace a work tree whose changes
-/// are not saved anywhere: it must equal HEAD, the session's latest
-/// snapshot, or the latest snapshot of this work tree's current session.
-fn refuse_to_overwrite_unsaved_work(ctx: &Ctx, latest: ObjectId) -> Result<()> {
+/// are not saved anywhere: it must equal HEAD, a snapshot the session
+/// recorded, or the latest snapshot of this work tree's current session.
+fn refuse_to_overwrite_unsaved_work(ctx: &Ctx, session: &SessionHead, latest: ObjectId) -> Result<()> {
     let capture = ctx.capture()?;
     let head_tree = ctx.store.head_tree()?;
-    let mut saved = vec![Some(latest), head_tree];
+    // An empty work tree (an unborn branch) has nothing to lose.
+    let empty = ObjectId::empty_tree(ctx.store.repo.object_hash());
+    let mut saved = vec![Some(latest), head_tree, Some(empty)];
     if let Some(current) = ctx.store.current()? {
         if let Some(h) = ctx.store.head(&current.session)? {
-            saved.push(h.header.latest_snapshot.and_then(|t| ObjectId::from_hex(t.as_bytes()).ok()));
+            saved.push(
+                h.header
+                    .latest_snapshot
+                    .and_then(|t| ObjectId::from_hex(t.as_bytes()).ok()),
+            );
         }
     }
     if saved.contains(&Some(capture.tree)) {
+        return Ok(());
+    }
+    // A snapshot the session itself recorded (the state it was handed over in).
+    let tree = capture.tree.to_string();
+    if ctx
+        .store
+        .events(session)?
+        .iter()
+        .any(|e| e.event.tree() == Some(tree.as_str()) || e.event.str_field("after") == Some(tree.as_str()))
+    {
         return Ok(());
     }
     Err(fail_with_hint(
@@ -175,7 +194,10 @@ fn create_branch_from_session(ctx: &Ctx, head: &SessionHead, full: &str) -> Resu
         name: full.try_into().context("invalid branch name")?,
         deref: false,
     };
-    ctx.store.repo.edit_reference(edit).context("cannot create the session's branch")?;
+    ctx.store
+        .repo
+        .edit_reference(edit)
+        .context("cannot create the session's branch")?;
     Ok(Some(commit))
 }
 

@@ -135,14 +135,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if zones.is_empty() {
         ctx.say(format!(
             "No open session touched or claimed {} in the last {} days.",
-            if paths.is_empty() { "anything".to_owned() } else { paths.join(", ") },
+            if paths.is_empty() {
+                "anything".to_owned()
+            } else {
+                paths.join(", ")
+            },
             args.days
         ));
         return Ok(());
     }
     let mut s = String::new();
     for z in &zones {
-        let from = if z.from == "here" { String::new() } else { format!(", from {}", z.from) };
+        let from = if z.from == "here" {
+            String::new()
+        } else {
+            format!(", from {}", z.from)
+        };
         s.push_str(&format!(
             "{} ({}, {}{from}) {} on {}, last active {}\n",
             z.name,
@@ -167,16 +175,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 /// The sessions other than `id` that claimed one of `paths` and are still
-/// open: `(name, path)`. Reads the claims registry, not every session.
-pub fn claimed_by_others(ctx: &Ctx, id: &str, paths: &[String]) -> Result<Vec<(String, String)>> {
+/// open: `(session name, claimed path, path of paths)`. Reads the claims
+/// registry, not every session.
+pub fn claimed_by_others(ctx: &Ctx, id: &str, paths: &[String]) -> Result<Vec<(String, String, String)>> {
     let mut out = Vec::new();
     for (other, claimed) in ctx.store.claims() {
-        if other == id || !paths.iter().any(|p| overlaps(p, &claimed)) {
+        let hits: Vec<&String> = paths.iter().filter(|p| overlaps(p, &claimed)).collect();
+        if other == id || hits.is_empty() {
             continue;
         }
         if let Some(head) = ctx.store.head(&other)? {
             if head.header.status.is_open() {
-                out.push((head.header.name, claimed));
+                for hit in hits {
+                    out.push((head.header.name.clone(), claimed.clone(), hit.clone()));
+                }
             }
         }
     }
@@ -190,11 +202,8 @@ pub fn warn_about_claims(ctx: &Ctx, head: &crate::store::SessionHead) -> Result<
         return Ok(());
     }
     let files = touched(ctx, &head.header)?;
-    let mut warned = std::collections::BTreeSet::new();
-    for (name, claimed) in claimed_by_others(ctx, &head.id, &files)? {
-        if warned.insert((name.clone(), claimed.clone())) {
-            eprintln!("warning: this session changed {claimed}, which session '{name}' claimed");
-        }
+    for (name, claimed, file) in claimed_by_others(ctx, &head.id, &files)? {
+        eprintln!("warning: this session changed {file}, and session '{name}' claimed {claimed}");
     }
     Ok(())
 }

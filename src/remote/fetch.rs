@@ -86,9 +86,12 @@ pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: b
         .replace_refspecs(specs.iter().map(String::as_str), Direction::Fetch)
         .context("cannot set the fetch refspecs")?;
     let remote = remote.with_fetch_tags(gix::remote::fetch::Tags::None);
-    let connection = remote
-        .connect(Direction::Fetch)
-        .map_err(|err| fail(format!("cannot connect to {name_or_url}: {err}")))?;
+    let connection = remote.connect(Direction::Fetch).map_err(|err| {
+        fail_with_hint(
+            format!("cannot connect to {name_or_url}: {err}"),
+            "`git remote -v` lists the remotes; a URL or path must lead to a git repository",
+        )
+    })?;
     let outcome = connection
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?

@@ -68,7 +68,11 @@ pub fn tldr(h: &SessionHeader, p: Palette) -> String {
     }
     if let Some(note) = &h.handoff {
         let by = h.handoff_by.as_deref().unwrap_or("?");
-        let _ = writeln!(s, "{}Handoff note:{} {} {}(from {by}){}", p.bold, p.reset, note.text, p.dim, p.reset);
+        let _ = writeln!(
+            s,
+            "{}Handoff note:{} {} {}(from {by}){}",
+            p.bold, p.reset, note.text, p.dim, p.reset
+        );
     }
     if !h.claims.is_empty() {
         let _ = writeln!(s, "{}Claims:{}    {}", p.bold, p.reset, h.claims.join(", "));

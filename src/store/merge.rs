@@ -97,12 +97,7 @@ impl Store {
     }
 
     fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<Option<ObjectId>> {
-        Ok(self
-            .repo
-            .merge_base(a, b)
-            .ok()
-            .flatten()
-            .map(|id| id.detach()))
+        Ok(self.repo.merge_base(a, b).ok().flatten().map(|id| id.detach()))
     }
 
     /// Writes the merge event of two diverged heads; returns it and the

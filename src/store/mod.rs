@@ -10,8 +10,8 @@ mod listing;
 pub mod merge;
 mod read;
 mod reflog;
-mod tracking;
 pub mod refs;
+mod tracking;
 pub mod worktree;
 
 use std::path::{Path, PathBuf};

@@ -50,8 +50,12 @@ impl Store {
         for r in refs.prefixed("refs/aura/remotes/").context("cannot read the refs")? {
             let Ok(mut r) = r else { continue };
             let full = r.name().as_bstr().to_string();
-            let Some(rest) = full.strip_prefix("refs/aura/remotes/") else { continue };
-            let Some((remote, id)) = rest.split_once("/sessions/") else { continue };
+            let Some(rest) = full.strip_prefix("refs/aura/remotes/") else {
+                continue;
+            };
+            let Some((remote, id)) = rest.split_once("/sessions/") else {
+                continue;
+            };
             if let Ok(id_) = r.peel_to_id() {
                 out.push((remote.to_owned(), id.to_owned(), id_.detach()));
             }

@@ -15,6 +15,7 @@ mod locations;
 mod parallel;
 mod recording;
 mod reflog;
+mod remotes;
 mod resolution;
 mod resume;
 mod rewind;

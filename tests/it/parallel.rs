@@ -60,7 +60,10 @@ fn a_session_in_its_own_worktree_leaves_this_one_alone() {
     let out = t.run_in(&wt, &["close"]);
     assert!(out.status.success());
     let err = crate::harness::stderr(&out);
-    assert!(err.contains("hint:") && err.contains("is clean") && err.contains("git worktree remove"), "{err}");
+    assert!(
+        err.contains("hint:") && err.contains("is clean") && err.contains("git worktree remove"),
+        "{err}"
+    );
     assert!(wt.exists());
     t.fsck();
 }
