@@ -24,7 +24,12 @@ fn git(dir: &Path, args: &[&str]) -> String {
 /// A `git` command with a private home, no system or global configuration
 /// and a fixed identity and clock.
 fn sealed(home: &Path) -> Command {
-    let mut cmd = Command::new("git");
+    sealed_program("git", home)
+}
+
+/// `program` in the environment of [`sealed`] (for programs that run git).
+fn sealed_program(program: &str, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
     cmd.env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("HOME", home)
@@ -521,4 +526,146 @@ fn unknown_remote_is_an_error_naming_it() {
     .expect_err("no repository there");
     eprintln!("{err:#}");
     assert!(format!("{err:#}").contains("missing.git"), "{err:#}");
+}
+
+/// `git http-backend` behind `fixtures/http_backend.py` on 127.0.0.1,
+/// serving the fixture's root; killed on drop. Its log (every request and
+/// the backend's stderr) is in `<root>/http-backend.log`.
+struct HttpBackend {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl HttpBackend {
+    fn start(f: &Fixture) -> Self {
+        use std::io::BufRead;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/http_backend.py");
+        let log_path = f.root.join("http-backend.log");
+        let log = std::fs::File::create(&log_path).expect("create the server log");
+        let mut child = sealed_program("python3", &f.root)
+            .arg(&script)
+            .arg(&f.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|err| {
+                panic!("cannot run python3 for the http tests ({err}); they need python3 on PATH to serve `git http-backend`")
+            });
+        let stdout = child.stdout.take().expect("piped");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the server's port");
+        let Ok(port) = line.trim().parse() else {
+            child.kill().ok();
+            child.wait().ok();
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            panic!("{} did not start: {log}", script.display());
+        };
+        HttpBackend {
+            child,
+            port,
+            log: log_path,
+        }
+    }
+
+    /// The requests served so far, as `METHOD path` (e.g.
+    /// `POST /bare.git/git-receive-pack`), from the server's log.
+    fn requests(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(&self.log).expect("read the server log");
+        log.lines()
+            .filter_map(|line| {
+                let request = line.split('"').nth(1)?;
+                let mut words = request.split(' ');
+                Some(format!("{} {}", words.next()?, words.next()?))
+            })
+            .collect()
+    }
+
+    fn url(&self, repo: &str) -> String {
+        format!("http://127.0.0.1:{}/{repo}", self.port)
+    }
+}
+
+impl Drop for HttpBackend {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// A fixture whose bare repository takes anonymous pushes over http.
+fn http_fixture() -> (Fixture, HttpBackend) {
+    let f = Fixture::new();
+    git(&f.bare, &["config", "http.receivepack", "true"]);
+    let server = HttpBackend::start(&f);
+    (f, server)
+}
+
+#[test]
+fn http_push_story() {
+    let (f, server) = http_fixture();
+    push_story(&f, &server.url("bare.git"));
+    // Every push asks for the advertisement; the four that change a ref
+    // (create, fast-forward, create, delete) each send commands and pack
+    // in one POST. The stale lease and the no-op post nothing.
+    let requests = server.requests();
+    let count = |wanted: &str| requests.iter().filter(|r| *r == wanted).count();
+    assert_eq!(
+        count("GET /bare.git/info/refs?service=git-receive-pack"),
+        6,
+        "{requests:#?}"
+    );
+    assert_eq!(count("POST /bare.git/git-receive-pack"), 4, "{requests:#?}");
+    assert_eq!(requests.len(), 10, "{requests:#?}");
+}
+
+#[test]
+fn http_hook_rejection() {
+    let (f, server) = http_fixture();
+    let hook = f.bare.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'no sessions over http' >&2\nexit 1\n").expect("write hook");
+    make_executable(&hook);
+    let c3 = f.history();
+    let (result, _) = push_one(&f, &server.url("bare.git"), update(SESSION, None, c3));
+    assert_rejected(&result, "pre-receive hook declined");
+    assert_rejected(&result, "no sessions over http");
+    assert_eq!(f.remote_ref(SESSION), None);
+}
+
+#[test]
+fn http_push_without_receivepack_is_an_error() {
+    let f = Fixture::new();
+    let server = HttpBackend::start(&f);
+    let c3 = f.history();
+    let err = push(&f.repo(), &server.url("bare.git"), &[update(SESSION, None, c3)], false)
+        .expect_err("http-backend refuses anonymous pushes by default");
+    let message = format!("{err:#}");
+    assert!(message.contains("bare.git") && message.contains("403"), "{message}");
+    assert_eq!(f.remote_ref(SESSION), None);
+}
+
+#[test]
+fn http_fetch_brings_pushed_sessions() {
+    let (f, server) = http_fixture();
+    let url = server.url("bare.git");
+    let c3 = f.history();
+    let (result, _) = push_one(&f, &url, update(SESSION, None, c3));
+    assert_eq!(result, RefResult::Ok);
+    let c4 = f.commit(&[("docs/b.md", "# B\n")], "four");
+    let (result, _) = push_one(&f, &url, update("refs/aura/sessions/s2", None, c4));
+    assert_eq!(result, RefResult::Ok);
+
+    let other = f.root.join("other");
+    git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
+    let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
+    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false).expect("fetch over http");
+    assert_eq!(fetched.sessions, vec![("s1".to_owned(), c3), ("s2".to_owned(), c4)]);
+    assert!(fetched.bytes > 0, "a pack arrived");
+    let tracking = crate::store::refs::remote_sessions_prefix(&fetched.remote);
+    assert_eq!(git(&other, &["rev-parse", &format!("{tracking}s1")]), c3.to_string());
+    assert_eq!(git(&other, &["rev-parse", &format!("{tracking}s2")]), c4.to_string());
+    git(&other, &["fsck", "--strict", "--no-progress"]);
 }
