@@ -27,7 +27,16 @@
 //!
 //! Credentials for http come from the configured credential helpers (gix's
 //! cascade, asked on a 401). gix sends them only over https: over plain
-//! http://, a server asking for a password fails the push or fetch.
+//! http://, a server asking for a password fails the push or fetch with
+//! "Will not send credentials in clear text over http".
+//!
+//! gix calls its reqwest backend experimental, and of the `http.*`
+//! settings it applies only `http.extraHeader` and `http.followRedirects`:
+//! `http.sslCAInfo`, `http.sslVerify`, `http.proxy`, `http.userAgent` and
+//! the low-speed limits are read but ignored (reqwest itself honours the
+//! `HTTPS_PROXY`/`NO_PROXY` environment, and trusts the platform's
+//! certificate store). The curl backend applies them all; switch if
+//! users need them.
 
 pub mod fetch;
 mod pack;

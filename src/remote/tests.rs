@@ -539,11 +539,21 @@ struct HttpBackend {
 
 impl HttpBackend {
     fn start(f: &Fixture) -> Self {
+        Self::start_with_auth(f, None)
+    }
+
+    /// With `auth` (`user:password`), every request needs that Basic
+    /// authorization.
+    fn start_with_auth(f: &Fixture, auth: Option<&str>) -> Self {
         use std::io::BufRead;
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/http_backend.py");
         let log_path = f.root.join("http-backend.log");
         let log = std::fs::File::create(&log_path).expect("create the server log");
-        let mut child = sealed_program("python3", &f.root)
+        let mut cmd = sealed_program("python3", &f.root);
+        if let Some(auth) = auth {
+            cmd.env("HTTP_BACKEND_AUTH", auth);
+        }
+        let mut child = cmd
             .arg(&script)
             .arg(&f.root)
             .stdin(Stdio::null())
@@ -668,4 +678,59 @@ fn http_fetch_brings_pushed_sessions() {
     assert_eq!(git(&other, &["rev-parse", &format!("{tracking}s1")]), c3.to_string());
     assert_eq!(git(&other, &["rev-parse", &format!("{tracking}s2")]), c4.to_string());
     git(&other, &["fsck", "--strict", "--no-progress"]);
+}
+
+#[test]
+fn http_push_of_a_large_pack_streams_in_one_post() {
+    let (f, server) = http_fixture();
+    // About 4 MiB that does not compress: many writes through the POST body.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: String = (0..4 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(b'!' + (state % 90) as u8)
+        })
+        .collect();
+    let tip = f.commit(&[("noise.txt", &noise)], "noise");
+    let (result, outcome) = push_one(&f, &server.url("bare.git"), update(SESSION, None, tip));
+    assert_eq!(result, RefResult::Ok);
+    assert!(outcome.pack_bytes > 3 << 20, "{} bytes", outcome.pack_bytes);
+    assert_eq!(f.remote_ref(SESSION), Some(tip));
+    f.fsck();
+    let posts = server.requests().iter().filter(|r| r.starts_with("POST ")).count();
+    assert_eq!(posts, 1);
+}
+
+#[test]
+fn http_credentials_are_not_sent_in_clear_text() {
+    let f = Fixture::new();
+    git(&f.bare, &["config", "http.receivepack", "true"]);
+    let server = HttpBackend::start_with_auth(&f, Some("alice:secret"));
+    let helper = f.root.join("credential-helper");
+    let asked = f.root.join("helper-was-asked");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho username=alice\necho password=secret\n",
+            asked.display()
+        ),
+    )
+    .expect("write helper");
+    make_executable(&helper);
+    git(
+        &f.work,
+        &["config", "credential.helper", helper.to_str().expect("utf-8")],
+    );
+    let c3 = f.history();
+    // The helper is asked (gix's cascade on the 401), but gix refuses to
+    // send a password over plain http: the push fails before any POST.
+    let err = push(&f.repo(), &server.url("bare.git"), &[update(SESSION, None, c3)], false)
+        .expect_err("no Basic auth over http://");
+    let message = format!("{err:#}");
+    assert!(message.contains("clear text"), "{message}");
+    assert!(asked.exists(), "the credential helper was asked");
+    assert_eq!(f.remote_ref(SESSION), None);
+    assert!(server.requests().iter().all(|r| r.starts_with("GET ")));
 }
