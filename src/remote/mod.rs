@@ -35,7 +35,7 @@
 //! `http.sslCAInfo`, `http.sslVerify`, `http.proxy`, `http.userAgent` and
 //! the low-speed limits are read but ignored (reqwest itself honours the
 //! `HTTPS_PROXY`/`NO_PROXY` environment, and trusts the platform's
-//! certificate store). The curl backend applies them all; switch if
+//! certificate store, which on Linux `SSL_CERT_FILE` can replace). The curl backend applies them all; switch if
 //! users need them.
 
 pub mod fetch;

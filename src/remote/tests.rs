@@ -535,16 +535,18 @@ struct HttpBackend {
     child: Child,
     port: u16,
     log: PathBuf,
+    scheme: &'static str,
 }
 
 impl HttpBackend {
     fn start(f: &Fixture) -> Self {
-        Self::start_with_auth(f, None)
+        Self::start_with(f, None, false)
     }
 
     /// With `auth` (`user:password`), every request needs that Basic
-    /// authorization.
-    fn start_with_auth(f: &Fixture, auth: Option<&str>) -> Self {
+    /// authorization; with `tls`, the server speaks https with the
+    /// self-signed certificate for 127.0.0.1 in `fixtures/tls/`.
+    fn start_with(f: &Fixture, auth: Option<&str>, tls: bool) -> Self {
         use std::io::BufRead;
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/http_backend.py");
         let log_path = f.root.join("http-backend.log");
@@ -552,6 +554,9 @@ impl HttpBackend {
         let mut cmd = sealed_program("python3", &f.root);
         if let Some(auth) = auth {
             cmd.env("HTTP_BACKEND_AUTH", auth);
+        }
+        if tls {
+            cmd.env("HTTP_BACKEND_TLS", tls_dir());
         }
         let mut child = cmd
             .arg(&script)
@@ -578,6 +583,7 @@ impl HttpBackend {
             child,
             port,
             log: log_path,
+            scheme: if tls { "https" } else { "http" },
         }
     }
 
@@ -595,7 +601,7 @@ impl HttpBackend {
     }
 
     fn url(&self, repo: &str) -> String {
-        format!("http://127.0.0.1:{}/{repo}", self.port)
+        format!("{}://127.0.0.1:{}/{repo}", self.scheme, self.port)
     }
 }
 
@@ -707,7 +713,7 @@ fn http_push_of_a_large_pack_streams_in_one_post() {
 fn http_credentials_are_not_sent_in_clear_text() {
     let f = Fixture::new();
     git(&f.bare, &["config", "http.receivepack", "true"]);
-    let server = HttpBackend::start_with_auth(&f, Some("alice:secret"));
+    let server = HttpBackend::start_with(&f, Some("alice:secret"), false);
     let helper = f.root.join("credential-helper");
     let asked = f.root.join("helper-was-asked");
     std::fs::write(
@@ -733,4 +739,79 @@ fn http_credentials_are_not_sent_in_clear_text() {
     assert!(asked.exists(), "the credential helper was asked");
     assert_eq!(f.remote_ref(SESSION), None);
     assert!(server.requests().iter().all(|r| r.starts_with("GET ")));
+}
+
+fn tls_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tls")
+}
+
+#[test]
+fn https_with_an_untrusted_certificate_is_refused() {
+    let f = Fixture::new();
+    git(&f.bare, &["config", "http.receivepack", "true"]);
+    let server = HttpBackend::start_with(&f, None, true);
+    let c3 = f.history();
+    let err = push(&f.repo(), &server.url("bare.git"), &[update(SESSION, None, c3)], false)
+        .expect_err("the test certificate is trusted by no one");
+    let message = format!("{err:#}");
+    assert!(message.contains("https://127.0.0.1"), "{message}");
+    assert!(message.contains("certificate"), "{message}");
+    assert!(
+        server.requests().is_empty(),
+        "no request got through: {:?}",
+        server.requests()
+    );
+    assert_eq!(f.remote_ref(SESSION), None);
+}
+
+/// Set (to anything) in the child process [`https_push_and_fetch`] starts.
+const TRUSTING_CHILD: &str = "GIT_SESSION_TEST_TRUSTS_FIXTURE_CERT";
+
+/// The push story and a fetch over https, trusting the fixture's
+/// certificate. The platform verifier reads `SSL_CERT_FILE` when the first
+/// TLS client is built; setting it in this process would race with the
+/// other tests, so the test binary runs this one again in a child whose
+/// environment has it.
+#[test]
+fn https_push_and_fetch() {
+    let out = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "remote::tests::https_story_in_child",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env(TRUSTING_CHILD, "1")
+        .env("SSL_CERT_FILE", tls_dir().join("cert.pem"))
+        .output()
+        .expect("run the test binary");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("https story done"),
+        "https story failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "run by https_push_and_fetch with SSL_CERT_FILE set"]
+fn https_story_in_child() {
+    if std::env::var_os(TRUSTING_CHILD).is_none() {
+        eprintln!("skipped: https_push_and_fetch runs this with the certificate trusted");
+        return;
+    }
+    let f = Fixture::new();
+    git(&f.bare, &["config", "http.receivepack", "true"]);
+    let server = HttpBackend::start_with(&f, None, true);
+    let url = server.url("bare.git");
+    push_story(&f, &url);
+
+    let other = f.root.join("other");
+    git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
+    let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
+    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false).expect("fetch over https");
+    let head = f.remote_ref(SESSION).expect("the story leaves the session");
+    assert_eq!(fetched.sessions, vec![("s1".to_owned(), head)]);
+    git(&other, &["fsck", "--strict", "--no-progress"]);
+    println!("https story done");
 }
