@@ -12,8 +12,8 @@
 //! advertisement) and one POST (commands and pack) through the same
 //! transport. reqwest with rustls rather than `blocking-http-transport-curl`
 //! because it links no system library: no libcurl, no OpenSSL, the same TLS
-//! and certificate handling on every platform, and a build that needs no
-//! `-dev` packages. It is not free of C: rustls's default crypto provider is
+//! stack on every platform (certificates are still checked against the
+//! platform's store), and a build that needs no `-dev` packages. It is not free of C: rustls's default crypto provider is
 //! aws-lc-rs, whose `aws-lc-sys` compiles vendored C with the system's C
 //! compiler (as `ring`, the alternative, also would).
 //!
@@ -35,8 +35,8 @@
 //! `http.sslCAInfo`, `http.sslVerify`, `http.proxy`, `http.userAgent` and
 //! the low-speed limits are read but ignored (reqwest itself honours the
 //! `HTTPS_PROXY`/`NO_PROXY` environment, and trusts the platform's
-//! certificate store, which on Linux `SSL_CERT_FILE` can replace). The curl backend applies them all; switch if
-//! users need them.
+//! certificate store, which on Linux `SSL_CERT_FILE` can replace). The
+//! curl backend applies them all; switch if users need them.
 
 pub mod fetch;
 mod pack;
