@@ -4,7 +4,8 @@
 //! One push is one conversation with the remote's `git-receive-pack`:
 //!
 //! 1. connect with gix's transport for the URL (file:// spawns the remote's
-//!    `git-receive-pack`, git:// talks to a daemon, ssh:// runs ssh) and read
+//!    `git-receive-pack`, git:// talks to a daemon, ssh:// runs ssh,
+//!    http(s):// is `GET <url>/info/refs?service=git-receive-pack`) and read
 //!    the advertised refs and capabilities;
 //! 2. decide per ref: the expected old value is a lease, checked here against
 //!    the advertisement ("stale info", as `git push --force-with-lease` says)
@@ -12,7 +13,10 @@
 //!    lock;
 //! 3. send `<old> <new> <ref>\0<capabilities>` lines, a flush, then the pack
 //!    (built in [`super::pack`]); like git, no pack when every command is a
-//!    delete, an empty one when the remote has all objects already;
+//!    delete, an empty one when the remote has all objects already. Over
+//!    http all of it is the body of one `POST <url>/git-receive-pack`: gix's
+//!    `request()` starts the POST and streams what is written to it (chunked)
+//!    until the writer is dropped, and only then is the response read;
 //! 4. read `report-status` (through side-band-64k when the server offers it,
 //!    with band 2 forwarded to stderr and band 3 a fatal error) and map
 //!    `ok <ref>` / `ng <ref> <reason>` to [`RefResult`].
@@ -73,7 +77,8 @@ pub struct PushOutcome {
 }
 
 /// Updates refs on `remote` (a remote name from the repository's
-/// configuration, or a URL: file://, a plain path, git://, ssh://) and sends
+/// configuration, or a URL: file://, a plain path, git://, ssh://, http://,
+/// https://) and sends
 /// the objects it lacks.
 ///
 /// Each ref is updated only if the remote's current value is its
@@ -86,7 +91,7 @@ pub struct PushOutcome {
 /// Errors are for what stops the whole push: no connection, a missing local
 /// object, a failed pack upload or a fatal error from the server.
 pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progress: bool) -> Result<PushOutcome> {
-    let url = push_url(repo, remote)?;
+    let (url, remote_name) = push_url(repo, remote)?;
     let display_url = url.to_bstring().to_string();
     let ssh = if url.scheme == gix::url::Scheme::Ssh {
         repo.ssh_connect_options()
@@ -104,6 +109,16 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
         },
     )
     .with_context(|| format!("cannot connect to {display_url}"))?;
+    // http.* settings (proxy, extra headers, TLS, user agent), as gix's
+    // fetch applies them; `None` for the other transports.
+    if let Some(options) = repo
+        .transport_options(url.to_bstring().as_bstr(), remote_name.as_ref().map(|n| n.as_bstr()))
+        .with_context(|| format!("cannot read the transport configuration for {display_url}"))?
+    {
+        transport
+            .configure(&*options)
+            .with_context(|| format!("cannot configure the transport for {display_url}"))?;
+    }
 
     let (mut cascade, _, prompt) = repo
         .config_snapshot()
@@ -130,10 +145,14 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
         remote_messages: Vec::new(),
     };
     if plan.commands.is_empty() {
-        // Like git: a flush tells receive-pack there is nothing to do.
-        let mut writer = transport.request(WriteMode::Binary, MessageKind::Flush, false)?;
-        writer.write_message(MessageKind::Flush)?;
-        writer.flush()?;
+        // Like git: a flush tells a waiting receive-pack there is nothing
+        // to do. Over http nothing waits: the advertisement was one request
+        // and there is no second one to make.
+        if transport.connection_persists_across_multiple_requests() {
+            let mut writer = transport.request(WriteMode::Binary, MessageKind::Flush, false)?;
+            writer.write_message(MessageKind::Flush)?;
+            writer.flush()?;
+        }
         outcome.results = finish(updates, plan.verdicts, &HashMap::new(), false);
         return Ok(outcome);
     }
@@ -180,6 +199,8 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
     writer.write_message(MessageKind::Flush)?;
     outcome.bytes_sent += 4;
     let (raw, mut reader) = writer.into_parts();
+    // The writer must be gone before the reply is read: over http, dropping
+    // it ends the POST body, and the server answers only after that.
     {
         let mut raw = std::io::BufWriter::with_capacity(64 * 1024, raw);
         if need_pack {
@@ -237,8 +258,8 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
 }
 
 /// The URL to push to: a configured remote's push URL, or `remote` itself
-/// (a plain path is made absolute).
-fn push_url(repo: &gix::Repository, remote: &str) -> Result<gix::Url> {
+/// (a plain path is made absolute); and the remote's name when it has one.
+fn push_url(repo: &gix::Repository, remote: &str) -> Result<(gix::Url, Option<gix::bstr::BString>)> {
     let remote = match repo.try_find_remote(remote) {
         Some(found) => found.with_context(|| format!("invalid configuration for remote '{remote}'"))?,
         None => {
@@ -257,7 +278,8 @@ fn push_url(repo: &gix::Repository, remote: &str) -> Result<gix::Url> {
     let (url, _version) = remote
         .sanitized_url_and_version(gix::remote::Direction::Push)
         .context("cannot determine where to push")?;
-    Ok(url)
+    let name = remote.name().map(|name| name.as_bstr().to_owned());
+    Ok((url, name))
 }
 
 /// The advertised refs by name, with the value each has (`None` for an
