@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => ctx.default_remote()?,
     };
     let ids = ctx.session_prefixes(&args.sessions)?;
-    let fetched = fetch::fetch(&ctx.store.repo, &remote, &ids, args.prune)?;
+    let fetched = fetch::fetch(&ctx.store.repo, &remote, &ids, args.prune, ctx.show_progress())?;
     let (author, time) = ctx.store.identity()?;
     let time = crate::store::rfc3339(time);
     let mut results = Vec::new();

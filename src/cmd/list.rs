@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// `list --remote R`: the sessions under `refs/aura/remotes/R/sessions/`.
 fn list_remote(ctx: &Ctx, remote: &str, args: &Args) -> Result<()> {
     let name = if args.refresh {
-        crate::remote::fetch::fetch(&ctx.store.repo, remote, &[], true)?.remote
+        crate::remote::fetch::fetch(&ctx.store.repo, remote, &[], true, ctx.show_progress())?.remote
     } else {
         crate::remote::fetch::open(&ctx.store.repo, remote)
             .map(|(_, name)| name)

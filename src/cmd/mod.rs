@@ -64,6 +64,12 @@ pub struct Target {
 const DEFAULT_MAX_UNTRACKED: u64 = 50 << 20;
 
 impl Ctx {
+    /// Whether transfers show progress: stderr is a terminal and not `--quiet`.
+    pub fn show_progress(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.globals.quiet && std::io::stderr().is_terminal()
+    }
+
     /// Prints a status line on stderr unless `--quiet`.
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.globals.quiet {

@@ -131,7 +131,7 @@ pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: boo
         if !allow_secrets {
             scan_for_secrets(ctx, &tracking_name, &updates)?;
         }
-        let outcome = remote::push(&ctx.store.repo, remote, &updates, !ctx.globals.quiet)?;
+        let outcome = remote::push(&ctx.store.repo, remote, &updates, ctx.show_progress())?;
         bytes += outcome.bytes_sent;
         let mut retry = Vec::new();
         for (update, id) in updates.iter().zip(&todo) {
@@ -173,7 +173,7 @@ pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: boo
         }
         // The remote moved since we last looked: fetch those sessions; the
         // next round merges them and pushes again.
-        fetch::fetch(&ctx.store.repo, remote, &retry, false)?;
+        fetch::fetch(&ctx.store.repo, remote, &retry, false, ctx.show_progress())?;
         for id in &retry {
             if let Some(theirs) = ctx.store.tracking(&tracking_name, id)? {
                 ctx.store.merge_in(id, theirs, &tracking_name, &author, &time)?;

@@ -64,8 +64,9 @@ pub fn tracking_name_for_url(url: &str) -> String {
 
 /// Fetches the sessions whose ids start with one of `ids` (all when empty)
 /// from `name_or_url`. With `prune`, remote-tracking refs of sessions the
-/// remote no longer has are removed (only when fetching all).
-pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: bool) -> Result<Fetched> {
+/// remote no longer has are removed (only when fetching all). With
+/// `progress`, the transfer is shown on stderr.
+pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: bool, progress: bool) -> Result<Fetched> {
     let (remote, name) = open(repo, name_or_url)?;
     let tracking = remote_sessions_prefix(&name);
     let specs: Vec<String> = if ids.is_empty() {
@@ -95,7 +96,10 @@ pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: b
     let outcome = connection
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?
-        .receive(gix::progress::Discard, &AtomicBool::new(false))
+        .receive(
+            gix::progress::DoOrDiscard::from(progress.then(|| super::progress::Line::new("fetch"))),
+            &AtomicBool::new(false),
+        )
         .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?;
 
     let mut fetched = Fetched {

@@ -40,6 +40,7 @@
 
 pub mod fetch;
 mod pack;
+pub mod progress;
 mod push;
 
 pub use push::{push, PushOutcome, RefResult, RefUpdate};

@@ -677,7 +677,7 @@ fn http_fetch_brings_pushed_sessions() {
     let other = f.root.join("other");
     git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
     let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
-    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false).expect("fetch over http");
+    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false, false).expect("fetch over http");
     assert_eq!(fetched.sessions, vec![("s1".to_owned(), c3), ("s2".to_owned(), c4)]);
     assert!(fetched.bytes > 0, "a pack arrived");
     let tracking = crate::store::refs::remote_sessions_prefix(&fetched.remote);
@@ -809,7 +809,7 @@ fn https_story_in_child() {
     let other = f.root.join("other");
     git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
     let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
-    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false).expect("fetch over https");
+    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false, false).expect("fetch over https");
     let head = f.remote_ref(SESSION).expect("the story leaves the session");
     assert_eq!(fetched.sessions, vec![("s1".to_owned(), head)]);
     git(&other, &["fsck", "--strict", "--no-progress"]);
