@@ -187,6 +187,30 @@ pub enum Command {
     ///
     /// `git session remote setup [REMOTE]` adds the refspecs (opt-in).
     Remote(cmd::remote::Args),
+    /// Print the onboarding brief for whoever continues the session.
+    ///
+    /// For a coding agent or a person taking over: the TL;DR (objective,
+    /// progress, intent, blockers, next steps, handoff note), key decisions with
+    /// their rationale, what changed, recent commits, discoveries and notes,
+    /// and the project's own context files (`session.contextFiles`, default
+    /// AGENTS.md, CLAUDE.md, GEMINI.md, .github/copilot-instructions.md). At
+    /// most `--max-chars` characters (`session.contextLimit`, default 10000),
+    /// the most important and newest first.
+    Context(cmd::context::Args),
+    /// The sessions of this repository over time.
+    ///
+    /// One line per session (oldest first): status, start, duration, active
+    /// time (the gaps between events, each counted up to 30 minutes), events,
+    /// checkpoints, commits, and files changed between its first and latest
+    /// snapshot. `--since` limits it to sessions active since a date or age.
+    History(cmd::history::Args),
+    /// A weekly or whole-project report: outcomes, active time, velocity.
+    ///
+    /// Sessions completed, abandoned, handed over and still open; active time;
+    /// commits and checkpoints per active hour; files changed. `--weekly` (the
+    /// default) covers the sessions active in the last 7 days, `--project`
+    /// every session. `--format markdown` for a document.
+    Report(cmd::report::Args),
     /// Rename a session.
     ///
     /// Rename a session: `rename NEW` renames the current one, `rename SESSION NEW` another.

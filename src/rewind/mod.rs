@@ -60,7 +60,7 @@ impl Scope {
     }
 }
 
-/// The paths of files (not directories) that differ between two trees.
+/// The paths of files (not directories) that differ between two trees, sorted.
 pub fn changed_paths(repo: &gix::Repository, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
     if a == b {
         return Ok(Vec::new());
@@ -70,11 +70,13 @@ pub fn changed_paths(repo: &gix::Repository, a: ObjectId, b: ObjectId) -> Result
     let changes = repo
         .diff_tree_to_tree(&old, &new, gix::diff::Options::default())
         .context("cannot compare trees")?;
-    Ok(changes
+    let mut paths: Vec<BString> = changes
         .into_iter()
         .filter(|c| !(c.entry_mode().is_tree() && c.source_entry_mode_and_id().0.is_tree()))
         .map(|c| c.location().to_owned())
-        .collect())
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// One file the rewind writes.

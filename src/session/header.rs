@@ -87,6 +87,10 @@ pub struct SessionHeader {
     pub next: Vec<Item>,
     #[serde(default)]
     pub counters: Counters,
+    /// Seconds of work: the gaps between consecutive events, each counted up
+    /// to [`IDLE_AFTER`] (a longer gap is a break).
+    #[serde(default)]
+    pub active_seconds: u64,
     #[serde(default)]
     pub forked_from: Option<String>,
     /// Who started the session (`Name <email>`).
@@ -106,6 +110,16 @@ pub struct SessionHeader {
     pub updated: String,
     pub clock: u64,
     pub last_event: String,
+}
+
+/// A gap between two events longer than this (seconds) is a break, not work.
+pub const IDLE_AFTER: i64 = 30 * 60;
+
+/// Seconds since the epoch of an RFC 3339 time.
+fn seconds(rfc3339: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
 }
 
 fn cut(text: &str) -> String {
@@ -142,6 +156,7 @@ impl SessionHeader {
             blockers: Vec::new(),
             next: Vec::new(),
             counters: Counters::default(),
+            active_seconds: 0,
             forked_from: None,
             owner: Some(format!("{} <{}>", first.author.name, first.author.email)),
             handoff: None,
@@ -158,6 +173,9 @@ impl SessionHeader {
     /// Folds `event` into the header. The event's clock must already be set.
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);
+        if let (Some(prev), Some(now)) = (seconds(&self.updated), seconds(&event.time)) {
+            self.active_seconds += (now - prev).clamp(0, IDLE_AFTER) as u64;
+        }
         self.updated = event.time.clone();
         self.last_event = event.id.clone();
         self.counters.events += 1;
@@ -297,6 +315,22 @@ mod tests {
         h.apply(&ev(EventKind::Close, "").with("status", "abandoned"));
         assert_eq!(h.status, Status::Abandoned);
         assert_eq!(h.counters.events, 6);
+    }
+
+    #[test]
+    fn active_time_counts_gaps_up_to_a_break() {
+        let at = |t: &str| {
+            let mut e = ev(EventKind::Note, "n");
+            e.time = format!("2026-01-01T{t}Z");
+            e
+        };
+        let first = at("10:00:00");
+        let mut h = SessionHeader::new("s", "n", &first);
+        for e in [&first, &at("10:10:00"), &at("12:10:00"), &at("12:15:00"), &at("12:14:00")] {
+            h.apply(e);
+        }
+        // 10 minutes, a break counted as 30, 5 minutes; a clock going back adds nothing.
+        assert_eq!(h.active_seconds, 45 * 60);
     }
 
     #[test]
