@@ -90,7 +90,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         items: newest(EventKind::Commit)
             .map(|e| {
                 let c = e.event.str_field("commit").unwrap_or("");
-                format!("- {} {}", &c[..c.len().min(10)], e.event.str_field("subject").unwrap_or(""))
+                format!(
+                    "- {} {}",
+                    &c[..c.len().min(10)],
+                    e.event.str_field("subject").unwrap_or("")
+                )
             })
             .collect(),
     });

@@ -59,7 +59,11 @@ pub fn parse_since(when: &str, now: i64) -> Result<i64> {
     } else {
         crate::store::parse_rfc3339(w).map(|t| t.seconds)
     };
-    parsed.ok_or_else(|| usage(format!("'{when}' is not a date (2026-11-01), a time (RFC 3339) or an age (3d, 2w, 12h)")))
+    parsed.ok_or_else(|| {
+        usage(format!(
+            "'{when}' is not a date (2026-11-01), a time (RFC 3339) or an age (3d, 2w, 12h)"
+        ))
+    })
 }
 
 fn seconds(rfc3339: &str) -> i64 {

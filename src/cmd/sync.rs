@@ -29,7 +29,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => ctx.default_remote()?,
     };
     let id = ctx.target()?.head.id;
-    let fetched = fetch::fetch(&ctx.store.repo, &remote, std::slice::from_ref(&id), false, ctx.show_progress())?;
+    let fetched = fetch::fetch(
+        &ctx.store.repo,
+        &remote,
+        std::slice::from_ref(&id),
+        false,
+        ctx.show_progress(),
+    )?;
     let (author, time) = ctx.store.identity()?;
     let time = crate::store::rfc3339(time);
     let mut merged = None;

@@ -66,7 +66,13 @@ pub fn tracking_name_for_url(url: &str) -> String {
 /// from `name_or_url`. With `prune`, remote-tracking refs of sessions the
 /// remote no longer has are removed (only when fetching all). With
 /// `progress`, the transfer is shown on stderr.
-pub fn fetch(repo: &gix::Repository, name_or_url: &str, ids: &[String], prune: bool, progress: bool) -> Result<Fetched> {
+pub fn fetch(
+    repo: &gix::Repository,
+    name_or_url: &str,
+    ids: &[String],
+    prune: bool,
+    progress: bool,
+) -> Result<Fetched> {
     let (remote, name) = open(repo, name_or_url)?;
     let tracking = remote_sessions_prefix(&name);
     let specs: Vec<String> = if ids.is_empty() {

@@ -326,7 +326,13 @@ mod tests {
         };
         let first = at("10:00:00");
         let mut h = SessionHeader::new("s", "n", &first);
-        for e in [&first, &at("10:10:00"), &at("12:10:00"), &at("12:15:00"), &at("12:14:00")] {
+        for e in [
+            &first,
+            &at("10:10:00"),
+            &at("12:10:00"),
+            &at("12:15:00"),
+            &at("12:14:00"),
+        ] {
             h.apply(e);
         }
         // 10 minutes, a break counted as 30, 5 minutes; a clock going back adds nothing.

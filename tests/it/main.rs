@@ -10,6 +10,7 @@ mod crash;
 mod diff;
 mod generated;
 mod human_output;
+mod knowledge;
 mod lifecycle;
 mod locations;
 mod parallel;

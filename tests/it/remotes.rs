@@ -224,7 +224,11 @@ fn push_and_fetch_over_git_daemon() {
     fsck_bare(&t, &bare);
 
     let b = clone(&t, &bare, "b");
-    let out = t.cmd_in(&b, &["fetch", &url, "--json"]).env("PATH", &no_git).output().unwrap();
+    let out = t
+        .cmd_in(&b, &["fetch", &url, "--json"])
+        .env("PATH", &no_git)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "fetch without git on PATH: {}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["sessions"][0]["result"], "created");
