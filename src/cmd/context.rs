@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn the_brief_stays_within_its_budget_and_keeps_the_most_important() {
-        let sections = vec![
+        let sections = [
             Section {
                 title: "TL;DR".into(),
                 items: vec!["x".repeat(300)],
