@@ -147,13 +147,15 @@ pub enum Command {
     /// the union of both sides' events. A local event is never lost.
     /// `--prune` removes remote-tracking refs of sessions gone from the remote.
     Fetch(cmd::fetch::Args),
-    /// Hand the session over: a final snapshot, a note, and a push if asked.
+    /// Hand the session over: a final snapshot, a note, the brief, a push.
     ///
-    /// Record a `handoff` event (with a snapshot of the work tree and a note
-    /// for whoever picks the session up) and mark the session handed over.
-    /// With `--push` (or `session.autoPush=true`), push it. On the other side,
-    /// `git session fetch` and `git session resume SESSION` create it locally,
-    /// check out its branch, restore its latest snapshot and print the TL;DR.
+    /// Record a `handoff` event with a snapshot of the work tree, a note for
+    /// whoever picks the session up and the onboarding brief of `git session
+    /// context` as the attachment `handoff.md`; mark the session handed over;
+    /// push it (to `--remote`, else the default remote; `--no-push` keeps it
+    /// local); and print the commands the successor runs: `git session fetch
+    /// URL ID` and `git session resume ID`, which check out the session's
+    /// branch, restore its latest snapshot and print its TL;DR.
     Handoff(cmd::handoff::Args),
     /// Push sessions to a remote, never forcing.
     ///

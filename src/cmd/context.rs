@@ -12,6 +12,7 @@ use gix::ObjectId;
 use super::{print_json, Ctx};
 use crate::render::{out, tldr, Palette};
 use crate::session::EventKind;
+use crate::store::SessionHead;
 
 /// Arguments of `git session context` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -52,7 +53,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             .filter(|n| *n > 0)
             .map_or(DEFAULT_LIMIT, |n| n as usize),
     };
-    let events = ctx.store.events(&head)?;
+    let sections = fit(sections(ctx, &head)?, limit);
+    if args.json {
+        return print_json(&serde_json::json!({ "session": head.id, "limit": limit, "sections": sections }));
+    }
+    out(&render(&sections));
+    Ok(())
+}
+
+/// The brief of `head` within `limit` characters (what `handoff` attaches).
+pub fn brief(ctx: &Ctx, head: &SessionHead, limit: usize) -> Result<String> {
+    Ok(render(&fit(sections(ctx, head)?, limit)))
+}
+
+/// Every section of the brief, before the budget is applied.
+fn sections(ctx: &Ctx, head: &SessionHead) -> Result<Vec<Section>> {
+    let events = ctx.store.events(head)?;
     let newest = |kind: EventKind| events.iter().rev().filter(move |e| e.event.known_kind() == Some(kind));
 
     let mut sections = vec![Section {
@@ -114,12 +130,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         });
     }
 
-    let sections = fit(sections, limit);
-    if args.json {
-        return print_json(&serde_json::json!({ "session": head.id, "limit": limit, "sections": sections }));
-    }
-    out(&render(&sections));
-    Ok(())
+    Ok(sections)
 }
 
 /// The project's context files that exist in the work tree.

@@ -157,6 +157,34 @@ impl Store {
                 });
             }
         }
+        // `attachments`: {file name: blob id} → an `attachments/` directory.
+        if let Some(files) = event.fields.get("attachments").and_then(serde_json::Value::as_object) {
+            let mut files: Vec<Entry> = files
+                .iter()
+                .filter(|(name, _)| !name.is_empty() && !name.contains('/') && *name != "." && *name != "..")
+                .filter_map(|(name, oid)| {
+                    let oid = ObjectId::from_hex(oid.as_str()?.as_bytes()).ok()?;
+                    Some(Entry {
+                        mode: EntryKind::Blob.into(),
+                        filename: name.as_str().into(),
+                        oid,
+                    })
+                })
+                .collect();
+            if !files.is_empty() {
+                files.sort();
+                let oid = self
+                    .repo
+                    .write_object(gix::objs::Tree { entries: files })
+                    .context("cannot write an object")?
+                    .detach();
+                entries.push(Entry {
+                    mode: EntryKind::Tree.into(),
+                    filename: "attachments".into(),
+                    oid,
+                });
+            }
+        }
         entries.sort();
         let tree = self
             .repo

@@ -67,9 +67,16 @@ fn a_session_is_handed_back_and_forth_between_two_clones() {
     t.git(&["commit", "-q", "-m", "lexer"]);
     t.write("parser.rs", "// half done\n");
     t.ok(&["note", "--next", "finish parser.rs"]);
-    let v = t.json(&["handoff", "-m", "parser.rs is half done", "--push", "--json"]);
+    let v = t.json(&["handoff", "-m", "parser.rs is half done", "--json"]);
     assert_eq!(v["pushed"]["result"], "pushed");
     let handed = event_of(&v, "handoff")["tree"].as_str().unwrap().to_owned();
+    // The brief travels in the handoff commit.
+    let commit = v["commit"].as_str().unwrap();
+    let brief = t.git(&["show", &format!("{commit}:attachments/handoff.md")]);
+    assert!(
+        brief.contains("## TL;DR") && brief.contains("finish parser.rs"),
+        "{brief}"
+    );
     fsck_bare(&t, &bare);
 
     // B picks it up: the branch, the commit and the uncommitted work come back.
@@ -92,7 +99,7 @@ fn a_session_is_handed_back_and_forth_between_two_clones() {
     // B continues and hands it back.
     t.write_in(&b, "parser.rs", "fn parse() {}\n");
     t.ok_in(&b, &["checkpoint", "-m", "parser done"]);
-    let v = t.json_in(&b, &["handoff", "-m", "back to you", "--push", "--json"]);
+    let v = t.json_in(&b, &["handoff", "-m", "back to you", "--json"]);
     let handed_back = event_of(&v, "handoff")["tree"].as_str().unwrap().to_owned();
 
     // A's work tree still holds what A handed over, a snapshot of the
@@ -392,4 +399,31 @@ fn remote_errors_are_clear_and_change_nothing() {
     t.user_state().assert_same(&before, "failed remote commands");
     let err = t.fails(&["remote", "setup", "nowhere"], 1);
     assert!(err.contains("nowhere") && err.contains("hint:"), "{err}");
+}
+
+#[test]
+fn handoff_prints_what_the_successor_runs_and_can_stay_local() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "local-only"]);
+    let out = t.ok(&["handoff", "-m", "notes inside", "--no-push"]);
+    assert!(out.contains("Kept local"), "{out}");
+    t.ok(&["resume", "local-only"]);
+    let out = t.ok(&["handoff"]);
+    assert!(out.contains("No remote to push to"), "{out}");
+    let err = t.fails(&["handoff", "--no-push", "--remote", "origin"], 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+
+    let bare = with_remote(&t);
+    t.ok(&["resume", "local-only"]);
+    let id = t.current_id();
+    let out = t.ok(&["handoff", "--to", "Bo"]);
+    assert!(
+        out.contains(&format!("git session fetch file://{} {id}", bare.display()))
+            && out.contains(&format!("git session resume {id}")),
+        "{out}"
+    );
+    let b = clone(&t, &bare, "b");
+    t.ok_in(&b, &["fetch", &format!("file://{}", bare.display()), &id]);
+    let tldr = t.ok_in(&b, &["resume", &id]);
+    assert!(tldr.contains("local-only"), "{tldr}");
 }
