@@ -199,6 +199,12 @@ pub enum Command {
     /// most `--max-chars` characters (`session.contextLimit`, default 10000),
     /// the most important and newest first.
     Context(cmd::context::Args),
+    /// Export a whole session as markdown or JSON.
+    ///
+    /// Markdown: the TL;DR and every event in order, to read or to keep.
+    /// JSON: `{format, session, head, events: [{commit, event}]}`, the header
+    /// and every event exactly as stored. `-o FILE` writes to a file.
+    Export(cmd::export::Args),
     /// The sessions of this repository over time.
     ///
     /// One line per session (oldest first): status, start, duration, active

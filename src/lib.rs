@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Remote(a) => cmd::remote::run(&ctx, a),
         Command::History(a) => cmd::history::run(&ctx, a),
         Command::Context(a) => cmd::context::run(&ctx, a),
+        Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Report(a) => cmd::report::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),

@@ -9,6 +9,7 @@ pub mod close;
 pub mod completions;
 pub mod context;
 pub mod diff;
+pub mod export;
 pub mod fetch;
 pub mod fork;
 pub mod handoff;

@@ -118,3 +118,29 @@ fn context_is_a_bounded_brief_with_the_project_files() {
     let v = t.json(&["context", "--json"]);
     assert_eq!(v["sections"][0]["title"], "TL;DR");
 }
+
+#[test]
+fn export_writes_every_event_as_markdown_or_json() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "exported", "-i", "ship it"]);
+    t.ok(&["note", "--decision", "keep it small", "--rationale", "time", "--alternative", "rewrite"]);
+    t.write("x.txt", "x\n");
+    t.ok(&["checkpoint", "-m", "done"]);
+    let id = t.current_id();
+    let log = t.json(&["log", "--json"]);
+    let v = t.json(&["export", "--format", "json"]);
+    assert_eq!(v["format"], 1);
+    assert_eq!(v["session"]["id"], id.as_str());
+    assert_eq!(v["events"], log, "the JSON export holds every event as stored");
+
+    let file = t.root.join("session.md");
+    t.ok(&["export", "exported", "-o", file.to_str().unwrap()]);
+    let md = std::fs::read_to_string(&file).unwrap();
+    assert!(md.starts_with("# Session exported\n"), "{md}");
+    for kind in ["**start**", "**decision** ", "**checkpoint**"] {
+        assert!(md.contains(kind), "{kind} missing:\n{md}");
+    }
+    assert!(md.contains("  - rationale: time") && md.contains("  - alternative: rewrite"), "{md}");
+    let err = t.fails(&["export", "--format", "pdf"], 2);
+    assert!(err.contains("pdf"), "{err}");
+}
