@@ -249,6 +249,27 @@ pub enum Command {
     /// Start a new session that inherits the current one's objectives, blockers,
     /// intent and next steps; the current one is paused.
     Fork(cmd::fork::Args),
+    /// Install, remove or show the git hooks that make attribution prompt.
+    ///
+    /// `git session hooks install` adds a `prepare-commit-msg` hook that puts
+    /// `Session-Id: <id>` (and `Session-Intent: <intent>` when the session has
+    /// one) trailers in the message of each commit made while a session is
+    /// current, where `git interpret-trailers` would put them and never twice,
+    /// and a `post-commit` hook that records the commit into the session at
+    /// once instead of at the next command. Hooks that were there keep running
+    /// first; `uninstall` puts them back exactly. The hooks never stop a commit.
+    ///
+    /// Without hooks, commits are still recorded from the HEAD reflog at the
+    /// next command. Either way, a commit rewritten by a rebase or cherry-pick
+    /// is tied to the commit it came from by patch id (`rewritten_from`), and a
+    /// squash merge to the commits whose `Session-Id` its message quotes.
+    Hooks(cmd::hooks::Args),
+    /// What the installed hooks run.
+    ///
+    /// `git-session hook prepare-commit-msg FILE [SOURCE [COMMIT]]` and
+    /// `git-session hook post-commit`; always exits 0.
+    #[command(hide = true)]
+    Hook(cmd::hook::Args),
     /// Print shell completions.
     ///
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.

@@ -27,6 +27,12 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Completions(args) => return cmd::completions::run(args),
         Command::Manpage(args) => return cmd::manpage::run(args),
+        Command::Hook(args) => {
+            if let Some(dir) = &cli.dir {
+                let _ = std::env::set_current_dir(dir);
+            }
+            return cmd::hook::run(args);
+        }
         _ => {}
     }
     // Like `git -C`: everything, paths on the command line included, is
@@ -79,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => cmd::report::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Fork(a) => cmd::fork::run(&ctx, a),
-        Command::Completions(_) | Command::Manpage(_) => unreachable!("handled above"),
+        Command::Hooks(a) => cmd::hooks::run(&ctx, a),
+        Command::Completions(_) | Command::Manpage(_) | Command::Hook(_) => unreachable!("handled above"),
     }
 }

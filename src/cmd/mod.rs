@@ -14,6 +14,8 @@ pub mod fetch;
 pub mod fork;
 pub mod handoff;
 pub mod history;
+pub mod hook;
+pub mod hooks;
 pub mod intent;
 pub mod list;
 pub mod log;
@@ -40,7 +42,7 @@ pub mod who;
 use anyhow::Result;
 
 use crate::error::{fail, fail_with_hint};
-use crate::session::{Event, EventKind, SkippedFile};
+use crate::session::{trailers, Event, EventKind, SkippedFile};
 use crate::store::{rfc3339, Current, SessionHead, Store};
 
 /// Options every command sees.
@@ -210,16 +212,21 @@ impl Ctx {
 
     /// Appends `events` to the target session, preceded by `commit` and
     /// `branch` events for what HEAD's reflog shows since the last command.
+    /// With no events and nothing new in the reflog, nothing is written.
     pub fn record(&self, target: &Target, events: Vec<Event>) -> Result<(SessionHead, Vec<Event>)> {
         let (mut all, offset) = match &target.current {
             Some(current) => {
                 let (seen, offset) = self.store.head_reflog_since(current.reflog_offset)?;
-                (self.reflog_events(&seen)?, Some(offset))
+                (self.reflog_events(target, &seen)?, Some(offset))
             }
             None => (Vec::new(), None),
         };
         all.extend(events);
-        let (head, landed) = self.store.append(&target.head.id, None, &all)?;
+        let (head, landed) = if all.is_empty() {
+            (target.head.clone(), Vec::new())
+        } else {
+            self.store.append(&target.head.id, None, &all)?
+        };
         if let (Some(current), Some(offset)) = (&target.current, offset) {
             if offset != current.reflog_offset {
                 self.store.set_current(&Current {
@@ -232,25 +239,63 @@ impl Ctx {
     }
 
     /// Turns HEAD reflog entries into `commit` and `branch` events.
-    fn reflog_events(&self, seen: &[crate::store::SeenCommit]) -> Result<Vec<Event>> {
-        let mut out = Vec::new();
+    ///
+    /// A commit that a rebase or cherry-pick wrote without a `Session-Id`
+    /// trailer of this session is matched by patch id against the commits
+    /// the session recorded before (`rewritten_from`); a squash commit whose
+    /// message quotes this session's `Session-Id` lists the quoted commits
+    /// (`squashed`). `attributed_by` says which evidence tied the commit to
+    /// the session beyond being made in its work tree.
+    fn reflog_events(&self, target: &Target, seen: &[crate::store::SeenCommit]) -> Result<Vec<Event>> {
+        let mut out: Vec<Event> = Vec::new();
+        let mut earlier: Option<Vec<(gix::ObjectId, Option<gix::ObjectId>)>> = None;
         for entry in seen {
             let m = entry.message.as_str();
-            let made_commit = m.starts_with("commit")
-                || m.starts_with("cherry-pick")
-                || m.starts_with("revert")
-                || (m.starts_with("merge ") && m.contains("Merge made by"))
+            let rewrite = m.starts_with("cherry-pick")
                 || (m.starts_with("rebase")
                     && ["(pick)", "(reword)", "(squash)", "(fixup)", "(edit)"]
                         .iter()
                         .any(|k| m.contains(k)));
+            let made_commit = rewrite
+                || m.starts_with("commit")
+                || m.starts_with("revert")
+                || (m.starts_with("merge ") && m.contains("Merge made by"));
             if made_commit {
+                let message = self.store.commit_message(entry.new);
+                let subject = message.lines().next().unwrap_or_default().to_owned();
                 let mut event = self.event(EventKind::Commit)?;
                 event.head = Some(entry.new.to_string());
-                let event = event
+                let mut event = event
                     .with("commit", entry.new.to_string())
-                    .with("subject", self.store.commit_subject(entry.new))
+                    .with("subject", subject)
                     .with("reflog", m);
+                let id = target.head.id.as_str();
+                let squashed = squashed_commits(&message, id);
+                if !squashed.is_empty() {
+                    event = event.with("attributed_by", "trailer").with("squashed", squashed);
+                } else if trailers::has_trailer(&message, "Session-Id", id) {
+                    event = event.with("attributed_by", "trailer");
+                } else if rewrite {
+                    let earlier = match &mut earlier {
+                        Some(e) => e,
+                        None => earlier.insert(self.recorded_commits(target)?),
+                    };
+                    for e in &out {
+                        if let Some(c) = e
+                            .str_field("commit")
+                            .and_then(|c| gix::ObjectId::from_hex(c.as_bytes()).ok())
+                        {
+                            if !earlier.iter().any(|(o, _)| *o == c) {
+                                earlier.insert(0, (c, None));
+                            }
+                        }
+                    }
+                    if let Some(old) = self.rewritten_from(entry.new, earlier) {
+                        event = event
+                            .with("attributed_by", "patch-id")
+                            .with("rewritten_from", old.to_string());
+                    }
+                }
                 out.push(event);
             } else if let Some(rest) = m.strip_prefix("checkout: moving from ") {
                 let (from, to) = rest.split_once(" to ").unwrap_or((rest, ""));
@@ -262,6 +307,63 @@ impl Ctx {
         }
         Ok(out)
     }
+
+    /// The commits the target session recorded (`commit` events), newest
+    /// first, each with its patch id still to be computed.
+    fn recorded_commits(&self, target: &Target) -> Result<Vec<(gix::ObjectId, Option<gix::ObjectId>)>> {
+        let events = self.store.events(&target.head)?;
+        Ok(events
+            .iter()
+            .rev()
+            .filter(|e| e.event.kind == EventKind::Commit.as_str())
+            .filter_map(|e| e.event.str_field("commit"))
+            .filter_map(|c| gix::ObjectId::from_hex(c.as_bytes()).ok())
+            .take(MAX_PATCH_ID_CANDIDATES)
+            .map(|c| (c, None))
+            .collect())
+    }
+
+    /// The newest recorded commit with the same patch id as `commit`.
+    fn rewritten_from(
+        &self,
+        commit: gix::ObjectId,
+        earlier: &mut [(gix::ObjectId, Option<gix::ObjectId>)],
+    ) -> Option<gix::ObjectId> {
+        let wanted = self.store.patch_id(commit)?;
+        for (old, id) in earlier.iter_mut() {
+            if *old == commit {
+                continue;
+            }
+            if id.is_none() {
+                *id = self.store.patch_id(*old);
+            }
+            if *id == Some(wanted) {
+                return Some(*old);
+            }
+        }
+        None
+    }
+}
+
+/// How many of a session's latest commits a rewritten commit is compared with.
+const MAX_PATCH_ID_CANDIDATES: usize = 500;
+
+/// The commits a squash message quotes (`commit <oid>` lines, as `git merge
+/// --squash` writes them) whose quoted message carries `Session-Id: <session>`.
+fn squashed_commits(message: &str, session: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut quoted: Option<&str> = None;
+    for line in message.lines() {
+        if let Some(oid) = line.strip_prefix("commit ") {
+            let oid = oid.split_whitespace().next().unwrap_or_default();
+            quoted = (oid.len() >= 7 && oid.bytes().all(|b| b.is_ascii_hexdigit())).then_some(oid);
+        } else if let Some(oid) = quoted {
+            if trailers::has_trailer(line, "Session-Id", session) && !out.iter().any(|o| o == oid) {
+                out.push(oid.to_owned());
+            }
+        }
+    }
+    out
 }
 
 impl Ctx {

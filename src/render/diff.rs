@@ -11,6 +11,7 @@
 //! `core.abbrev` is honoured.
 
 mod patch;
+pub mod patch_id;
 mod quote;
 mod stat;
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod event;
 mod header;
 mod id;
 mod name;
+pub mod trailers;
 
 pub use event::{Event, EventKind, Person, SkippedFile};
 pub use header::{Counters, Item, SessionHeader, Status};

@@ -6,6 +6,7 @@
 mod append;
 mod claims;
 mod current;
+pub mod hooks;
 mod listing;
 pub mod merge;
 mod read;

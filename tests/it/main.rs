@@ -9,6 +9,7 @@ mod concurrency;
 mod crash;
 mod diff;
 mod generated;
+mod hooks;
 mod human_output;
 mod knowledge;
 mod lifecycle;
