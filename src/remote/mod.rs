@@ -38,7 +38,6 @@
 //! certificate store, which on Linux `SSL_CERT_FILE` can replace). The
 //! curl backend applies them all; switch if users need them.
 
-#[allow(dead_code)] // Used by the pack writer in the next commit.
 mod delta;
 pub mod fetch;
 mod pack;
