@@ -9,13 +9,33 @@
 //! copies the deltas our own packs already hold when their base is sent too,
 //! and deflates everything else as a whole object.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
+use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::Kind;
 use gix::ObjectId;
 use gix_pack::data::output;
+
+/// The deepest delta chain [`write_pack`] builds (git's `pack.depth`).
+const MAX_DELTA_DEPTH: u32 = 50;
+
+/// One object to send, with what choosing a delta base needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ToSend {
+    pub(super) id: ObjectId,
+    pub(super) kind: Kind,
+    /// Where the tree walk met the object first, as `dir/file`; empty for
+    /// root trees, commits, tags and blobs pushed directly.
+    pub(super) path: BString,
+}
+
+impl ToSend {
+    fn new(id: ObjectId, kind: Kind, path: BString) -> Self {
+        ToSend { id, kind, path }
+    }
+}
 
 /// Lists the objects to send so that the remote, which has `remote_has`
 /// (ids it advertised; those missing here are ignored), ends up with
@@ -25,7 +45,7 @@ pub(super) fn objects_to_send(
     repo: &gix::Repository,
     tips: &[ObjectId],
     remote_has: &[ObjectId],
-) -> Result<Vec<ObjectId>> {
+) -> Result<Vec<ToSend>> {
     let mut seen = HashSet::new();
 
     // What the remote has, reduced to commits (for the walk) and loose
@@ -69,7 +89,7 @@ pub(super) fn objects_to_send(
                 .kind();
             match kind {
                 Kind::Tag => {
-                    out.push(id);
+                    out.push(ToSend::new(id, kind, BString::default()));
                     id = tag_target(repo, id)?;
                 }
                 Kind::Commit => {
@@ -84,7 +104,7 @@ pub(super) fn objects_to_send(
                     break;
                 }
                 Kind::Blob => {
-                    out.push(id);
+                    out.push(ToSend::new(id, kind, BString::default()));
                     break;
                 }
             }
@@ -121,7 +141,7 @@ pub(super) fn objects_to_send(
 
     for commit in &new_commits {
         if seen.insert(*commit) {
-            out.push(*commit);
+            out.push(ToSend::new(*commit, Kind::Commit, BString::default()));
         }
     }
     for commit in new_commits {
@@ -133,21 +153,27 @@ pub(super) fn objects_to_send(
     Ok(out)
 }
 
-/// Writes a version 2 pack of `ids` (which must all exist) to `out` and
-/// returns the number of bytes written. With `ofs_delta`, deltas stored in
-/// our packs are copied as offset deltas when their base is in `ids`;
-/// without it every object is written whole.
+/// Writes a version 2 pack of `objects` (which must all exist), in their
+/// order, to `out` and returns the number of bytes written.
+///
+/// Blobs, trees and commits are sent as deltas against the previous object
+/// of the same kind and path when that saves at least a tenth of the
+/// deflated size, with chains at most [`MAX_DELTA_DEPTH`] long. With
+/// `ofs_delta` (the remote's `ofs-delta` capability), deltas refer to their
+/// base by its offset in the pack, and deltas stored in our packs are copied
+/// when their base is in `objects` too; without it, deltas name their base
+/// by id and nothing is copied.
 pub(super) fn write_pack(
     repo: &gix::Repository,
-    ids: &[ObjectId],
+    objects: &[ToSend],
     ofs_delta: bool,
     out: &mut dyn Write,
 ) -> Result<u64> {
     use output::count::PackLocation;
-    let counts: Vec<output::Count> = ids
+    let counts: Vec<output::Count> = objects
         .iter()
-        .map(|id| output::Count {
-            id: *id,
+        .map(|object| output::Count {
+            id: object.id,
             entry_pack_location: if ofs_delta {
                 PackLocation::NotLookedUp
             } else {
@@ -169,7 +195,8 @@ pub(super) fn write_pack(
         },
     )
     .context("cannot prepare the pack")?;
-    let entries = gix::parallel::InOrderIter::from(entries).map(|chunk| {
+    let mut deltas = Deltas::new(repo, objects, ofs_delta);
+    let entries = gix::parallel::InOrderIter::from(entries).map(move |chunk| {
         let chunk = chunk?;
         if let Some(missing) = chunk.iter().position(output::Entry::is_invalid) {
             // An invalid entry would be skipped by the writer and leave the
@@ -179,7 +206,9 @@ pub(super) fn write_pack(
                 chunk[missing].id
             ))));
         }
-        Ok(chunk)
+        deltas
+            .apply(chunk)
+            .map_err(|err| gix::Error::from_error(std::io::Error::other(format!("{err:#}"))))
     });
     let mut bytes = 0;
     let writer = output::bytes::FromEntriesIter::new(
@@ -193,6 +222,119 @@ pub(super) fn write_pack(
         bytes += written.context("cannot write the pack")?;
     }
     Ok(bytes)
+}
+
+/// Turns whole objects into deltas against the previous object of their
+/// kind and path, entry by entry in pack order (gix-pack's: the loose
+/// objects in the order given, then the packed ones in their packs' order).
+struct Deltas<'a> {
+    repo: &'a gix::Repository,
+    /// Each object to send by id.
+    objects: HashMap<ObjectId, &'a ToSend>,
+    ofs_delta: bool,
+    /// The delta chain length of each entry so far (0 for whole objects),
+    /// by index in the pack.
+    depths: Vec<u32>,
+    /// The last object sent per kind and path: its index in the pack, its
+    /// id and, once read, its data.
+    last: HashMap<(Kind, &'a [u8]), Sent>,
+}
+
+/// An object already in the pack, as a possible delta base.
+struct Sent {
+    index: usize,
+    id: ObjectId,
+    data: Option<Vec<u8>>,
+}
+
+impl<'a> Deltas<'a> {
+    fn new(repo: &'a gix::Repository, objects: &'a [ToSend], ofs_delta: bool) -> Self {
+        Deltas {
+            repo,
+            objects: objects.iter().map(|object| (object.id, object)).collect(),
+            ofs_delta,
+            depths: Vec::with_capacity(objects.len()),
+            last: HashMap::new(),
+        }
+    }
+
+    /// Returns `chunk`, the next entries of the pack, with whole objects
+    /// replaced by deltas where these are smaller.
+    fn apply(&mut self, mut chunk: Vec<output::Entry>) -> Result<Vec<output::Entry>> {
+        for entry in &mut chunk {
+            let index = self.depths.len();
+            let object = *self
+                .objects
+                .get(&entry.id)
+                .with_context(|| format!("object {} was not asked for", entry.id))?;
+            let depth = match entry.kind {
+                output::entry::Kind::Base(_) => 0,
+                output::entry::Kind::DeltaRef { object_index } => self.depths[object_index] + 1,
+                output::entry::Kind::DeltaOid { .. } => 1,
+            };
+            self.depths.push(depth);
+            if object.kind == Kind::Tag {
+                continue;
+            }
+            let data = match entry.kind {
+                output::entry::Kind::Base(_) => Some(self.try_delta(index, object, entry)?),
+                _ => None,
+            };
+            let sent = Sent {
+                index,
+                id: object.id,
+                data,
+            };
+            self.last.insert((object.kind, object.path.as_bytes()), sent);
+        }
+        Ok(chunk)
+    }
+
+    /// Replaces `entry`, the whole `object` at `index` in the pack, by a
+    /// delta against the previous object of its kind and path if that is
+    /// worth it, and returns the object's data.
+    fn try_delta(&mut self, index: usize, object: &'a ToSend, entry: &mut output::Entry) -> Result<Vec<u8>> {
+        let target = read(self.repo, object.id)?;
+        let Some(base) = self.last.get_mut(&(object.kind, object.path.as_bytes())) else {
+            return Ok(target);
+        };
+        if self.depths[base.index] >= MAX_DELTA_DEPTH {
+            return Ok(target);
+        }
+        if base.data.is_none() {
+            base.data = Some(read(self.repo, base.id)?);
+        }
+        let base_data = base.data.as_deref().expect("just read");
+        let Some(delta) = super::delta::encode(base_data, &target, target.len()) else {
+            return Ok(target);
+        };
+        let mut deflate = gix::zlib::stream::deflate::Write::new(Vec::new(), gix::zlib::Compression::DEFAULT);
+        deflate.write_all(&delta).context("cannot deflate a delta")?;
+        deflate.flush().context("cannot deflate a delta")?;
+        let compressed = deflate.into_inner();
+        if compressed.len() * 10 >= entry.compressed_data.len() * 9 {
+            return Ok(target);
+        }
+        entry.kind = if self.ofs_delta {
+            output::entry::Kind::DeltaRef {
+                object_index: base.index,
+            }
+        } else {
+            output::entry::Kind::DeltaOid { id: base.id }
+        };
+        entry.decompressed_size = delta.len();
+        entry.compressed_data = compressed;
+        self.depths[index] = self.depths[base.index] + 1;
+        Ok(target)
+    }
+}
+
+fn read(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {
+    Ok(repo
+        .find_object(id)
+        .with_context(|| format!("cannot read object {id} to send"))?
+        .detach()
+        .data)
 }
 
 fn tag_target(repo: &gix::Repository, tag: ObjectId) -> Result<ObjectId> {
@@ -215,16 +357,16 @@ fn mark_tree(
     repo: &gix::Repository,
     tree: ObjectId,
     seen: &mut HashSet<ObjectId>,
-    mut out: Option<&mut Vec<ObjectId>>,
+    mut out: Option<&mut Vec<ToSend>>,
 ) -> Result<()> {
     if !seen.insert(tree) {
         return Ok(());
     }
     if let Some(out) = out.as_deref_mut() {
-        out.push(tree);
+        out.push(ToSend::new(tree, Kind::Tree, BString::default()));
     }
-    let mut stack = vec![tree];
-    while let Some(id) = stack.pop() {
+    let mut stack = vec![(tree, BString::default())];
+    while let Some((id, dir)) = stack.pop() {
         let tree = match repo.find_tree(id) {
             Ok(tree) => tree,
             // The remote side may reach trees we only partially have.
@@ -241,14 +383,20 @@ fn mark_tree(
             if !seen.insert(oid) {
                 continue;
             }
+            let mut path = dir.clone();
+            if !path.is_empty() {
+                path.push_byte(b'/');
+            }
+            path.push_str(entry.filename());
+            let kind = if mode.is_tree() { Kind::Tree } else { Kind::Blob };
             if let Some(out) = out.as_deref_mut() {
                 if !repo.has_object(oid) {
                     bail!("object {oid} (in tree {id}) is missing");
                 }
-                out.push(oid);
+                out.push(ToSend::new(oid, kind, path.clone()));
             }
             if mode.is_tree() {
-                stack.push(oid);
+                stack.push((oid, path));
             }
         }
     }

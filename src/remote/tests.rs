@@ -496,6 +496,118 @@ fn packed_history_copies_stored_deltas() {
     );
 }
 
+/// Commits `events` event-like snapshots on top of the work repository's
+/// HEAD, shaped like a session's: a new `event.json` each time, a
+/// `session.json` header that grows a little and changes slightly, and a
+/// work tree that changes now and then.
+fn session_like_commits(f: &Fixture, first: usize, events: usize) -> ObjectId {
+    let mut tip = None;
+    for i in first..first + events {
+        let checkpoints: Vec<String> = (0..i / 10)
+            .map(|c| format!("{{\"seq\": {}, \"label\": \"checkpoint {c}\"}}", c * 10))
+            .collect();
+        let session = format!(
+            "{{\n  \"id\": \"0190f2a4-7c1e-7d3b-9a51-3f0c2e8b6d17\",\n  \"intent\": \"make pushes small\",\n  \
+             \"events\": {i},\n  \"head_seq\": {i},\n  \"updated\": \"2024-01-01T00:{:02}:{:02}Z\",\n  \
+             \"agent\": {{\"name\": \"aura\", \"model\": \"m-{}\"}},\n  \"checkpoints\": [{}]\n}}\n",
+            i / 60 % 60,
+            i % 60,
+            i % 3,
+            checkpoints.join(", ")
+        );
+        let event = format!("{{\"seq\": {i}, \"kind\": \"snapshot\", \"note\": \"event number {i} of the story\"}}\n");
+        let source = format!("fn main() {{}}\n{}", "// line\n".repeat(i / 20 + 1));
+        let files = [
+            ("event.json", event.as_str()),
+            ("session.json", session.as_str()),
+            ("worktree/src/main.rs", source.as_str()),
+            ("worktree/README", "a work tree\n"),
+        ];
+        tip = Some(f.commit(&files, &format!("event {i}")));
+    }
+    tip.expect("at least one event")
+}
+
+#[test]
+fn session_pushes_deltify_like_git() {
+    let f = Fixture::new();
+    let first = session_like_commits(&f, 0, 200);
+    let (result, outcome) = push_one(&f, &f.url(), update(SESSION, None, first));
+    assert_eq!(result, RefResult::Ok);
+    let next = session_like_commits(&f, 200, 50);
+    let (result, more) = push_one(&f, &f.url(), update(SESSION, Some(first), next));
+    assert_eq!(result, RefResult::Ok);
+    f.fsck();
+    assert_eq!(f.remote_ref(SESSION), Some(next));
+
+    let git_first = f.git_pack_size(&[first.to_string()], false);
+    let git_next = f.git_pack_size(&[next.to_string(), format!("^{first}")], false);
+    eprintln!(
+        "session pack bytes: 200 events ours {} / git {git_first} = {:.2}x; \
+         50 more ours {} / git {git_next} = {:.2}x",
+        outcome.pack_bytes,
+        outcome.pack_bytes as f64 / git_first as f64,
+        more.pack_bytes,
+        more.pack_bytes as f64 / git_next as f64,
+    );
+    assert!(
+        outcome.pack_bytes as f64 <= git_first as f64 * 1.1,
+        "200 events: {} vs git's {git_first}",
+        outcome.pack_bytes
+    );
+    assert!(
+        more.pack_bytes as f64 <= git_next as f64 * 1.1,
+        "50 more events: {} vs git's {git_next}",
+        more.pack_bytes
+    );
+}
+
+/// Writes the pack of everything reachable from `tip` with or without
+/// offset deltas, has `git index-pack --strict` check it (which applies
+/// every delta and verifies the result's id) and returns what `git
+/// verify-pack -v` says of each entry.
+fn index_pack_of(f: &Fixture, tip: ObjectId, ofs_delta: bool) -> Vec<String> {
+    let repo = f.repo();
+    let objects = super::pack::objects_to_send(&repo, &[tip], &[]).expect("objects");
+    let path = f.root.join(format!("check-{ofs_delta}.pack"));
+    let mut file = std::fs::File::create(&path).expect("create pack file");
+    super::pack::write_pack(&repo, &objects, ofs_delta, &mut file).expect("pack written");
+    drop(file);
+    git(&f.bare, &["index-pack", "--strict", path.to_str().expect("utf-8")]);
+    let idx = path.with_extension("idx");
+    git(&f.bare, &["verify-pack", "-v", idx.to_str().expect("utf-8")])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn deltas_with_and_without_ofs_delta_pass_index_pack() {
+    let f = Fixture::new();
+    let tip = session_like_commits(&f, 0, 60);
+    for ofs_delta in [true, false] {
+        let entries = index_pack_of(&f, tip, ofs_delta);
+        // A delta's line ends with its depth and its base's id.
+        let deltas = entries
+            .iter()
+            .filter(|line| line.split_whitespace().count() == 7)
+            .count();
+        assert!(
+            deltas > 60,
+            "ofs_delta {ofs_delta}: {deltas} deltas\n{}",
+            entries.join("\n")
+        );
+        // No chain deeper than git's default.
+        let deepest = entries
+            .iter()
+            .filter_map(|line| line.strip_prefix("chain length = "))
+            .filter_map(|rest| rest.split(':').next()?.parse::<u32>().ok())
+            .max()
+            .expect("chains");
+        assert!(deepest <= 50, "chain of {deepest}");
+    }
+}
+
 #[test]
 fn ssh_url_through_a_stand_in_ssh() {
     let f = Fixture::new();
