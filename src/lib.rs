@@ -15,6 +15,7 @@ pub mod secrets;
 pub mod session;
 pub mod snapshot;
 pub mod store;
+pub mod summary;
 
 use anyhow::Result;
 

@@ -1,0 +1,3 @@
+//! Summaries of sessions.
+
+pub mod functions;
