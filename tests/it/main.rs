@@ -20,3 +20,4 @@ mod resolution;
 mod resume;
 mod rewind;
 mod snapshot_exact;
+mod summarize;
