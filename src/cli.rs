@@ -88,6 +88,26 @@ pub enum Command {
     /// Show every event of a session, oldest first, drawn as a tree:
     /// checkpoint → intent → edit → commit.
     Log(cmd::log::Args),
+    /// Summarise a session: time, objectives, changes, functions, decisions.
+    ///
+    /// Describe a session (default: the current one) densely: when it ran and
+    /// for how long, and its active time (the gaps between consecutive events,
+    /// each counted as at most 30 minutes, so breaks do not count); its
+    /// objectives (done or open), intents, checkpoints, commits, decisions with
+    /// their rationale and alternatives, discoveries, blockers (open, or
+    /// resolved and how), next steps, notes, progress, rewinds and handoffs;
+    /// the files changed from its first snapshot to its latest, with lines
+    /// added and removed as `git diff --numstat` counts them; and, for Rust,
+    /// Python, JavaScript/TypeScript, Go, C/C++ and Java files, the functions
+    /// the changed lines are in, marked added or removed when they are new or
+    /// gone. Functions are found as git finds hunk-header function names (a
+    /// pattern per language for definition lines, braces or indentation for
+    /// their extent), not by parsing. Events of kinds this version does not
+    /// know are listed raw; every text is cut to 300 characters.
+    ///
+    /// `--format markdown` prints a pull-request description; `--format json`
+    /// prints one JSON document (schema in docs/design.md). Nothing is recorded.
+    Summarize(cmd::summarize::Args),
     /// Rewind the work tree to a checkpoint, an intent or the start of the session.
     ///
     /// Make the work tree exactly a snapshot of the session: TARGET is `start`

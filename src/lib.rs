@@ -15,6 +15,7 @@ pub mod secrets;
 pub mod session;
 pub mod snapshot;
 pub mod store;
+pub mod summary;
 
 use anyhow::Result;
 
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Objective(a) => cmd::objective::run(&ctx, a),
         Command::Resolve(a) => cmd::resolve::run(&ctx, a),
         Command::Log(a) => cmd::log::run(&ctx, a),
+        Command::Summarize(a) => cmd::summarize::run(&ctx, a),
         Command::Rename(a) => cmd::rename::run(&ctx, a),
         Command::Pause(a) => cmd::pause::run(&ctx, a),
         Command::Resume(a) => cmd::resume::run(&ctx, a),

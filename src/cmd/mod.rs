@@ -35,6 +35,7 @@ pub mod show;
 pub mod snapshot;
 pub mod start;
 pub mod status;
+pub mod summarize;
 pub mod sync;
 pub mod undo;
 pub mod who;

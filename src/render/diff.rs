@@ -18,6 +18,7 @@ mod stat;
 mod tests;
 
 use std::io::Write;
+use std::ops::Range;
 
 use anyhow::{Context, Result};
 use bstr::BString;
@@ -98,6 +99,98 @@ pub fn write_diff(
     Ok(changes.len())
 }
 
+/// A file that differs between two trees, with its lines as
+/// `git diff --numstat --no-renames` counts them and where they changed.
+#[derive(Clone, Debug)]
+pub struct ChangedFile {
+    /// The path, `/`-separated (lossily UTF-8).
+    pub path: String,
+    /// `A`, `D`, `M` or `T`, as `--name-status` prints it.
+    pub status: char,
+    /// Either side is binary (a NUL in its first 8000 bytes, or too big).
+    pub binary: bool,
+    /// Lines added and removed; both 0 for a binary file.
+    pub added: u64,
+    pub removed: u64,
+    /// The changed line ranges (0-based, end exclusive) of the old and the
+    /// new side, one pair per group of changes; empty for a binary file.
+    pub hunks: Vec<(Range<u32>, Range<u32>)>,
+    /// The old and new text of a regular file (empty when absent, binary,
+    /// a symlink or a submodule), for finding what the hunks are in.
+    pub old_text: Vec<u8>,
+    pub new_text: Vec<u8>,
+}
+
+/// The files that differ between two trees (or commits), in git's order,
+/// with their changed lines: the numbers `git diff --numstat --no-renames
+/// <old> <new>` prints, and the line ranges of its hunks.
+pub fn changed_lines(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<ChangedFile>> {
+    let mut files = Vec::new();
+    for change in changed_files(repo, old, new)? {
+        let old_content = Content::load(repo, change.old)?;
+        let new_content = Content::load(repo, change.new)?;
+        let counts = LineCounts::of(change.old, change.new, &old_content, &new_content, 3);
+        let regular = |e: Option<Entry>| e.is_none_or(|e| e.file_type() == REGULAR);
+        let text = !counts.binary && regular(change.old) && regular(change.new);
+        files.push(ChangedFile {
+            path: change.path.to_string(),
+            status: char::from(change.status()),
+            binary: counts.binary,
+            added: if counts.binary { 0 } else { counts.added },
+            removed: if counts.binary { 0 } else { counts.removed },
+            hunks: counts.hunks,
+            old_text: if text { old_content.data } else { Vec::new() },
+            new_text: if text { new_content.data } else { Vec::new() },
+        });
+    }
+    Ok(files)
+}
+
+/// What a changed path amounts to in lines: `--stat`'s and `--numstat`'s
+/// numbers (for a binary file, the new and old sizes) and the changed ranges.
+struct LineCounts {
+    added: u64,
+    removed: u64,
+    binary: bool,
+    hunks: Vec<(Range<u32>, Range<u32>)>,
+}
+
+impl LineCounts {
+    fn of(
+        old_entry: Option<Entry>,
+        new_entry: Option<Entry>,
+        old: &Content,
+        new: &Content,
+        context: u32,
+    ) -> LineCounts {
+        let unchanged = matches!((old_entry, new_entry), (Some(a), Some(b)) if a.id == b.id);
+        let binary = old.is_binary || new.is_binary;
+        if unchanged {
+            return LineCounts {
+                added: 0,
+                removed: 0,
+                binary,
+                hunks: Vec::new(),
+            };
+        }
+        if binary {
+            return LineCounts {
+                added: new.size,
+                removed: old.size,
+                binary,
+                hunks: Vec::new(),
+            };
+        }
+        let lines = LineDiff::new(&old.data, &new.data, context);
+        LineCounts {
+            added: u64::from(lines.diff.count_additions()),
+            removed: u64::from(lines.diff.count_removals()),
+            binary,
+            hunks: lines.diff.hunks().map(|h| (h.before, h.after)).collect(),
+        }
+    }
+}
+
 /// A tree entry that is not a tree: what one side of a changed path holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Entry {
@@ -108,6 +201,7 @@ struct Entry {
 
 const S_IFMT: u32 = 0o170000;
 const GITLINK: u32 = 0o160000;
+const REGULAR: u32 = 0o100000;
 
 impl Entry {
     fn new(kind: EntryKind, id: ObjectId) -> Entry {

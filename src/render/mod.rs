@@ -4,6 +4,7 @@
 pub mod diff;
 mod list;
 mod status;
+pub mod summary;
 mod timeline;
 
 pub use list::list_table;

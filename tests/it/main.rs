@@ -22,3 +22,4 @@ mod resolution;
 mod resume;
 mod rewind;
 mod snapshot_exact;
+mod summarize;

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::{quote, Content, DiffOptions, FileChange, LineDiff};
+use super::{quote, Content, DiffOptions, FileChange, LineCounts};
 
 const NEW: &str = "\x1b[32m";
 const OLD: &str = "\x1b[31m";
@@ -25,27 +25,12 @@ impl StatFile {
     fn for_change(repo: &gix::Repository, change: &FileChange, context: u32) -> Result<StatFile> {
         let old = Content::load(repo, change.old)?;
         let new = Content::load(repo, change.new)?;
-        let unchanged = matches!((change.old, change.new), (Some(a), Some(b)) if a.id == b.id);
-        let (added, deleted) = if old.is_binary || new.is_binary {
-            if unchanged {
-                (0, 0)
-            } else {
-                (new.size, old.size)
-            }
-        } else if unchanged {
-            (0, 0)
-        } else {
-            let lines = LineDiff::new(&old.data, &new.data, context);
-            (
-                u64::from(lines.diff.count_additions()),
-                u64::from(lines.diff.count_removals()),
-            )
-        };
+        let counts = LineCounts::of(change.old, change.new, &old, &new, context);
         Ok(StatFile {
             name: quote::quoted(&change.path),
-            added,
-            deleted,
-            is_binary: old.is_binary || new.is_binary,
+            added: counts.added,
+            deleted: counts.removed,
+            is_binary: counts.binary,
         })
     }
 }
