@@ -171,7 +171,8 @@ pub enum Command {
     ///
     /// Record a `handoff` event with a snapshot of the work tree, a note for
     /// whoever picks the session up and the onboarding brief of `git session
-    /// context` as the attachment `handoff.md`; mark the session handed over;
+    /// context` and the markdown of `git session summarize` as the attachments
+    /// `handoff.md` and `summary.md`; mark the session handed over;
     /// push it (to `--remote`, else the default remote; `--no-push` keeps it
     /// local); and print the commands the successor runs: `git session fetch
     /// URL ID` and `git session resume ID`, which check out the session's

@@ -39,7 +39,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         text.push('\n');
         text
     } else {
-        let mut s = format!("# Session {}\n\n```\n{}```\n\n## Events\n\n", head.header.name, tldr(&head.header, Palette::PLAIN));
+        let mut s = format!(
+            "# Session {}\n\n```\n{}```\n\n## Events\n\n",
+            head.header.name,
+            tldr(&head.header, Palette::PLAIN)
+        );
         for e in &events {
             let ev = &e.event;
             let summary = ev.summary();

@@ -1,6 +1,6 @@
 //! `git session handoff`: hand the session to someone else (a teammate,
 //! another agent, yourself on another machine): a final snapshot, a note,
-//! the onboarding brief as an attachment, and a push.
+//! the onboarding brief and the summary as attachments, and a push.
 
 use anyhow::Result;
 
@@ -66,11 +66,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     // The brief a successor reads first travels inside the handoff commit.
     let brief = super::context::brief(ctx, &target.head, BRIEF_LIMIT)?;
-    let blob = ctx.store.repo.write_blob(brief.as_bytes())?.detach();
-    let event = event
-        .with("text", text)
-        .with("to", args.to.clone())
-        .with("attachments", serde_json::json!({ "handoff.md": blob.to_string() }));
+    let brief = ctx.store.repo.write_blob(brief.as_bytes())?.detach();
+    let summary = crate::render::summary::summary_markdown(&super::summarize::summarize(ctx, &target.head)?);
+    let summary = ctx.store.repo.write_blob(summary.as_bytes())?.detach();
+    let event = event.with("text", text).with("to", args.to.clone()).with(
+        "attachments",
+        serde_json::json!({ "handoff.md": brief.to_string(), "summary.md": summary.to_string() }),
+    );
     let (head, events) = ctx.record(&target, vec![event])?;
     if target.current.is_some() {
         ctx.store.clear_current()?;

@@ -8,7 +8,8 @@ use super::{print_json, Ctx};
 use crate::render::diff::changed_lines;
 use crate::render::summary::{summary_markdown, summary_text};
 use crate::render::{out, Palette};
-use crate::summary::{files_changed, fold};
+use crate::store::SessionHead;
+use crate::summary::{files_changed, fold, Summary};
 
 /// Arguments of `git session summarize` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -23,13 +24,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let head = ctx.named_or_target(args.session.as_deref())?;
-    let events: Vec<_> = ctx.store.events(&head)?.into_iter().map(|e| e.event).collect();
-    let mut summary = fold(&head.header, &events);
-    if let (Some(base), Some(latest)) = (&summary.base_snapshot, &summary.latest_snapshot) {
-        let tree = |id: &str| ObjectId::from_hex(id.as_bytes()).with_context(|| format!("invalid snapshot id {id}"));
-        let changed = changed_lines(&ctx.store.repo, tree(base)?, tree(latest)?)?;
-        summary.files = Some(files_changed(&changed));
-    }
+    let summary = summarize(ctx, &head)?;
     match args.format.as_str() {
         "json" => print_json(&summary),
         "markdown" => {
@@ -42,4 +37,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The summary of `head`, files and functions included (what `handoff`
+/// attaches as `summary.md`).
+pub fn summarize(ctx: &Ctx, head: &SessionHead) -> Result<Summary> {
+    let events: Vec<_> = ctx.store.events(head)?.into_iter().map(|e| e.event).collect();
+    let mut summary = fold(&head.header, &events);
+    if let (Some(base), Some(latest)) = (&summary.base_snapshot, &summary.latest_snapshot) {
+        let tree = |id: &str| ObjectId::from_hex(id.as_bytes()).with_context(|| format!("invalid snapshot id {id}"));
+        let changed = changed_lines(&ctx.store.repo, tree(base)?, tree(latest)?)?;
+        summary.files = Some(files_changed(&changed));
+    }
+    Ok(summary)
 }

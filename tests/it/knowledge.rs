@@ -123,7 +123,15 @@ fn context_is_a_bounded_brief_with_the_project_files() {
 fn export_writes_every_event_as_markdown_or_json() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "exported", "-i", "ship it"]);
-    t.ok(&["note", "--decision", "keep it small", "--rationale", "time", "--alternative", "rewrite"]);
+    t.ok(&[
+        "note",
+        "--decision",
+        "keep it small",
+        "--rationale",
+        "time",
+        "--alternative",
+        "rewrite",
+    ]);
     t.write("x.txt", "x\n");
     t.ok(&["checkpoint", "-m", "done"]);
     let id = t.current_id();
@@ -140,7 +148,10 @@ fn export_writes_every_event_as_markdown_or_json() {
     for kind in ["**start**", "**decision** ", "**checkpoint**"] {
         assert!(md.contains(kind), "{kind} missing:\n{md}");
     }
-    assert!(md.contains("  - rationale: time") && md.contains("  - alternative: rewrite"), "{md}");
+    assert!(
+        md.contains("  - rationale: time") && md.contains("  - alternative: rewrite"),
+        "{md}"
+    );
     let err = t.fails(&["export", "--format", "pdf"], 2);
     assert!(err.contains("pdf"), "{err}");
 }
