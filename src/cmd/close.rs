@@ -14,6 +14,7 @@ use crate::store::worktree;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// The work was given up, not finished.
     #[arg(long)]

@@ -13,6 +13,7 @@ use crate::render::{out, short_time, tldr, Palette};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// `markdown` or `json`.
     #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]

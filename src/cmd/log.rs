@@ -9,6 +9,7 @@ use crate::render::{out, timeline, Palette};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// Start each line with the event commit's id, a name `rewind`, `restore`
     /// and `diff` accept.

@@ -10,6 +10,7 @@ use crate::session::EventKind;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// Print the recorded events as JSON.
     #[arg(long)]

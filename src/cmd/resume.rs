@@ -15,9 +15,10 @@ use gix::ObjectId;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// Resume the most recently updated open session.
-    #[arg(long = "continue", short = 'c', conflicts_with = "session")]
+    #[arg(long = "continue", short = 'c', conflicts_with = "session_arg")]
     pub continue_last: bool,
     /// Print the resumed session's header as JSON.
     #[arg(long)]

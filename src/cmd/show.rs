@@ -9,6 +9,7 @@ use crate::render::{header_details, out, timeline, Palette};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// How many recent events to show.
     #[arg(long, default_value_t = 10)]

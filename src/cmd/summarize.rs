@@ -15,6 +15,7 @@ use crate::summary::{files_changed, fold, Summary};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
+    #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
     /// `text` (compact, for a terminal), `markdown` (a pull-request
     /// description) or `json` (the schema in docs/design.md).

@@ -139,3 +139,18 @@ fn starting_a_second_session_pauses_the_first_and_says_so() {
     assert_eq!(t.kinds(&first), ["start", "pause"]);
     assert_eq!(t.header()["name"], "second");
 }
+
+/// `-s/--session` is global: it works after every subcommand, including
+/// those that also take the session as an argument.
+#[test]
+fn the_global_session_option_works_after_every_subcommand() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "first"]);
+    t.ok(&["start", "--name", "second"]);
+    for cmd in ["log", "show", "context", "summarize", "export", "status"] {
+        let out = t.ok(&[cmd, "-s", "first"]);
+        assert!(out.contains("first"), "{cmd} -s first:\n{out}");
+    }
+    t.ok(&["pause", "-s", "first"]);
+    assert_eq!(t.json(&["show", "first", "--json"])["header"]["status"], "paused");
+}
