@@ -298,6 +298,12 @@ impl Ctx {
                     }
                 }
                 out.push(event);
+            } else if m.starts_with("pull") || (m.starts_with("merge ") && m.contains("Fast-forward")) {
+                // Commits that arrived from elsewhere are not the session's,
+                // except those whose message carries its `Session-Id`: its
+                // work squash-merged on a forge (the squash message quotes
+                // the squashed commits' messages) and pulled back.
+                out.extend(self.arrived_with_trailer(target, entry)?);
             } else if let Some(rest) = m.strip_prefix("checkout: moving from ") {
                 let (from, to) = rest.split_once(" to ").unwrap_or((rest, ""));
                 if from != to {
@@ -306,6 +312,42 @@ impl Ctx {
                 }
             }
         }
+        Ok(out)
+    }
+
+    /// `commit` events for the commits a pull brought (at most
+    /// [`MAX_ARRIVED`], newest first) whose message carries the target
+    /// session's `Session-Id`.
+    fn arrived_with_trailer(&self, target: &Target, entry: &crate::store::SeenCommit) -> Result<Vec<Event>> {
+        let id = target.head.id.as_str();
+        let mut walk = self.store.repo.rev_walk([entry.new]);
+        if let Some(previous) = entry.previous {
+            walk = walk.with_hidden([previous]);
+        }
+        let Ok(walk) = walk.all() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for info in walk.take(MAX_ARRIVED) {
+            let Ok(info) = info else { break };
+            let message = self.store.commit_message(info.id);
+            if !trailers::has_trailer(&message, "Session-Id", id) {
+                continue;
+            }
+            let mut event = self.event(EventKind::Commit)?;
+            event.head = Some(info.id.to_string());
+            let mut event = event
+                .with("commit", info.id.to_string())
+                .with("subject", message.lines().next().unwrap_or_default())
+                .with("reflog", entry.message.as_str())
+                .with("attributed_by", "trailer");
+            let squashed = squashed_commits(&message, id);
+            if !squashed.is_empty() {
+                event = event.with("squashed", squashed);
+            }
+            out.push(event);
+        }
+        out.reverse();
         Ok(out)
     }
 
@@ -345,6 +387,9 @@ impl Ctx {
         None
     }
 }
+
+/// How many commits of one pull are searched for the session's trailer.
+const MAX_ARRIVED: usize = 200;
 
 /// How many of a session's latest commits a rewritten commit is compared with.
 const MAX_PATCH_ID_CANDIDATES: usize = 500;

@@ -169,3 +169,43 @@ fn merges_cherry_picks_and_rebases_are_commits_but_resets_are_not() {
     assert_eq!(t.header()["counters"]["commits"], 6);
     t.fsck();
 }
+
+/// Work squash-merged on a forge comes back with a pull; the squash commit
+/// quotes the session's `Session-Id` trailer, so it is attributed, while the
+/// other pulled commits are not.
+#[test]
+fn a_pulled_squash_merge_carrying_the_trailer_is_attributed() {
+    let t = TestRepo::new();
+    let bare = t.root.join("forge.git");
+    t.git(&["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()]);
+    t.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    t.git(&["push", "-q", "-u", "origin", "main"]);
+    t.ok(&["start", "--name", "forge"]);
+    let id = t.current_id();
+
+    // On the forge: somebody else's commit, then the squash of the session's PR.
+    let other = t.root.join("other");
+    t.git(&["clone", "-q", bare.to_str().unwrap(), other.to_str().unwrap()]);
+    t.git_in(&other, &["config", "user.name", "Forge"]);
+    t.git_in(&other, &["config", "user.email", "forge@example.com"]);
+    t.write_in(&other, "theirs.txt", "theirs\n");
+    t.git_in(&other, &["add", "theirs.txt"]);
+    t.git_in(&other, &["commit", "-q", "-m", "unrelated work"]);
+    t.write_in(&other, "ours.txt", "the session's work\n");
+    t.git_in(&other, &["add", "ours.txt"]);
+    let message = format!("Add ours (#7)\n\n* first step\n\nSession-Id: {id}\n\n* second step\n\nSession-Id: {id}\n");
+    t.git_in(&other, &["commit", "-q", "-m", &message]);
+    t.git_in(&other, &["push", "-q", "origin", "main"]);
+
+    t.git(&["pull", "-q", "--ff-only"]);
+    t.ok(&["note", "after the pull"]);
+    let commits: Vec<serde_json::Value> = t
+        .events(&id)
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| e["kind"] == "commit")
+        .collect();
+    assert_eq!(commits.len(), 1, "{commits:?}");
+    assert_eq!(commits[0]["subject"], "Add ours (#7)");
+    assert_eq!(commits[0]["attributed_by"], "trailer");
+}
