@@ -129,9 +129,13 @@ pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: boo
             });
         }
         if !allow_secrets {
+            let started = std::time::Instant::now();
             scan_for_secrets(ctx, &tracking_name, &updates)?;
+            remote::report_time("scan_for_secrets", started.elapsed());
         }
+        let started = std::time::Instant::now();
         let outcome = remote::push(&ctx.store.repo, remote, &updates, ctx.show_progress())?;
+        remote::report_time("remote::push", started.elapsed());
         bytes += outcome.bytes_sent;
         let mut retry = Vec::new();
         for (update, id) in updates.iter().zip(&todo) {
