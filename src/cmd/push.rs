@@ -105,6 +105,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// Returns the result of each session and the bytes sent.
 pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: bool) -> Result<(Vec<Pushed>, u64)> {
     let (_, tracking_name) = fetch::open(&ctx.store.repo, remote)?;
+    // The secrets scan and the push both walk the new commits and trees (and
+    // each walk reads every commit twice): a cache of decoded objects makes
+    // the repeated reads of these mostly loose objects free.
+    let mut repo = ctx.store.repo.clone();
+    repo.object_cache_size_if_unset(16 * 1024 * 1024);
     let (author, time) = ctx.store.identity()?;
     let time = crate::store::rfc3339(time);
     let mut results = Vec::new();
@@ -129,9 +134,13 @@ pub fn push_sessions(ctx: &Ctx, remote: &str, ids: &[String], allow_secrets: boo
             });
         }
         if !allow_secrets {
-            scan_for_secrets(ctx, &tracking_name, &updates)?;
+            let started = std::time::Instant::now();
+            scan_for_secrets(ctx, &repo, &tracking_name, &updates)?;
+            remote::report_time("scan_for_secrets", started.elapsed());
         }
-        let outcome = remote::push(&ctx.store.repo, remote, &updates, ctx.show_progress())?;
+        let started = std::time::Instant::now();
+        let outcome = remote::push(&repo, remote, &updates, ctx.show_progress())?;
+        remote::report_time("remote::push", started.elapsed());
         bytes += outcome.bytes_sent;
         let mut retry = Vec::new();
         for (update, id) in updates.iter().zip(&todo) {
@@ -199,11 +208,11 @@ fn moved(reason: &str) -> bool {
 
 /// Refuses the push when a blob it would send, and that is not in the
 /// user's own history or already on the remote, looks like a secret.
-fn scan_for_secrets(ctx: &Ctx, tracking_name: &str, updates: &[RefUpdate]) -> Result<()> {
+fn scan_for_secrets(ctx: &Ctx, repo: &gix::Repository, tracking_name: &str, updates: &[RefUpdate]) -> Result<()> {
     let tips: Vec<ObjectId> = updates.iter().map(|u| u.new).collect();
     let mut exclude = ctx.store.user_tips()?;
     exclude.extend(ctx.store.tracked_sessions(tracking_name)?.into_iter().map(|(_, c)| c));
-    let findings = crate::secrets::scan_new_blobs(&ctx.store.repo, &tips, &exclude)?;
+    let findings = crate::secrets::scan_new_blobs(repo, &tips, &exclude)?;
     if findings.is_empty() {
         return Ok(());
     }

@@ -46,5 +46,14 @@ mod push;
 
 pub use push::{push, PushOutcome, RefResult, RefUpdate};
 
+/// With `GIT_SESSION_PUSH_TIMING=1`, prints how long `phase` took to stderr
+/// (`push timing: <phase>: <ms> ms`): where the time of a push goes.
+pub(crate) fn report_time(phase: &str, elapsed: std::time::Duration) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("GIT_SESSION_PUSH_TIMING").is_some_and(|v| v == "1")) {
+        eprintln!("push timing: {phase}: {:.1} ms", elapsed.as_secs_f64() * 1000.0);
+    }
+}
+
 #[cfg(test)]
 mod tests;

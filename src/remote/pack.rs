@@ -196,6 +196,8 @@ pub(super) fn write_pack(
     )
     .context("cannot prepare the pack")?;
     let mut deltas = Deltas::new(repo, objects, ofs_delta);
+    let delta_time = std::rc::Rc::new(std::cell::Cell::new(std::time::Duration::ZERO));
+    let delta_time_in = std::rc::Rc::clone(&delta_time);
     let entries = gix::parallel::InOrderIter::from(entries).map(move |chunk| {
         let chunk = chunk?;
         if let Some(missing) = chunk.iter().position(output::Entry::is_invalid) {
@@ -206,9 +208,12 @@ pub(super) fn write_pack(
                 chunk[missing].id
             ))));
         }
-        deltas
+        let started = std::time::Instant::now();
+        let chunk = deltas
             .apply(chunk)
-            .map_err(|err| gix::Error::from_error(std::io::Error::other(format!("{err:#}"))))
+            .map_err(|err| gix::Error::from_error(std::io::Error::other(format!("{err:#}"))));
+        delta_time_in.set(delta_time_in.get() + started.elapsed());
+        chunk
     });
     let mut bytes = 0;
     let writer = output::bytes::FromEntriesIter::new(
@@ -221,6 +226,7 @@ pub(super) fn write_pack(
     for written in writer {
         bytes += written.context("cannot write the pack")?;
     }
+    super::report_time("write_pack: delta step", delta_time.get());
     Ok(bytes)
 }
 
@@ -238,6 +244,8 @@ struct Deltas<'a> {
     /// The last object sent per kind and path: its index in the pack, its
     /// id and, once read, its data.
     last: HashMap<(Kind, &'a [u8]), Sent>,
+    inflate: gix::zlib::Inflate,
+    deflate: gix::zlib::stream::deflate::Compress,
 }
 
 /// An object already in the pack, as a possible delta base.
@@ -255,6 +263,8 @@ impl<'a> Deltas<'a> {
             ofs_delta,
             depths: Vec::with_capacity(objects.len()),
             last: HashMap::new(),
+            inflate: gix::zlib::Inflate::default(),
+            deflate: gix::zlib::stream::deflate::Compress::new(gix::zlib::Compression::DEFAULT),
         }
     }
 
@@ -294,7 +304,10 @@ impl<'a> Deltas<'a> {
     /// delta against the previous object of its kind and path if that is
     /// worth it, and returns the object's data.
     fn try_delta(&mut self, index: usize, object: &'a ToSend, entry: &mut output::Entry) -> Result<Vec<u8>> {
-        let target = read(self.repo, object.id)?;
+        // The entry holds the whole object deflated: inflating it in memory
+        // is much cheaper than reading the object again.
+        let target =
+            inflate(&mut self.inflate, entry).with_context(|| format!("cannot inflate object {}", object.id))?;
         let Some(base) = self.last.get_mut(&(object.kind, object.path.as_bytes())) else {
             return Ok(target);
         };
@@ -308,10 +321,7 @@ impl<'a> Deltas<'a> {
         let Some(delta) = super::delta::encode(base_data, &target, target.len()) else {
             return Ok(target);
         };
-        let mut deflate = gix::zlib::stream::deflate::Write::new(Vec::new(), gix::zlib::Compression::DEFAULT);
-        deflate.write_all(&delta).context("cannot deflate a delta")?;
-        deflate.flush().context("cannot deflate a delta")?;
-        let compressed = deflate.into_inner();
+        let compressed = deflate(&mut self.deflate, &delta)?;
         if compressed.len() * 10 >= entry.compressed_data.len() * 9 {
             return Ok(target);
         }
@@ -326,6 +336,37 @@ impl<'a> Deltas<'a> {
         entry.compressed_data = compressed;
         self.depths[index] = self.depths[base.index] + 1;
         Ok(target)
+    }
+}
+
+/// The whole object that `entry` holds deflated.
+fn inflate(inflate: &mut gix::zlib::Inflate, entry: &output::Entry) -> Result<Vec<u8>> {
+    let mut out = vec![0; entry.decompressed_size];
+    inflate.reset();
+    let (status, _, written) = inflate.once(&entry.compressed_data, &mut out)?;
+    if status != gix::zlib::Status::StreamEnd || written != out.len() {
+        bail!("the deflated data has the wrong size");
+    }
+    Ok(out)
+}
+
+/// `data` deflated as one zlib stream.
+fn deflate(compress: &mut gix::zlib::stream::deflate::Compress, data: &[u8]) -> Result<Vec<u8>> {
+    use gix::zlib::stream::deflate::FlushCompress;
+    compress.reset();
+    let mut out = vec![0; data.len() + data.len() / 8 + 64];
+    loop {
+        let done = compress.total_out() as usize;
+        let consumed = compress.total_in() as usize;
+        let status = compress
+            .compress(&data[consumed..], &mut out[done..], FlushCompress::Finish)
+            .context("cannot deflate a delta")?;
+        if status == gix::zlib::Status::StreamEnd {
+            out.truncate(compress.total_out() as usize);
+            return Ok(out);
+        }
+        let len = out.len();
+        out.resize(len * 2, 0);
     }
 }
 

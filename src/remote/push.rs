@@ -178,11 +178,13 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
     let tips: Vec<ObjectId> = plan.commands.iter().map(|c| c.new).filter(|id| !id.is_null()).collect();
     let remote_has: Vec<ObjectId> = advertised.values().flatten().copied().collect();
     let need_pack = !tips.is_empty();
+    let started = std::time::Instant::now();
     let objects = if need_pack {
         super::pack::objects_to_send(repo, &tips, &remote_has)?
     } else {
         Vec::new()
     };
+    super::report_time("objects_to_send", started.elapsed());
 
     let mut writer = transport
         .request(WriteMode::Binary, MessageKind::Flush, false)
@@ -204,9 +206,11 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
     {
         let mut raw = std::io::BufWriter::with_capacity(64 * 1024, raw);
         if need_pack {
+            let started = std::time::Instant::now();
             outcome.pack_bytes = super::pack::write_pack(repo, &objects, caps.contains("ofs-delta"), &mut raw)?;
             outcome.bytes_sent += outcome.pack_bytes;
             outcome.objects_sent = objects.len();
+            super::report_time("write_pack", started.elapsed());
         }
         raw.flush()
             .with_context(|| format!("cannot send the pack to {display_url}"))?;
@@ -226,7 +230,9 @@ pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progres
             std::ops::ControlFlow::Continue(())
         })));
     }
+    let started = std::time::Instant::now();
     let reply = read_reply(&mut reader, report_status, sideband);
+    super::report_time("remote reply", started.elapsed());
     drop(reader);
     let remote_messages = std::mem::take(&mut messages.borrow_mut().lines);
     let fatal = String::from_utf8_lossy(&fatal.borrow()).trim().to_owned();

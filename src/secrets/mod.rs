@@ -214,18 +214,47 @@ pub fn scan_new_blobs(repo: &gix::Repository, tips: &[ObjectId], exclude: &[Obje
         }
     }
 
+    // Reading and scanning the blobs is most of the work (each new blob is
+    // usually a loose object): spread it over threads, keeping the order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(candidates.len().div_ceil(64).max(1));
+    let chunk = candidates.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<Finding>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|part| {
+                let repo = repo.clone();
+                scope.spawn(move || scan_candidates(&repo, part))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a secrets scan thread panicked"))
+            .collect()
+    });
+    let mut findings = Vec::new();
+    for part in results {
+        findings.extend(part?);
+    }
+    Ok(findings)
+}
+
+/// Scans the blobs `candidates` (id and path), in order.
+fn scan_candidates(repo: &gix::Repository, candidates: &[(ObjectId, String)]) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for (id, path) in candidates {
         let header = repo
-            .find_header(id)
+            .find_header(*id)
             .with_context(|| format!("cannot read blob {id} ({path})"))?;
         if header.size() > MAX_BLOB_SIZE {
             continue;
         }
         let blob = repo
-            .find_object(id)
+            .find_object(*id)
             .with_context(|| format!("cannot read blob {id} ({path})"))?;
-        findings.extend(scan_blob(&path, &blob.data));
+        findings.extend(scan_blob(path, &blob.data));
     }
     Ok(findings)
 }
