@@ -57,6 +57,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // Resuming the current session records the commits made since the last
     // command first, like any other command does.
     let current = ctx.store.current()?.filter(|c| c.session == head.id);
+    if restore.is_some() {
+        catch_up_branch(ctx, &head)?;
+    }
     let switched = switch_branch(ctx, &head)?;
     let mut target = Target { head, current };
     let mut restored = None;
@@ -168,18 +171,82 @@ fn refuse_to_overwrite_unsaved_work(ctx: &Ctx, session: &SessionHead, latest: Ob
     ))
 }
 
-/// Creates the session's branch (missing here: the session came from
-/// another clone) at the last commit the session saw that is in this
-/// repository; anchors travel with the session, so there normally is one.
-fn create_branch_from_session(ctx: &Ctx, head: &SessionHead, full: &str) -> Result<Option<ObjectId>> {
-    let events = ctx.store.events(head)?;
-    let Some(commit) = events
+/// The last commit the session saw that is in this repository (anchors
+/// travel with the session, so there normally is one).
+fn latest_session_commit(ctx: &Ctx, head: &SessionHead) -> Result<Option<ObjectId>> {
+    Ok(ctx
+        .store
+        .events(head)?
         .iter()
         .rev()
         .filter_map(|e| e.event.head.as_deref())
         .filter_map(|h| ObjectId::from_hex(h.as_bytes()).ok())
-        .find(|c| ctx.store.repo.find_commit(*c).is_ok())
+        .find(|c| ctx.store.repo.find_commit(*c).is_ok()))
+}
+
+/// A session that comes from another clone may have moved its branch on
+/// there: when the branch here is behind the last commit the session saw,
+/// fast-forward it (never anything else). When HEAD is on it, the work tree
+/// follows; the caller checked that the work tree holds nothing unsaved.
+fn catch_up_branch(ctx: &Ctx, head: &SessionHead) -> Result<()> {
+    let Some(branch) = head.header.branch.as_deref() else {
+        return Ok(());
+    };
+    let full = format!("refs/heads/{branch}");
+    let repo = &ctx.store.repo;
+    let Some(tip) = repo
+        .try_find_reference(full.as_str())
+        .context("cannot read the session's branch")?
+        .and_then(|r| r.target().try_id().map(ToOwned::to_owned))
     else {
+        return Ok(());
+    };
+    let Some(latest) = latest_session_commit(ctx, head)? else {
+        return Ok(());
+    };
+    let behind = latest != tip
+        && repo
+            .merge_base(tip, latest)
+            .ok()
+            .flatten()
+            .is_some_and(|b| b.detach() == tip);
+    if !behind {
+        return Ok(());
+    }
+    let on_it = ctx.store.head_state()?.branch.as_deref() == Some(branch);
+    if on_it {
+        crate::snapshot::checkout::checkout_clean_worktree(repo, latest)?;
+    }
+    let why = format!("git-session resume: fast-forward {branch} to the session's last commit");
+    let edit = RefEdit {
+        change: Change::Update {
+            log: LogChange {
+                mode: RefLog::AndReference,
+                force_create_reflog: false,
+                message: why.into(),
+            },
+            expected: PreviousValue::MustExistAndMatch(RefTarget::Object(tip)),
+            new: RefTarget::Object(latest),
+        },
+        name: if on_it { "HEAD" } else { full.as_str() }
+            .try_into()
+            .context("invalid branch name")?,
+        deref: on_it,
+    };
+    repo.edit_reference(edit)
+        .context("cannot fast-forward the session's branch")?;
+    ctx.say(format!(
+        "Fast-forwarded '{branch}' to {}, the last commit the session saw.",
+        &latest.to_string()[..7]
+    ));
+    Ok(())
+}
+
+/// Creates the session's branch (missing here: the session came from
+/// another clone) at the last commit the session saw that is in this
+/// repository; anchors travel with the session, so there normally is one.
+fn create_branch_from_session(ctx: &Ctx, head: &SessionHead, full: &str) -> Result<Option<ObjectId>> {
+    let Some(commit) = latest_session_commit(ctx, head)? else {
         return Ok(None);
     };
     let edit = RefEdit {

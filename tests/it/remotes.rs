@@ -96,9 +96,12 @@ fn a_session_is_handed_back_and_forth_between_two_clones() {
     );
     assert_eq!(t.json_in(&b, &["status", "--json"])["session"]["status"], "active");
 
-    // B continues and hands it back.
+    // B continues, commits on the branch, and hands it back.
     t.write_in(&b, "parser.rs", "fn parse() {}\n");
     t.ok_in(&b, &["checkpoint", "-m", "parser done"]);
+    t.git_in(&b, &["add", "parser.rs"]);
+    t.git_in(&b, &["commit", "-q", "-m", "parser"]);
+    t.write_in(&b, "notes.txt", "uncommitted on B\n");
     let v = t.json_in(&b, &["handoff", "-m", "back to you", "--json"]);
     let handed_back = event_of(&v, "handoff")["tree"].as_str().unwrap().to_owned();
 
@@ -107,6 +110,11 @@ fn a_session_is_handed_back_and_forth_between_two_clones() {
     t.ok(&["fetch"]);
     t.ok(&["resume", "relay"]);
     assert_eq!(t.oracle_tree(), handed_back);
+    // A's branch caught up with B's commit (a fast-forward), so only B's
+    // uncommitted work shows as a change.
+    assert_eq!(t.git(&["rev-parse", "HEAD"]), t.git_in(&b, &["rev-parse", "HEAD"]));
+    assert_eq!(t.git(&["branch", "--show-current"]), "feature");
+    assert_eq!(t.git(&["status", "--porcelain"]), "?? notes.txt");
     let id = t.current_id();
     let (a_ids, b_ids) = (event_ids(&t, &t.dir, &id), event_ids(&t, &b, &id));
     assert!(b_ids.is_subset(&a_ids), "A holds every event B recorded");
