@@ -10,9 +10,11 @@ use anyhow::Result;
 use gix::ObjectId;
 
 use super::{print_json, Ctx};
+use crate::render::diff::changed_lines;
 use crate::render::{out, tldr, Palette};
 use crate::session::EventKind;
 use crate::store::SessionHead;
+use crate::summary::files_changed;
 
 /// Arguments of `git session context` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -93,14 +95,40 @@ fn sections(ctx: &Ctx, head: &SessionHead) -> Result<Vec<Section>> {
             })
             .collect(),
     });
-    let oid = |s: &Option<String>| s.as_deref().and_then(|t| ObjectId::from_hex(t.as_bytes()).ok());
-    let changed = match (oid(&head.header.base_snapshot), oid(&head.header.latest_snapshot)) {
-        (Some(a), Some(b)) => crate::rewind::changed_paths(&ctx.store.repo, a, b)?,
+    // What changed, with line counts and the functions touched, from the
+    // first to the latest snapshot (as `summarize` computes it).
+    let files = match (&head.header.base_snapshot, &head.header.latest_snapshot) {
+        (Some(a), Some(b)) => {
+            let tree = |t: &str| ObjectId::from_hex(t.as_bytes()).ok();
+            match (tree(a), tree(b)) {
+                (Some(a), Some(b)) => files_changed(&changed_lines(&ctx.store.repo, a, b)?),
+                _ => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     };
     sections.push(Section {
         title: "What changed (first → latest snapshot)".into(),
-        items: changed.iter().map(|p| format!("- {p}")).collect(),
+        items: files
+            .iter()
+            .map(|f| {
+                let counts = if f.binary {
+                    "binary".to_owned()
+                } else {
+                    format!("+{} -{}", f.added, f.removed)
+                };
+                let functions: Vec<String> = f
+                    .functions
+                    .iter()
+                    .map(|x| format!("{} ({})", x.name, x.change.as_str()))
+                    .collect();
+                if functions.is_empty() {
+                    format!("- {} ({}, {counts})", f.path, f.status)
+                } else {
+                    format!("- {} ({}, {counts}): {}", f.path, f.status, functions.join(", "))
+                }
+            })
+            .collect(),
     });
     sections.push(Section {
         title: "Recent commits".into(),

@@ -93,7 +93,7 @@ fn context_is_a_bounded_brief_with_the_project_files() {
         "make the parser faster",
         "benchmark on the 1 GB file",
         "- use memchr (because SIMD for free); set aside: hand-rolled loop",
-        "- src/parse.rs",
+        "- src/parse.rs (A, +1 -0): parse (added)",
         "parse: first cut",
         "the lexer allocates per token",
         "## Project context: AGENTS.md",
