@@ -179,17 +179,37 @@ fn unquote(text: &str) -> String {
 
 /// The script of hook `name`: run the hook that was there first (its exit
 /// status counts), then `binary hook <name> "$@"`, whose failure never does.
+///
+/// A previous hook written for `sh` or `bash` is sourced by that shell with
+/// `$0` still naming this hook, because some hook managers find the user's
+/// script from `$0` (Husky's `.husky/_/h` runs `.husky/$(basename "$0")`);
+/// any other previous hook is run as a program.
 fn hook_script(name: &str, binary: &Path) -> String {
     let bin = quote(&binary.to_string_lossy());
+    let run_previous = r#"prev="$0.pre-git-session"
+run_previous() {
+    shell=
+    read -r first < "$prev" || :
+    case "$first" in
+        '#!/bin/sh'|'#!/bin/sh '*|'#!/usr/bin/env sh'|'#!/usr/bin/env sh '*) shell=sh ;;
+        '#!/bin/bash'|'#!/bin/bash '*|'#!/usr/bin/env bash'|'#!/usr/bin/env bash '*) shell=bash ;;
+    esac
+    if [ -n "$shell" ]; then
+        GIT_SESSION_PREVIOUS_HOOK="$prev" "$shell" -c '. "$GIT_SESSION_PREVIOUS_HOOK"' "$0" "$@"
+    else
+        "$prev" "$@"
+    fi
+}
+"#;
     // prepare-commit-msg: a previous hook that fails stops the commit before
     // ours runs; post-commit: ours runs anyway, the commit is made.
     let chained = if name == "prepare-commit-msg" {
-        "if [ -x \"$0.pre-git-session\" ]; then\n    \"$0.pre-git-session\" \"$@\" || exit $?\nfi\nstatus=0\n"
+        "if [ -x \"$prev\" ]; then\n    run_previous \"$@\" || exit $?\nfi\nstatus=0\n"
     } else {
-        "status=0\nif [ -x \"$0.pre-git-session\" ]; then\n    \"$0.pre-git-session\" \"$@\"\n    status=$?\nfi\n"
+        "status=0\nif [ -x \"$prev\" ]; then\n    run_previous \"$@\"\n    status=$?\nfi\n"
     };
     format!(
-        "#!/bin/sh\n{MARKER}\n# A hook that was here before runs first, from {name}{CHAINED_SUFFIX}.\n{chained}bin={bin}\nif [ -x \"$bin\" ]; then\n    \"$bin\" hook {name} \"$@\" </dev/null || :\nelse\n    echo \"warning: git-session hook: $bin is missing; run 'git session hooks install' again\" >&2\nfi\nexit $status\n"
+        "#!/bin/sh\n{MARKER}\n# A hook that was here before runs first, from {name}{CHAINED_SUFFIX}.\n{run_previous}{chained}bin={bin}\nif [ -x \"$bin\" ]; then\n    \"$bin\" hook {name} \"$@\" </dev/null || :\nelse\n    echo \"warning: git-session hook: $bin is missing; run 'git session hooks install' again\" >&2\nfi\nexit $status\n"
     )
 }
 

@@ -157,11 +157,13 @@ fn hooks_chain_with_the_users_and_never_block_a_commit() {
     t.git(&["add", "a.txt"]);
     assert!(commit(&t, &["-m", "one"]).status.success());
     let marker = fs::read_to_string(t.dir.join(".git/marker")).unwrap();
+    // The user's hook runs with its own arguments and sees its own name in
+    // `$0` (hook managers such as Husky rely on it).
     assert!(
-        marker.contains("prepare-commit-msg.pre-git-session .git/COMMIT_EDITMSG message"),
+        marker.contains("prepare-commit-msg .git/COMMIT_EDITMSG message\n"),
         "{marker}"
     );
-    assert!(marker.contains("post-commit.pre-git-session"), "{marker}");
+    assert!(marker.contains("post-commit \n"), "{marker}");
     assert!(t
         .git(&["log", "-1", "--format=%B"])
         .contains(&format!("Session-Id: {id}")));
@@ -241,6 +243,43 @@ fn hooks_go_where_core_hooks_path_says() {
     assert_last_commit_event(&t, &id, "from a subdirectory");
     t.ok(&["hooks", "uninstall"]);
     assert!(!t.dir.join(".husky/_/post-commit").exists());
+}
+
+/// Husky's layout: `.husky/_/<hook>` sources `.husky/_/h`, which runs the
+/// user's `.husky/<hook>` found from `$0`. Chained behind ours, it still runs.
+#[test]
+fn a_husky_hook_chained_behind_ours_still_runs() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "husky-layout"]);
+    let id = t.current_id();
+    let exec = |rel: &str, text: &str| {
+        t.write(rel, text);
+        t.chmod(rel, 0o755);
+    };
+    exec(
+        ".husky/_/h",
+        "#!/usr/bin/env sh\nn=$(basename \"$0\")\ns=$(dirname \"$(dirname \"$0\")\")/$n\n[ ! -f \"$s\" ] && exit 0\nsh -e \"$s\" \"$@\"\n",
+    );
+    exec(
+        ".husky/_/prepare-commit-msg",
+        "#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"\n",
+    );
+    exec(
+        ".husky/prepare-commit-msg",
+        "echo husky ran >> \"$(git rev-parse --git-dir)/husky-marker\"\n",
+    );
+    t.git(&["config", "core.hooksPath", ".husky/_"]);
+    t.ok(&["hooks", "install"]);
+    t.write("a.txt", "a\n");
+    t.git(&["add", "a.txt"]);
+    t.git(&["commit", "-q", "-m", "with husky"]);
+    assert_eq!(
+        fs::read_to_string(t.dir.join(".git/husky-marker")).unwrap(),
+        "husky ran\n"
+    );
+    assert!(t
+        .git(&["log", "-1", "--format=%B"])
+        .ends_with(&format!("Session-Id: {id}")));
 }
 
 #[test]
