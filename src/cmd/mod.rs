@@ -276,6 +276,20 @@ impl Ctx {
                     event = event.with("attributed_by", "trailer").with("squashed", squashed);
                 } else if trailers::has_trailer(&message, "Session-Id", id) {
                     event = event.with("attributed_by", "trailer");
+                } else if message.contains("\ncommit ") && !rewrite {
+                    // A squash message without trailers (no hooks, or cut):
+                    // the quoted commits the session recorded tie it to them.
+                    let earlier = match &mut earlier {
+                        Some(e) => e,
+                        None => earlier.insert(self.recorded_commits(target)?),
+                    };
+                    let squashed: Vec<String> = quoted_commits(&message)
+                        .into_iter()
+                        .filter(|q| earlier.iter().any(|(c, _)| c.to_string().starts_with(q.as_str())))
+                        .collect();
+                    if !squashed.is_empty() {
+                        event = event.with("attributed_by", "squash").with("squashed", squashed);
+                    }
                 } else if rewrite {
                     let earlier = match &mut earlier {
                         Some(e) => e,
@@ -396,6 +410,20 @@ const MAX_PATCH_ID_CANDIDATES: usize = 500;
 
 /// The commits a squash message quotes (`commit <oid>` lines, as `git merge
 /// --squash` writes them) whose quoted message carries `Session-Id: <session>`.
+/// Every commit id a squash message quotes (`commit <oid>` lines).
+fn quoted_commits(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in message.lines() {
+        if let Some(oid) = line.strip_prefix("commit ") {
+            let oid = oid.split_whitespace().next().unwrap_or_default();
+            if oid.len() >= 7 && oid.bytes().all(|b| b.is_ascii_hexdigit()) && !out.iter().any(|o| o == oid) {
+                out.push(oid.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
 fn squashed_commits(message: &str, session: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut quoted: Option<&str> = None;

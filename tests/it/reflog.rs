@@ -209,3 +209,43 @@ fn a_pulled_squash_merge_carrying_the_trailer_is_attributed() {
     assert_eq!(commits[0]["subject"], "Add ours (#7)");
     assert_eq!(commits[0]["attributed_by"], "trailer");
 }
+
+/// `git merge --squash` without hooks: the message quotes the squashed
+/// commits, and those the session recorded tie the squash commit to them.
+#[test]
+fn a_squash_merge_without_trailers_names_the_sessions_commits() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "squashy"]);
+    let id = t.current_id();
+    t.git(&["switch", "-q", "-c", "topic"]);
+    t.write("one.txt", "1\n");
+    t.git(&["add", "one.txt"]);
+    t.git(&["commit", "-q", "-m", "one"]);
+    t.write("two.txt", "2\n");
+    t.git(&["add", "two.txt"]);
+    t.git(&["commit", "-q", "-m", "two"]);
+    t.ok(&["note", "topic done"]);
+    let topic: Vec<String> = t.git(&["rev-list", "main..topic"]).lines().map(str::to_owned).collect();
+    t.git(&["switch", "-q", "main"]);
+    t.git(&["merge", "-q", "--squash", "topic"]);
+    t.git(&["commit", "-q", "--no-edit"]);
+    t.ok(&["note", "squashed"]);
+    let last = t
+        .events(&id)
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| e["kind"] == "commit")
+        .last()
+        .unwrap();
+    assert_eq!(last["attributed_by"], "squash", "{last}");
+    let mut squashed: Vec<String> = last["squashed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    squashed.sort();
+    let mut topic = topic;
+    topic.sort();
+    assert_eq!(squashed, topic);
+}
