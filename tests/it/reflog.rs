@@ -234,8 +234,7 @@ fn a_squash_merge_without_trailers_names_the_sessions_commits() {
         .events(&id)
         .into_iter()
         .map(|(_, e)| e)
-        .filter(|e| e["kind"] == "commit")
-        .last()
+        .rfind(|e| e["kind"] == "commit")
         .unwrap();
     assert_eq!(last["attributed_by"], "squash", "{last}");
     let mut squashed: Vec<String> = last["squashed"]
