@@ -67,7 +67,7 @@ pub fn parse_since(when: &str, now: i64) -> Result<i64> {
 }
 
 fn seconds(rfc3339: &str) -> i64 {
-    crate::store::parse_rfc3339(rfc3339).map_or(0, |t| t.seconds)
+    crate::session::seconds(rfc3339).unwrap_or(0)
 }
 
 /// The row of a session; `files` needs a tree diff of its snapshots.

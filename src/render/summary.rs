@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use super::{item_id, short_time, Palette};
-use crate::summary::{FileSummary, Summary, MAX_ACTIVE_GAP_SECS};
+use crate::session::IDLE_AFTER;
+use crate::summary::{FileSummary, Summary};
 
 /// `3725` → `1h 02m`; under a minute, `45s`.
 fn duration(secs: u64) -> String {
@@ -236,8 +237,8 @@ pub fn summary_markdown(s: &Summary) -> String {
             duration(s.duration_secs),
             duration(s.active_secs),
             s.events,
-            MAX_ACTIVE_GAP_SECS / 60,
-            MAX_ACTIVE_GAP_SECS / 60,
+            IDLE_AFTER / 60,
+            IDLE_AFTER / 60,
         );
     }
     for x in &s.objectives {

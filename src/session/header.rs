@@ -115,8 +115,14 @@ pub struct SessionHeader {
 /// A gap between two events longer than this (seconds) is a break, not work.
 pub const IDLE_AFTER: i64 = 30 * 60;
 
+/// The work between two events at `prev` and `now` (seconds): the gap, up to
+/// [`IDLE_AFTER`]; nothing when the clock went back.
+pub fn active_gap(prev: i64, now: i64) -> u64 {
+    (now - prev).clamp(0, IDLE_AFTER) as u64
+}
+
 /// Seconds since the epoch of an RFC 3339 time.
-fn seconds(rfc3339: &str) -> Option<i64> {
+pub fn seconds(rfc3339: &str) -> Option<i64> {
     time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
         .ok()
         .map(|t| t.unix_timestamp())
@@ -174,7 +180,7 @@ impl SessionHeader {
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);
         if let (Some(prev), Some(now)) = (seconds(&self.updated), seconds(&event.time)) {
-            self.active_seconds += (now - prev).clamp(0, IDLE_AFTER) as u64;
+            self.active_seconds += active_gap(prev, now);
         }
         self.updated = event.time.clone();
         self.last_event = event.id.clone();

@@ -11,7 +11,7 @@ mod name;
 pub mod trailers;
 
 pub use event::{Event, EventKind, Person, SkippedFile};
-pub use header::{Counters, Item, SessionHeader, Status};
+pub use header::{active_gap, seconds, Counters, Item, SessionHeader, Status, IDLE_AFTER};
 pub use id::{new_event_id, new_session_id};
 pub use name::normalize_name;
 

@@ -24,10 +24,6 @@ use functions::{FunctionChange, Language};
 /// Texts in a summary are cut to this many characters.
 pub const MAX_TEXT: usize = 300;
 
-/// A gap between two consecutive events counts at most this much toward
-/// the active time: a longer one is a break.
-pub const MAX_ACTIVE_GAP_SECS: u64 = 30 * 60;
-
 /// The JSON document `git session summarize --format json` prints (schema
 /// version 1; fields are only ever added).
 ///
@@ -187,11 +183,6 @@ pub fn cut(text: &str) -> String {
 }
 
 /// Seconds since the epoch of an RFC 3339 time.
-fn epoch(time: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
 
 /// Folds a session's events (in log order) and its header into a summary
 /// without the files section (see [`files_changed`]).
@@ -234,7 +225,7 @@ pub fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
     let mut objectives: HashMap<&str, usize> = HashMap::new();
     let mut blockers: HashMap<&str, usize> = HashMap::new();
     for event in events {
-        if let Some(t) = epoch(&event.time) {
+        if let Some(t) = crate::session::seconds(&event.time) {
             if first.is_none_or(|(f, _)| t < f) {
                 first = Some((t, &event.time));
             }
@@ -242,7 +233,7 @@ pub fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
                 last = Some((t, &event.time));
             }
             if let Some(p) = previous {
-                s.active_secs += (t.saturating_sub(p).max(0) as u64).min(MAX_ACTIVE_GAP_SECS);
+                s.active_secs += crate::session::active_gap(p, t);
             }
             previous = Some(t);
         }
