@@ -25,7 +25,6 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use bstr::{BStr, BString, ByteSlice};
-use gix::object::tree::EntryKind;
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
@@ -243,7 +242,7 @@ pub fn plan(repo: &gix::Repository, from: ObjectId, to: ObjectId, scope: &Scope)
         editor.remove(r.as_bstr())?;
     }
     for w in &kept {
-        editor.upsert(w.path.as_bstr(), entry_kind(w.mode), w.id)?;
+        editor.upsert(w.path.as_bstr(), w.mode.kind(), w.id)?;
     }
     let after = editor.write().context("cannot write the resulting snapshot")?.detach();
     Ok(Plan {
@@ -329,18 +328,6 @@ fn checkout(repo: &gix::Repository, workdir: &Path, files: &[&Write]) -> Result<
         bail!("cannot write {}: another path collides with it", c.path);
     }
     Ok(files.len())
-}
-
-fn entry_kind(mode: EntryMode) -> EntryKind {
-    if mode.is_link() {
-        EntryKind::Link
-    } else if mode.is_executable() {
-        EntryKind::BlobExecutable
-    } else if mode.is_commit() {
-        EntryKind::Commit
-    } else {
-        EntryKind::Blob
-    }
 }
 
 /// True when the directory `full` (the work-tree path `path`) holds nothing

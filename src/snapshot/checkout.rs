@@ -7,7 +7,6 @@
 //! not touched and keep their stat data in the new index.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
@@ -67,7 +66,7 @@ pub fn checkout_clean_worktree(repo: &gix::Repository, to_commit: ObjectId) -> R
         if std::fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
             std::fs::remove_file(&full).with_context(|| format!("cannot remove {}", full.display()))?;
             removed += 1;
-            remove_empty_parents(&workdir, &full);
+            crate::rewind::remove_empty_parents(&workdir, &full);
         }
     }
 
@@ -98,15 +97,4 @@ pub fn checkout_clean_worktree(repo: &gix::Repository, to_commit: ObjectId) -> R
     }
     new.write(Default::default()).context("cannot write the index")?;
     Ok(Switched { written, removed })
-}
-
-/// Removes the directories above `file` that the removal left empty.
-fn remove_empty_parents(workdir: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == workdir || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
 }
