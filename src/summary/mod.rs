@@ -182,8 +182,6 @@ pub fn cut(text: &str) -> String {
     }
 }
 
-/// Seconds since the epoch of an RFC 3339 time.
-
 /// Folds a session's events (in log order) and its header into a summary
 /// without the files section (see [`files_changed`]).
 pub fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
