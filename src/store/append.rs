@@ -59,20 +59,7 @@ impl Store {
                 landed.push(event);
             }
             let new = tip.context("no event to append")?;
-            let expected = match prev {
-                Some(p) => PreviousValue::MustExistAndMatch(Target::Object(p)),
-                None => PreviousValue::MustNotExist,
-            };
-            let edit = RefEdit {
-                change: Change::Update {
-                    log: LogChange::default(),
-                    expected,
-                    new: Target::Object(new),
-                },
-                name: refname.as_str().try_into().context("invalid session ref name")?,
-                deref: false,
-            };
-            let err = match self.repo.edit_references_as(Some(edit), None) {
+            let err = match self.compare_and_swap(&refname, prev, new)? {
                 Ok(_) => {
                     let head = SessionHead {
                         id: id.to_owned(),
@@ -112,6 +99,30 @@ impl Store {
                 pause = (pause * 2).min(Duration::from_millis(50));
             }
         }
+    }
+
+    /// Moves `refname` from `expected` (`None`: it must not exist) to `new`
+    /// in one atomic ref update. The outer error is a bad ref name; the
+    /// inner one is gix's answer (a lost race among others).
+    pub(super) fn compare_and_swap(
+        &self,
+        refname: &str,
+        expected: Option<ObjectId>,
+        new: ObjectId,
+    ) -> Result<std::result::Result<(), gix::Error>> {
+        let edit = RefEdit {
+            change: Change::Update {
+                log: LogChange::default(),
+                expected: match expected {
+                    Some(p) => PreviousValue::MustExistAndMatch(Target::Object(p)),
+                    None => PreviousValue::MustNotExist,
+                },
+                new: Target::Object(new),
+            },
+            name: refname.try_into().context("invalid session ref name")?,
+            deref: false,
+        };
+        Ok(self.repo.edit_references_as(Some(edit), None).map(|_| ()))
     }
 
     /// Writes the commit of one event on top of `parents` (the previous

@@ -7,9 +7,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::{Context, Result};
-use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit};
-use gix::refs::Target;
+use anyhow::Result;
 use gix::ObjectId;
 
 use super::refs::session_ref;
@@ -74,20 +72,7 @@ impl Store {
                     )));
                 }
             }
-            let expected = match local {
-                Some(p) => PreviousValue::MustExistAndMatch(Target::Object(p)),
-                None => PreviousValue::MustNotExist,
-            };
-            let edit = RefEdit {
-                change: Change::Update {
-                    log: LogChange::default(),
-                    expected,
-                    new: Target::Object(new),
-                },
-                name: refname.as_str().try_into().context("invalid session ref name")?,
-                deref: false,
-            };
-            match self.repo.edit_references_as(Some(edit), None) {
+            match self.compare_and_swap(&refname, local, new)? {
                 Ok(_) => return Ok(result),
                 Err(_) if self.ref_target(&refname)? != local => continue,
                 Err(err) => return Err(anyhow::Error::new(err).context(format!("cannot update {refname}"))),
