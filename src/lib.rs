@@ -16,6 +16,8 @@ pub mod session;
 pub mod snapshot;
 pub mod store;
 pub mod summary;
+#[cfg(test)]
+mod testing;
 
 use anyhow::Result;
 

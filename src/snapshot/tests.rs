@@ -14,34 +14,10 @@ struct Repo {
 
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
-fn sealed(cmd: &mut Command, home: &Path) {
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_CEILING_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-        "XDG_CONFIG_HOME",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", home)
-        .env("TZ", "UTC")
-        .env("LC_ALL", "C")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_TERMINAL_PROMPT", "0");
-}
-
 fn run_git(dir: &Path, home: &Path, args: &[&str], env: &[(&str, &Path)]) -> String {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir).args(args);
-    sealed(&mut cmd, home);
+    crate::testing::seal(&mut cmd, home);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -176,7 +152,7 @@ impl Repo {
         copy_index(&self.index_path(), &copy);
         let mut cmd = Command::new("git");
         cmd.current_dir(&self.path).args(["write-tree"]);
-        sealed(&mut cmd, &self.home);
+        crate::testing::seal(&mut cmd, &self.home);
         cmd.env("GIT_INDEX_FILE", &copy);
         let out = cmd.output().unwrap();
         out.status
@@ -614,7 +590,7 @@ fn conflicted_index() {
     r.commit_all("main");
     let mut cmd = Command::new("git");
     cmd.current_dir(&r.path).args(["merge", "-q", "side"]);
-    sealed(&mut cmd, &r.home);
+    crate::testing::seal(&mut cmd, &r.home);
     assert!(!cmd.output().unwrap().status.success(), "the merge conflicts");
     let c = r.check();
     assert!(c.index_tree.is_none());
@@ -872,7 +848,7 @@ fn random_rounds(seed: u64, rounds: usize) {
     let git_ok = |args: &[&str]| {
         let mut cmd = Command::new("git");
         cmd.current_dir(&r.path).args(args);
-        sealed(&mut cmd, &r.home);
+        crate::testing::seal(&mut cmd, &r.home);
         let _ = cmd.output().unwrap();
     };
     for round in 0..rounds {

@@ -15,39 +15,11 @@ struct Fixture {
     path: PathBuf,
 }
 
-fn sealed(cmd: &mut Command, home: &Path) {
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_CEILING_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-        "XDG_CONFIG_HOME",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", home)
-        .env("TZ", "UTC")
-        .env("LC_ALL", "C")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_TERMINAL_PROMPT", "0");
-}
-
 /// Runs git in `dir` and returns its stdout; panics when it fails.
 fn git_in(dir: &Path, home: &Path, args: &[&str]) -> String {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir).args(args);
-    sealed(&mut cmd, home);
+    crate::testing::seal(&mut cmd, home);
     let out = cmd.output().expect("git runs");
     assert!(
         out.status.success(),
@@ -114,7 +86,7 @@ impl Fixture {
         let mut cmd = Command::new("git");
         cmd.current_dir(&self.path)
             .args(["rev-parse", "-q", "--verify", &format!("refs/heads/{branch}")]);
-        sealed(&mut cmd, &self.home);
+        crate::testing::seal(&mut cmd, &self.home);
         cmd.output().expect("git runs").status.success()
     }
 
