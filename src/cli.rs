@@ -188,7 +188,9 @@ pub enum Command {
     /// are scanned for secrets (private keys, cloud and forge tokens,
     /// high-entropy assignments); a finding stops the push and names each file
     /// and rule, unless `--allow-secrets`. Built on gitoxide's transport: works
-    /// over file://, git:// and ssh:// without a git binary on the client.
+    /// over file://, git://, ssh:// and http(s)://; over git://, ssh:// and
+    /// http(s):// no git binary is needed on this machine (file:// runs the
+    /// remote repository's own git-receive-pack).
     Push(cmd::push::Args),
     /// Fetch, merge and push the current session.
     ///
