@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{non_empty, print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::{out, short_id};
-use crate::session::EventKind;
 
 /// Arguments of `git session checkpoint` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -17,23 +17,16 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    ctx.store.workdir()?;
-    let target = ctx.target()?;
-    let label = match &args.message {
-        Some(m) => non_empty(m, "the checkpoint label")?,
-        None => format!("checkpoint {}", target.head.header.counters.checkpoints + 1),
-    };
-    let event = ctx.snapshot_event(EventKind::Checkpoint)?.with("text", label.as_str());
-    let (head, events) = ctx.record(&target, vec![event])?;
-    super::who::warn_about_claims(ctx, &head)?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let landed = ops::checkpoint(&ui.engine, args.message.as_deref())?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&landed);
     }
-    let tree = head.header.latest_snapshot.as_deref().unwrap_or("");
+    let label = landed.events.last().and_then(|e| e.text()).unwrap_or("");
+    let tree = landed.header.latest_snapshot.as_ref().map_or("", |t| t.as_str());
     out(&format!(
         "Checkpoint '{label}' recorded in '{}' (snapshot {}).\n",
-        head.header.name,
+        landed.name,
         short_id(tree)
     ));
     Ok(())

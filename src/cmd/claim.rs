@@ -1,11 +1,11 @@
 //! `git session claim PATH…`: an advisory claim on paths, so that `who`
 //! shows them and other sessions' checkpoints warn when they touch them.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use super::{print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::out;
-use crate::session::EventKind;
 
 /// Arguments of `git session claim` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -18,24 +18,15 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let workdir = ctx.store.workdir()?.to_owned();
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let paths = args
-        .paths
-        .iter()
-        .map(|p| super::repo_path(&workdir, &cwd, p).map(|b| b.to_string()))
-        .collect::<Result<Vec<_>>>()?;
-    let target = ctx.target()?;
-    let event = ctx.event(EventKind::Claim)?.with("paths", paths.clone());
-    let (head, events) = ctx.record(&target, vec![event])?;
-    ctx.store.register_claims(&head.id, &head.header.claims)?;
-    for (other, claimed, path) in super::who::claimed_by_others(ctx, &head.id, &paths)? {
-        eprintln!("warning: session '{other}' claimed {claimed} already (it covers {path})");
-    }
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let claimed = ops::claim(&ui.engine, &args.paths)?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&claimed);
     }
-    out(&format!("Claimed {} in '{}'.\n", paths.join(", "), head.header.name));
+    out(&format!(
+        "Claimed {} in '{}'.\n",
+        claimed.paths.join(", "),
+        claimed.landed.name
+    ));
     Ok(())
 }

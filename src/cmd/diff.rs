@@ -2,13 +2,10 @@
 //! session, or between a snapshot and the work tree, as `git diff` prints it.
 
 use anyhow::Result;
-use gix::ObjectId;
 
-use super::Ctx;
-use crate::error::usage;
-use crate::render::diff::{write_diff, DiffFormat, DiffOptions};
-use crate::render::{out_bytes, Palette};
-use crate::rewind::target;
+use super::Ui;
+use crate::ops::{self, DiffFormat, DiffInput};
+use crate::render::out_bytes;
 
 /// Arguments of `git session diff` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -35,19 +32,7 @@ pub struct Args {
     pub color: String,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let head = ctx.target()?.head;
-    let events = ctx.store.events(&head)?;
-    let from = target::find(&events, args.from.as_deref().unwrap_or("start"))?.tree;
-    let to: ObjectId = match &args.to {
-        Some(spec) => target::find(&events, spec)?.tree,
-        None => {
-            ctx.store
-                .workdir()
-                .map_err(|_| usage("a bare repository has no work tree to compare with; name two snapshots"))?;
-            ctx.capture()?.tree
-        }
-    };
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
     let format = if args.stat {
         DiffFormat::Stat
     } else if args.name_status {
@@ -60,18 +45,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,
-        _ => !Palette::for_stdout(ctx.store.config_string("color.ui").as_deref())
-            .bold
-            .is_empty(),
+        _ => !ui.palette().bold.is_empty(),
     };
-    let opts = DiffOptions {
-        format,
-        color,
-        context: args.unified,
-        stat_width: 80,
-    };
-    let mut buf = Vec::new();
-    write_diff(&ctx.store.repo, from, to, &opts, &mut buf)?;
-    out_bytes(&buf);
+    let patch = ops::diff(
+        &ui.engine,
+        &DiffInput {
+            from: args.from.clone(),
+            to: args.to.clone(),
+            format,
+            color,
+            context: args.unified,
+        },
+    )?;
+    out_bytes(&patch);
     Ok(())
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::Ctx;
+use super::Ui;
+use crate::ops::{self, Exported};
 use crate::render::{out, short_time, tldr, Palette};
 
 /// Arguments of `git session export` (documented in `src/cli.rs`).
@@ -23,58 +24,55 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let head = ctx.named_or_target(args.session.as_deref())?;
-    let events = ctx.store.events(&head)?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let exported = ops::export(&ui.engine, args.session.as_deref())?;
     let text = if args.format == "json" {
-        let events: Vec<serde_json::Value> = events
-            .iter()
-            .map(|e| serde_json::json!({ "commit": e.commit.to_string(), "event": e.event }))
-            .collect();
-        let mut text = serde_json::to_string_pretty(&serde_json::json!({
-            "format": crate::session::FORMAT,
-            "session": head.header,
-            "head": head.commit.to_string(),
-            "events": events,
-        }))?;
+        let mut text = serde_json::to_string_pretty(&exported)?;
         text.push('\n');
         text
     } else {
-        let mut s = format!(
-            "# Session {}\n\n```\n{}```\n\n## Events\n\n",
-            head.header.name,
-            tldr(&head.header, Palette::PLAIN)
-        );
-        for e in &events {
-            let ev = &e.event;
-            let summary = ev.summary();
-            s.push_str(&format!(
-                "- **{}** {} — {} (`{}`)\n",
-                ev.kind,
-                short_time(&ev.time),
-                summary.lines().next().unwrap_or("").replace('\n', " "),
-                &e.commit.to_string()[..10]
-            ));
-            let mut rest: Vec<String> = summary.lines().skip(1).map(|l| format!("  > {l}")).collect();
-            if let Some(r) = ev.str_field("rationale") {
-                rest.push(format!("  - rationale: {r}"));
-            }
-            for a in ev.str_list("alternatives") {
-                rest.push(format!("  - alternative: {a}"));
-            }
-            for line in rest {
-                s.push_str(&line);
-                s.push('\n');
-            }
-        }
-        s
+        markdown(&exported)
     };
     match &args.output {
         Some(path) => {
             std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-            ctx.say(format!("Wrote {} ({} events).", path.display(), events.len()));
+            ui.say(format!("Wrote {} ({} events).", path.display(), exported.events.len()));
         }
         None => out(&text),
     }
     Ok(())
+}
+
+/// The TL;DR and every event, one line each.
+fn markdown(exported: &Exported) -> String {
+    let mut s = format!(
+        "# Session {}\n\n```\n{}```\n\n## Events\n\n",
+        exported.session.name,
+        tldr(&exported.session, Palette::PLAIN)
+    );
+    for e in &exported.events {
+        let ev = &e.event;
+        let summary = ev.summary();
+        s.push_str(&format!(
+            "- **{}** {} — {} (`{}`)\n",
+            ev.kind(),
+            short_time(&ev.time),
+            summary.lines().next().unwrap_or("").replace('\n', " "),
+            crate::session::text::prefix(&e.commit, 10)
+        ));
+        let mut rest: Vec<String> = summary.lines().skip(1).map(|l| format!("  > {l}")).collect();
+        if let crate::session::Body::Decision(d) = &ev.body {
+            if let Some(r) = &d.rationale {
+                rest.push(format!("  - rationale: {r}"));
+            }
+            for a in &d.alternatives {
+                rest.push(format!("  - alternative: {a}"));
+            }
+        }
+        for line in rest {
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
+    s
 }

@@ -4,11 +4,10 @@
 
 use anyhow::Result;
 
-use super::push::push_sessions;
-use super::{print_json, recorded_json, Ctx};
-use crate::error::{fail, fail_with_hint};
+use super::{print_json, Ui};
+use crate::error::fail_with_hint;
+use crate::ops::{self, HandoffInput, PushResult};
 use crate::render::out;
-use crate::session::EventKind;
 
 /// Arguments of `git session handoff` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -34,64 +33,25 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The size of the brief attached to a handoff.
-const BRIEF_LIMIT: usize = 10_000;
-
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let target = ctx.target()?;
-    if !target.head.header.status.is_open() {
-        return Err(fail(format!(
-            "session '{}' is {}; only an open session can be handed over",
-            target.head.header.name,
-            target.head.header.status.as_str()
-        )));
-    }
-    // Where it goes, checked before anything is recorded.
-    let remote = match (&args.remote, args.no_push) {
-        (_, true) => None,
-        (Some(r), _) => Some(r.clone()),
-        (None, false) => {
-            let r = ctx.default_remote()?;
-            (ctx.store.repo.find_remote(r.as_str()).is_ok()).then_some(r)
-        }
-    };
-    let event = if target.current.is_some() && ctx.store.repo.workdir().is_some() {
-        ctx.snapshot_event(EventKind::Handoff)?
-    } else {
-        ctx.event(EventKind::Handoff)?
-    };
-    let text = match &args.message {
-        Some(m) => Some(super::non_empty(m, "the handoff note")?),
-        None => None,
-    };
-    // The brief a successor reads first travels inside the handoff commit.
-    let brief = super::context::brief(ctx, &target.head, BRIEF_LIMIT)?;
-    let brief = ctx.store.repo.write_blob(brief.as_bytes())?.detach();
-    let summary = crate::render::summary::summary_markdown(&super::summarize::summarize(ctx, &target.head)?);
-    let summary = ctx.store.repo.write_blob(summary.as_bytes())?.detach();
-    let event = event.with("text", text).with("to", args.to.clone()).with(
-        "attachments",
-        serde_json::json!({ "handoff.md": brief.to_string(), "summary.md": summary.to_string() }),
-    );
-    let (head, events) = ctx.record(&target, vec![event])?;
-    if target.current.is_some() {
-        ctx.store.clear_current()?;
-    }
-    let mut pushed = None;
-    if let Some(remote) = &remote {
-        let (results, _) = push_sessions(ctx, remote, std::slice::from_ref(&head.id), args.allow_secrets)?;
-        pushed = results.into_iter().next();
-    }
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let handed = ops::handoff(
+        &ui.engine,
+        &HandoffInput {
+            message: args.message.clone(),
+            to: args.to.clone(),
+            remote: args.remote.clone(),
+            no_push: args.no_push,
+            allow_secrets: args.allow_secrets,
+        },
+    )?;
     if args.json {
-        let mut v = recorded_json(&head, &events);
-        v["remote"] = remote.clone().into();
-        v["pushed"] = serde_json::to_value(&pushed)?;
-        return print_json(&v);
+        return print_json(&handed);
     }
-    let name = &head.header.name;
+    let name = &handed.landed.name;
+    let id = &handed.landed.session;
     let mut text = format!("Handed over '{name}'.\n");
-    match (&remote, &pushed) {
-        (Some(remote), Some(r)) if r.result == "rejected" => {
+    match (&handed.remote, &handed.pushed) {
+        (Some(remote), Some(r)) if r.result == PushResult::Rejected => {
             out(&text);
             return Err(fail_with_hint(
                 format!(
@@ -102,16 +62,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ));
         }
         (Some(remote), _) => {
-            let url = ctx
-                .store
-                .repo
-                .find_remote(remote.as_str())
-                .ok()
-                .and_then(|r| r.url(gix::remote::Direction::Fetch).map(|u| u.to_bstring().to_string()))
-                .unwrap_or_else(|| remote.clone());
+            let url = handed.url.as_deref().unwrap_or(remote);
             text.push_str(&format!(
-                "Pushed to {remote}. Whoever continues runs, in their clone:\n  git session fetch {url} {}\n  git session resume {}\n",
-                head.id, head.id
+                "Pushed to {remote}. Whoever continues runs, in their clone:\n  git session fetch {url} {id}\n  git session resume {id}\n"
             ));
         }
         (None, _) if args.no_push => text.push_str(&format!(

@@ -3,11 +3,12 @@
 //! session head only (no snapshot, no listing), and every failure becomes
 //! one warning line on stderr and exit status 0.
 
+use std::path::Path;
+use std::rc::Rc;
+
 use anyhow::Result;
 
-use super::{Ctx, Globals};
-use crate::session::trailers;
-use crate::store::Store;
+use crate::ops::{self, Engine, Options};
 
 /// Arguments of `git-session hook` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -44,51 +45,16 @@ pub fn run(args: &Args) -> Result<()> {
 }
 
 fn run_hook(hook: &Hook) -> Result<()> {
-    let ctx = Ctx {
-        store: Store::discover(std::path::Path::new("."))?,
-        globals: Globals {
-            quiet: true,
+    let engine = Engine::open(
+        Path::new("."),
+        Options {
             session: None,
+            progress: false,
+            warnings: Rc::new(|text| eprintln!("warning: {text}")),
         },
-    };
-    if ctx.store.current()?.is_none() {
-        return Ok(());
-    }
+    )?;
     match hook {
-        Hook::PrepareCommitMsg { file, .. } => {
-            let target = ctx.target()?;
-            let message = std::fs::read_to_string(file)?;
-            let id = target.head.id.as_str();
-            let intent = target
-                .head
-                .header
-                .intent
-                .as_ref()
-                .and_then(|i| i.text.lines().next())
-                .map(str::trim)
-                .filter(|t| !t.is_empty());
-            // An amended or reused message that carries this session keeps its trailers.
-            if trailers::has_trailer(&message, "Session-Id", id) {
-                return Ok(());
-            }
-            let mut wanted = vec![("Session-Id", id)];
-            if let Some(intent) = intent {
-                wanted.push(("Session-Intent", intent));
-            }
-            let comment = ctx
-                .store
-                .config_string("core.commentString")
-                .or_else(|| ctx.store.config_string("core.commentChar"))
-                .filter(|c| !c.is_empty() && c != "auto")
-                .unwrap_or_else(|| "#".to_owned());
-            if let Some(new) = trailers::add_trailers(&message, &wanted, &comment) {
-                std::fs::write(file, new)?;
-            }
-        }
-        Hook::PostCommit => {
-            let target = ctx.target()?;
-            ctx.record(&target, Vec::new())?;
-        }
+        Hook::PrepareCommitMsg { file, .. } => ops::hook_prepare_commit_msg(&engine, file),
+        Hook::PostCommit => ops::hook_post_commit(&engine),
     }
-    Ok(())
 }

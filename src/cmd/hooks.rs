@@ -5,9 +5,10 @@
 
 use anyhow::{Context, Result};
 
-use super::{print_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops::{self, HookStatus};
 use crate::render::out;
-use crate::store::hooks::{HookChange, HookState, CHAINED_SUFFIX, HOOK_NAMES};
+use crate::store::hooks::{HookChange, CHAINED_SUFFIX};
 
 /// Arguments of `git session hooks` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -37,67 +38,52 @@ pub enum Action {
     },
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let dir = ctx.store.hooks_dir();
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
     match &args.action {
         Action::Install => {
             let binary = std::env::current_exe().context("cannot find the git-session binary")?;
             let binary = std::fs::canonicalize(&binary).unwrap_or(binary);
-            for name in HOOK_NAMES {
-                let what = match ctx.store.install_hook(&dir, name, &binary)? {
+            let report = ops::hooks_install(&ui.engine, &binary)?;
+            for (name, change) in &report.hooks {
+                let what = match change {
                     HookChange::Unchanged => "already installed".to_owned(),
                     HookChange::Chained => {
                         format!("installed; the hook that was there runs first, as {name}{CHAINED_SUFFIX}")
                     }
                     _ => "installed".to_owned(),
                 };
-                ctx.say(format!("{name}: {what} in {}", dir.display()));
+                ui.say(format!("{name}: {what} in {}", report.dir.display()));
             }
         }
         Action::Uninstall => {
-            for name in HOOK_NAMES {
-                let what = match ctx.store.uninstall_hook(&dir, name)? {
+            let report = ops::hooks_uninstall(&ui.engine)?;
+            for (name, change) in &report.hooks {
+                let what = match change {
                     HookChange::Unchanged => "not installed".to_owned(),
                     HookChange::Foreign => "not git-session's; left alone".to_owned(),
                     HookChange::Restored => "removed; the previous hook is back".to_owned(),
                     _ => "removed".to_owned(),
                 };
-                ctx.say(format!("{name}: {what} ({})", dir.display()));
+                ui.say(format!("{name}: {what} ({})", report.dir.display()));
             }
         }
         Action::Status { json } => {
-            let states: Vec<(&str, HookState)> =
-                HOOK_NAMES.iter().map(|n| (*n, ctx.store.hook_state(&dir, n))).collect();
+            let status = ops::hooks_status(&ui.engine);
             if *json {
-                let hooks: serde_json::Map<String, serde_json::Value> = states
-                    .iter()
-                    .map(|(name, state)| {
-                        let value = match state {
-                            HookState::Absent => serde_json::json!({"state": "absent"}),
-                            HookState::Foreign => serde_json::json!({"state": "foreign"}),
-                            HookState::Ours { binary, chained } => serde_json::json!({
-                                "state": "installed",
-                                "binary": binary.to_string_lossy(),
-                                "binary_exists": binary.is_file(),
-                                "chained": chained,
-                            }),
-                        };
-                        ((*name).to_owned(), value)
-                    })
-                    .collect();
-                return print_json(&serde_json::json!({
-                    "dir": dir.to_string_lossy(),
-                    "hooks": hooks,
-                }));
+                return print_json(&status);
             }
-            let mut text = format!("hooks directory: {}\n", dir.display());
-            for (name, state) in &states {
+            let mut text = format!("hooks directory: {}\n", status.dir);
+            for (name, state) in &status.hooks {
                 let what = match state {
-                    HookState::Absent => "not installed".to_owned(),
-                    HookState::Foreign => "another hook (not git-session's)".to_owned(),
-                    HookState::Ours { binary, chained } => {
-                        let mut s = format!("installed, runs {}", binary.display());
-                        if !binary.is_file() {
+                    HookStatus::Absent => "not installed".to_owned(),
+                    HookStatus::Foreign => "another hook (not git-session's)".to_owned(),
+                    HookStatus::Installed {
+                        binary,
+                        binary_exists,
+                        chained,
+                    } => {
+                        let mut s = format!("installed, runs {binary}");
+                        if !binary_exists {
                             s.push_str(" (missing: run `git session hooks install` again)");
                         }
                         if *chained {

@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{non_empty, print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::{out, short_id};
-use crate::session::EventKind;
 
 /// Arguments of `git session intent` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -16,19 +16,15 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let text = non_empty(&args.text, "the intent")?;
-    ctx.store.workdir()?;
-    let target = ctx.target()?;
-    let event = ctx.snapshot_event(EventKind::Intent)?.with("text", text.as_str());
-    let (head, events) = ctx.record(&target, vec![event])?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let landed = ops::intent(&ui.engine, &args.text)?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&landed);
     }
-    let tree = head.header.latest_snapshot.as_deref().unwrap_or("");
+    let tree = landed.header.latest_snapshot.as_ref().map_or("", |t| t.as_str());
     out(&format!(
         "Intent recorded in '{}' (snapshot {}).\n",
-        head.header.name,
+        landed.name,
         short_id(tree)
     ));
     Ok(())

@@ -2,8 +2,9 @@
 
 use anyhow::Result;
 
-use super::{print_json, Ctx};
-use crate::render::{out, timeline, Palette};
+use super::{print_json, Ui};
+use crate::ops;
+use crate::render::{out, timeline};
 
 /// Arguments of `git session log` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -20,19 +21,13 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let head = ctx.named_or_target(args.session.as_deref())?;
-    let events = ctx.store.events(&head)?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let log = ops::log(&ui.engine, args.session.as_deref())?;
     if args.json {
-        let items: Vec<serde_json::Value> = events
-            .iter()
-            .map(|e| serde_json::json!({ "commit": e.commit.to_string(), "event": e.event }))
-            .collect();
-        return print_json(&items);
+        return print_json(&log);
     }
-    let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
-    let ids: Vec<String> = events.iter().map(|e| e.commit.to_string()).collect();
-    let events: Vec<_> = events.into_iter().map(|e| e.event).collect();
-    out(&timeline(&events, args.ids.then_some(ids.as_slice()), palette));
+    let ids: Vec<String> = log.events.iter().map(|e| e.commit.clone()).collect();
+    let events: Vec<_> = log.events.into_iter().map(|e| e.event).collect();
+    out(&timeline(&events, args.ids.then_some(ids.as_slice()), ui.palette()));
     Ok(())
 }

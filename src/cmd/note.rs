@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::{non_empty, print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
 use crate::error::usage;
+use crate::ops::{self, NoteInput, NoteKind};
 use crate::render::{item_id, out};
-use crate::session::EventKind;
 
 /// Arguments of `git session note` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -38,49 +38,38 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let text = non_empty(&args.text, "the note")?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
     if !args.decision && (args.rationale.is_some() || !args.alternatives.is_empty()) {
         return Err(usage("--rationale and --alternative go with --decision"));
     }
     let kind = if args.decision {
-        EventKind::Decision
+        NoteKind::Decision {
+            rationale: args.rationale.clone(),
+            alternatives: args.alternatives.clone(),
+        }
     } else if args.discovery {
-        EventKind::Discovery
+        NoteKind::Discovery
     } else if args.blocker {
-        EventKind::Blocker
+        NoteKind::Blocker
     } else if args.next {
-        EventKind::Next
+        NoteKind::Next
     } else if args.progress {
-        EventKind::Progress
+        NoteKind::Progress
     } else {
-        EventKind::Note
+        NoteKind::Note
     };
-    let target = ctx.target()?;
-    let mut event = ctx.event(kind)?.with("text", text.as_str());
-    if let Some(r) = &args.rationale {
-        event = event.with("rationale", r.as_str());
-    }
-    if !args.alternatives.is_empty() {
-        event = event.with("alternatives", args.alternatives.clone());
-    }
-    let id = event.id.clone();
-    let (head, events) = ctx.record(&target, vec![event])?;
+    let what = kind.title();
+    let landed = ops::note(
+        &ui.engine,
+        &NoteInput {
+            kind,
+            text: args.text.clone(),
+        },
+    )?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&landed);
     }
-    let what = match kind {
-        EventKind::Note => "Note",
-        EventKind::Decision => "Decision",
-        EventKind::Discovery => "Discovery",
-        EventKind::Blocker => "Blocker",
-        EventKind::Next => "Next step",
-        _ => "Progress",
-    };
-    out(&format!(
-        "{what} recorded in '{}' [{}].\n",
-        head.header.name,
-        item_id(&id)
-    ));
+    let id = landed.events.last().map_or("", |e| item_id(&e.id));
+    out(&format!("{what} recorded in '{}' [{id}].\n", landed.name));
     Ok(())
 }

@@ -2,10 +2,9 @@
 
 use anyhow::Result;
 
-use super::{non_empty, print_json, recorded_json, Ctx};
-use crate::error::{fail, fail_with_hint};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::{item_id, out};
-use crate::session::{EventKind, Item};
 
 /// Arguments of `git session objective` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -37,71 +36,29 @@ pub enum Action {
     },
 }
 
-/// Finds an open item by id prefix or by a unique part of its text.
-pub fn find_item<'a>(items: &'a [Item], spec: &str, what: &str) -> Result<&'a Item> {
-    let by_id: Vec<&Item> = items
-        .iter()
-        .filter(|i| spec.len() >= 4 && (i.id.starts_with(spec) || i.id.ends_with(spec)))
-        .collect();
-    let found: Vec<&Item> = if by_id.is_empty() {
-        let needle = spec.to_lowercase();
-        items
-            .iter()
-            .filter(|i| i.text.to_lowercase().contains(&needle))
-            .collect()
-    } else {
-        by_id
-    };
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(fail_with_hint(
-            format!("no open {what} matches '{spec}'"),
-            "see them with `git session status`",
-        )),
-        many => Err(fail(format!(
-            "'{spec}' matches {} open {what}s:\n{}",
-            many.len(),
-            many.iter()
-                .map(|i| format!("  {} {}", item_id(&i.id), i.text))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ))),
-    }
-}
-
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
     match &args.action {
         Action::Add { text, json } => {
-            let text = non_empty(text, "the objective")?;
-            let target = ctx.target()?;
-            let event = ctx.event(EventKind::Objective)?.with("text", text.as_str());
-            let (head, events) = ctx.record(&target, vec![event])?;
+            let landed = ops::objective_add(&ui.engine, text)?;
             if *json {
-                return print_json(&recorded_json(&head, &events));
+                return print_json(&landed);
             }
-            out(&format!("Objective added to '{}'.\n", head.header.name));
+            out(&format!("Objective added to '{}'.\n", landed.name));
         }
         Action::Done { objective, json } => {
-            let target = ctx.target()?;
-            let item = find_item(&target.head.header.objectives, objective, "objective")?.clone();
-            let event = ctx
-                .event(EventKind::ObjectiveDone)?
-                .with("objective", item.id.as_str())
-                .with("text", item.text.as_str());
-            let (head, events) = ctx.record(&target, vec![event])?;
+            let (landed, item) = ops::objective_done(&ui.engine, objective)?;
             if *json {
-                return print_json(&recorded_json(&head, &events));
+                return print_json(&landed);
             }
             out(&format!("Objective done: {}\n", item.text));
-            let _ = head;
         }
         Action::List { json } => {
-            let head = ctx.target()?.head;
+            let objectives = ops::objectives(&ui.engine)?;
             if *json {
-                return print_json(&head.header.objectives);
+                return print_json(&objectives);
             }
             let mut s = String::new();
-            for o in &head.header.objectives {
+            for o in &objectives {
                 s.push_str(&format!("{} {}\n", item_id(&o.id), o.text));
             }
             out(&s);

@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::out;
-use crate::session::EventKind;
 
 /// Arguments of `git session pause` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -17,18 +17,14 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let target = ctx.target_for(args.session.as_deref())?;
-    let (head, events) = ctx.record(&target, vec![ctx.event(EventKind::Pause)?])?;
-    if target.current.is_some() {
-        ctx.store.clear_current()?;
-    }
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let landed = ops::pause(&ui.engine, args.session.as_deref())?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&landed);
     }
     out(&format!(
         "Paused session '{}'. Resume it with `git session resume {}`.\n",
-        head.header.name, head.header.name
+        landed.name, landed.name
     ));
     Ok(())
 }

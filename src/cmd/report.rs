@@ -4,9 +4,9 @@
 
 use anyhow::Result;
 
-use super::history::{hours, rows, Row};
-use super::{print_json, Ctx};
-use crate::render::{out, short_time};
+use super::{print_json, Ui};
+use crate::ops::{self, ReportPeriod};
+use crate::render::{hours, out, short_time};
 
 /// Arguments of `git session report` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -25,68 +25,13 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The figures of a report.
-#[derive(Debug, serde::Serialize)]
-pub struct Figures {
-    pub period: String,
-    pub sessions: usize,
-    pub open: usize,
-    pub closed: usize,
-    pub abandoned: usize,
-    pub handed_over: usize,
-    pub active_seconds: u64,
-    pub events: u64,
-    pub commits: u64,
-    pub checkpoints: u64,
-    pub files: usize,
-    /// Commits per active hour (0 without active time).
-    pub commits_per_hour: f64,
-    pub checkpoints_per_hour: f64,
-    /// Closed / (closed + abandoned), when any session ended.
-    pub completion_rate: Option<f64>,
-    pub rows: Vec<Row>,
-}
-
-fn figures(period: String, rows: Vec<Row>) -> Figures {
-    let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
-    let active_seconds: u64 = rows.iter().map(|r| r.active_seconds).sum();
-    let commits = rows.iter().map(|r| r.commits).sum();
-    let checkpoints = rows.iter().map(|r| r.checkpoints).sum();
-    let per_hour = |n: u64| {
-        if active_seconds == 0 {
-            0.0
-        } else {
-            n as f64 * 3600.0 / active_seconds as f64
-        }
-    };
-    let (closed, abandoned) = (count("closed"), count("abandoned"));
-    Figures {
-        period,
-        sessions: rows.len(),
-        open: count("active") + count("paused"),
-        closed,
-        abandoned,
-        handed_over: count("handed-over"),
-        active_seconds,
-        events: rows.iter().map(|r| r.events).sum(),
-        commits,
-        checkpoints,
-        files: rows.iter().map(|r| r.files).sum(),
-        commits_per_hour: per_hour(commits),
-        checkpoints_per_hour: per_hour(checkpoints),
-        completion_rate: (closed + abandoned > 0).then(|| closed as f64 / (closed + abandoned) as f64),
-        rows,
-    }
-}
-
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let now = gix::date::Time::now_utc().seconds;
-    let (since, period) = if args.project {
-        (None, "the whole project".to_owned())
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let period = if args.project {
+        ReportPeriod::Project
     } else {
-        (Some(now - 7 * 86_400), "the last 7 days".to_owned())
+        ReportPeriod::Week
     };
-    let f = figures(period, rows(ctx, since)?);
+    let f = ops::report(&ui.engine, period)?;
     if args.json {
         return print_json(&f);
     }

@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use super::{print_json, recorded_json, Ctx};
+use super::{print_json, Ui};
+use crate::ops;
 use crate::render::out;
-use crate::session::EventKind;
 
 /// Arguments of `git session resolve` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -18,18 +18,11 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let target = ctx.target()?;
-    let item = super::objective::find_item(&target.head.header.blockers, &args.blocker, "blocker")?.clone();
-    let text = args.how.clone().unwrap_or_else(|| item.text.clone());
-    let event = ctx
-        .event(EventKind::BlockerResolved)?
-        .with("resolves", item.id.as_str())
-        .with("text", text);
-    let (head, events) = ctx.record(&target, vec![event])?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let (landed, blocker) = ops::resolve(&ui.engine, &args.blocker, args.how.as_deref())?;
     if args.json {
-        return print_json(&recorded_json(&head, &events));
+        return print_json(&landed);
     }
-    out(&format!("Blocker resolved in '{}': {}\n", head.header.name, item.text));
+    out(&format!("Blocker resolved in '{}': {}\n", landed.name, blocker.text));
     Ok(())
 }

@@ -2,8 +2,9 @@
 
 use anyhow::Result;
 
-use super::{print_json, Ctx};
-use crate::render::{header_details, out, timeline, Palette};
+use super::{print_json, Ui};
+use crate::ops;
+use crate::render::{header_details, out, timeline};
 
 /// Arguments of `git session show` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -19,27 +20,16 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let head = ctx.named_or_target(args.session.as_deref())?;
-    let events = ctx.store.events(&head)?;
-    let recent = &events[events.len().saturating_sub(args.events)..];
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let shown = ops::show(&ui.engine, args.session.as_deref(), args.events)?;
     if args.json {
-        let recent: Vec<serde_json::Value> = recent
-            .iter()
-            .map(|e| serde_json::json!({ "commit": e.commit.to_string(), "event": e.event }))
-            .collect();
-        return print_json(&serde_json::json!({
-            "id": head.id,
-            "commit": head.commit.to_string(),
-            "header": head.header,
-            "recent_events": recent,
-        }));
+        return print_json(&shown);
     }
-    let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
-    let mut text = header_details(&head.header, palette);
-    if !recent.is_empty() {
-        text.push_str(&format!("\nLast {} event(s):\n", recent.len()));
-        let recent: Vec<_> = recent.iter().map(|e| e.event.clone()).collect();
+    let palette = ui.palette();
+    let mut text = header_details(&shown.header, palette);
+    if !shown.recent_events.is_empty() {
+        text.push_str(&format!("\nLast {} event(s):\n", shown.recent_events.len()));
+        let recent: Vec<_> = shown.recent_events.iter().map(|e| e.event.clone()).collect();
         text.push_str(&timeline(&recent, None, palette));
     }
     out(&text);

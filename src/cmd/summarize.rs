@@ -1,15 +1,12 @@
 //! `git session summarize`: a session in one dense description, as
 //! terminal text, markdown for a pull request, or JSON.
 
-use anyhow::{Context, Result};
-use gix::ObjectId;
+use anyhow::Result;
 
-use super::{print_json, Ctx};
-use crate::render::diff::changed_lines;
-use crate::render::summary::{summary_markdown, summary_text};
-use crate::render::{out, Palette};
-use crate::store::SessionHead;
-use crate::summary::{files_changed, fold, Summary};
+use super::{print_json, Ui};
+use crate::ops;
+use crate::render::out;
+use crate::summary::{summary_markdown, summary_text};
 
 /// Arguments of `git session summarize` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -23,9 +20,8 @@ pub struct Args {
     pub format: String,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let head = ctx.named_or_target(args.session.as_deref())?;
-    let summary = summarize(ctx, &head)?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let summary = ops::summarize(&ui.engine, args.session.as_deref())?;
     match args.format.as_str() {
         "json" => print_json(&summary),
         "markdown" => {
@@ -33,22 +29,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Ok(())
         }
         _ => {
-            let palette = Palette::for_stdout(ctx.store.config_string("color.ui").as_deref());
-            out(&summary_text(&summary, palette));
+            out(&summary_text(&summary, ui.palette()));
             Ok(())
         }
     }
-}
-
-/// The summary of `head`, files and functions included (what `handoff`
-/// attaches as `summary.md`).
-pub fn summarize(ctx: &Ctx, head: &SessionHead) -> Result<Summary> {
-    let events: Vec<_> = ctx.store.events(head)?.into_iter().map(|e| e.event).collect();
-    let mut summary = fold(&head.header, &events);
-    if let (Some(base), Some(latest)) = (&summary.base_snapshot, &summary.latest_snapshot) {
-        let tree = |id: &str| ObjectId::from_hex(id.as_bytes()).with_context(|| format!("invalid snapshot id {id}"));
-        let changed = changed_lines(&ctx.store.repo, tree(base)?, tree(latest)?)?;
-        summary.files = Some(files_changed(&changed));
-    }
-    Ok(summary)
 }

@@ -3,10 +3,9 @@
 
 use anyhow::Result;
 
-use super::push::push_sessions;
-use super::{print_json, Ctx};
+use super::{print_json, Ui};
 use crate::error::fail;
-use crate::remote::fetch;
+use crate::ops::{self, Merged, PushResult};
 use crate::render::out;
 
 /// Arguments of `git session sync` (documented in `src/cli.rs`).
@@ -23,47 +22,29 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let remote = match &args.remote {
-        Some(r) => r.clone(),
-        None => ctx.default_remote()?,
-    };
-    let id = ctx.target()?.head.id;
-    let fetched = fetch::fetch(
-        &ctx.store.repo,
-        &remote,
-        std::slice::from_ref(&id),
-        false,
-        ctx.show_progress(),
-    )?;
-    let (author, time) = ctx.store.identity()?;
-    let time = crate::store::rfc3339(time);
-    let mut merged = None;
-    for (fid, tip) in &fetched.sessions {
-        if *fid == id {
-            merged = Some(ctx.store.merge_in(fid, *tip, &fetched.remote, &author, &time)?);
-        }
-    }
-    let (results, _) = push_sessions(ctx, &remote, std::slice::from_ref(&id), args.allow_secrets)?;
-    let result = results.first().ok_or_else(|| fail("the push gave no result"))?;
+pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let synced = ops::sync(&ui.engine, args.remote.as_deref(), args.allow_secrets)?;
+    let result = &synced.pushed;
     if args.json {
-        return print_json(&serde_json::json!({ "remote": remote, "fetched": merged, "pushed": result }));
+        return print_json(&synced);
     }
-    let got = match &merged {
+    let got = match &synced.fetched {
         None => "not on the remote yet".to_owned(),
-        Some(crate::store::merge::Merged::UpToDate) => "nothing new".to_owned(),
-        Some(crate::store::merge::Merged::Merged { added, .. }) => format!("merged {added} events"),
-        Some(crate::store::merge::Merged::Created) => "a new session".to_owned(),
-        Some(crate::store::merge::Merged::FastForward) => "newer events (fast-forward)".to_owned(),
+        Some(Merged::UpToDate) => "nothing new".to_owned(),
+        Some(Merged::Merged { added, .. }) => format!("merged {added} events"),
+        Some(Merged::Created) => "a new session".to_owned(),
+        Some(Merged::FastForward) => "newer events (fast-forward)".to_owned(),
     };
     out(&format!(
-        "Synced '{}' with {remote}: fetched {got}; {}.\n",
+        "Synced '{}' with {}: fetched {got}; {}.\n",
         result.name,
-        result.result.replace('-', " ")
+        synced.remote,
+        result.result.as_str().replace('-', " ")
     ));
-    if result.result == "rejected" {
+    if result.result == PushResult::Rejected {
         return Err(fail(format!(
-            "{remote} refused the push: {}",
+            "{} refused the push: {}",
+            synced.remote,
             result.reason.as_deref().unwrap_or("no reason given")
         )));
     }

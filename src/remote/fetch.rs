@@ -10,7 +10,9 @@ use gix::remote::Direction;
 use gix::ObjectId;
 
 use crate::error::{fail, fail_with_hint};
-use crate::store::refs::{remote_sessions_prefix, session_id_of, SESSIONS_PREFIX};
+use crate::session::SessionId;
+use crate::store::refs::{fetch_all_refspec, fetch_refspec, session_id_of};
+use crate::store::Store;
 
 /// What a fetch brought.
 #[derive(Debug, Default)]
@@ -18,7 +20,7 @@ pub struct Fetched {
     /// The remote's name in `refs/aura/remotes/<name>/`.
     pub remote: String,
     /// Every session the remote has (of those asked for): id and head.
-    pub sessions: Vec<(String, ObjectId)>,
+    pub sessions: Vec<(SessionId, ObjectId)>,
     /// Remote-tracking refs removed because the session is gone from the remote.
     pub pruned: Vec<String>,
     /// Bytes of pack received (0 when nothing new).
@@ -27,8 +29,9 @@ pub struct Fetched {
 
 /// The remote to talk to: a configured name or a URL, and the name its
 /// remote-tracking refs live under.
-pub fn open<'r>(repo: &'r gix::Repository, name_or_url: &str) -> Result<(gix::Remote<'r>, String)> {
-    let remote = repo
+pub fn open<'r>(store: &'r Store, name_or_url: &str) -> Result<(gix::Remote<'r>, String)> {
+    let remote = store
+        .repo()
         .find_fetch_remote(Some(name_or_url.as_bytes().as_bstr()))
         .map_err(|err| {
             fail_with_hint(
@@ -66,27 +69,12 @@ pub fn tracking_name_for_url(url: &str) -> String {
 /// from `name_or_url`. With `prune`, remote-tracking refs of sessions the
 /// remote no longer has are removed (only when fetching all). With
 /// `progress`, the transfer is shown on stderr.
-pub fn fetch(
-    repo: &gix::Repository,
-    name_or_url: &str,
-    ids: &[String],
-    prune: bool,
-    progress: bool,
-) -> Result<Fetched> {
-    let (remote, name) = open(repo, name_or_url)?;
-    let tracking = remote_sessions_prefix(&name);
+pub fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: bool, progress: bool) -> Result<Fetched> {
+    let (remote, name) = open(store, name_or_url)?;
     let specs: Vec<String> = if ids.is_empty() {
-        vec![format!("+{SESSIONS_PREFIX}*:{tracking}*")]
+        vec![fetch_all_refspec(&name)]
     } else {
-        ids.iter()
-            .map(|id| {
-                if id.len() == 32 {
-                    format!("+{SESSIONS_PREFIX}{id}:{tracking}{id}")
-                } else {
-                    format!("+{SESSIONS_PREFIX}{id}*:{tracking}{id}*")
-                }
-            })
-            .collect()
+        ids.iter().map(|id| fetch_refspec(&name, id, id.len() == 32)).collect()
     };
     let mut remote = remote;
     remote
@@ -123,7 +111,8 @@ pub fn fetch(
         let (Some(remote_name), Some(id)) = (mapping.remote.as_name(), mapping.remote.as_id()) else {
             continue;
         };
-        let Some(session) = session_id_of(&remote_name.to_str_lossy()).map(str::to_owned) else {
+        let Some(session) = session_id_of(&remote_name.to_str_lossy()).and_then(|id| SessionId::parse(id).ok())
+        else {
             continue;
         };
         fetched.sessions.push((session, id.to_owned()));
@@ -133,35 +122,15 @@ pub fn fetch(
 
     if prune && ids.is_empty() {
         let here: std::collections::HashSet<&str> = fetched.sessions.iter().map(|(id, _)| id.as_str()).collect();
-        let refs = repo.references().context("cannot read the refs")?;
-        let mut gone = Vec::new();
-        for r in refs.prefixed(tracking.as_str()).context("cannot read the refs")? {
-            let r = r.map_err(|err| fail(format!("cannot read a ref: {err}")))?;
-            let full = r.name().as_bstr().to_string();
-            let id = full[tracking.len()..].to_owned();
-            if !here.contains(id.as_str()) {
-                gone.push((full, id));
-            }
-        }
-        for (full, id) in gone {
-            delete_ref(repo, &full)?;
+        let gone: Vec<String> = store
+            .tracked_names(&name)?
+            .into_iter()
+            .filter(|id| !here.contains(id.as_str()))
+            .collect();
+        for id in gone {
+            store.delete_tracking(&name, &id)?;
             fetched.pruned.push(id);
         }
     }
     Ok(fetched)
-}
-
-/// Deletes a ref (a remote-tracking session ref gone from its remote).
-fn delete_ref(repo: &gix::Repository, full: &str) -> Result<()> {
-    use gix::refs::transaction::{Change, PreviousValue, RefEdit, RefLog};
-    repo.edit_reference(RefEdit {
-        change: Change::Delete {
-            expected: PreviousValue::Any,
-            log: RefLog::AndReference,
-        },
-        name: full.try_into().context("invalid ref name")?,
-        deref: false,
-    })
-    .with_context(|| format!("cannot delete {full}"))?;
-    Ok(())
 }

@@ -41,10 +41,11 @@
 mod delta;
 pub mod fetch;
 mod pack;
+pub mod policy;
 pub mod progress;
 mod push;
 
-pub use push::{push, PushOutcome, RefResult, RefUpdate};
+pub use push::{push, PushOutcome, Reason, RefResult, RefUpdate, Rejection};
 
 /// With `GIT_SESSION_PUSH_TIMING=1`, prints how long `phase` took to stderr
 /// (`push timing: <phase>: <ms> ms`): where the time of a push goes.

@@ -51,12 +51,74 @@ pub struct RefUpdate {
 pub enum RefResult {
     /// The remote ref has the new value (also when it had it already).
     Ok,
-    /// The ref was left alone, with the reason: the server's
-    /// (`non-fast-forward`, `deny updating a hidden ref`, `pre-receive hook
-    /// declined: <the hook's output>`, …) or ours (`stale info` when the
-    /// remote's value is not the expected one, as git says for a failed
-    /// lease).
-    Rejected(String),
+    /// The ref was left alone, and why.
+    Rejected(Rejection),
+}
+
+/// Why the remote left a ref alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The remote's ref is not where this clone expected it: our lease
+    /// check (`stale info`, as git says for a failed lease) or the server's
+    /// own compare-and-swap (`non-fast-forward`, a lost ref lock). A fetch
+    /// and merge can cure it.
+    Moved,
+    /// A hook on the remote declined the update.
+    Declined,
+    /// Any other refusal (a hidden ref, no deletes, a missing ref, …).
+    Refused,
+}
+
+/// A rejected ref: the reason, and the message as the server (or we) gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: Reason,
+    pub message: String,
+}
+
+impl Rejection {
+    /// The remote said nothing about the ref.
+    pub(super) fn no_answer() -> Rejection {
+        Rejection::ours(Reason::Refused, "no answer from the remote")
+    }
+
+    fn ours(reason: Reason, message: &str) -> Rejection {
+        Rejection {
+            reason,
+            message: message.to_owned(),
+        }
+    }
+
+    /// Classifies the reason of an `ng <ref> <reason>` line once, where the
+    /// protocol hands it over as text (receive-pack's wording, `refs.c`'s
+    /// lock errors).
+    fn from_server(message: &str) -> Rejection {
+        let moved = [
+            "stale info",
+            "fetch first",
+            "non-fast-forward",
+            "failed to lock",
+            "cannot lock",
+            "incorrect old value",
+        ];
+        let reason = if moved.iter().any(|m| message.contains(m)) {
+            Reason::Moved
+        } else if message.contains("hook declined") {
+            Reason::Declined
+        } else {
+            Reason::Refused
+        };
+        Rejection {
+            reason,
+            message: message.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// The result of a [`push`].
@@ -353,14 +415,17 @@ fn plan(
         }
         let current = advertised.get(&update.name).copied().flatten();
         let verdict = if current != update.expected {
-            Some(RefResult::Rejected("stale info".into()))
+            Some(RefResult::Rejected(Rejection::ours(Reason::Moved, "stale info")))
         } else if current == Some(update.new) {
             // Up to date: like git, nothing to send.
             Some(RefResult::Ok)
         } else if update.new.is_null() && current.is_none() {
-            Some(RefResult::Rejected("remote ref does not exist".into()))
+            Some(RefResult::Rejected(Rejection::ours(Reason::Refused, "remote ref does not exist")))
         } else if update.new.is_null() && !caps.contains("delete-refs") {
-            Some(RefResult::Rejected("the remote does not support deleting refs".into()))
+            Some(RefResult::Rejected(Rejection::ours(
+                Reason::Refused,
+                "the remote does not support deleting refs",
+            )))
         } else {
             commands.push(Command {
                 old: current.unwrap_or(null),
@@ -387,11 +452,14 @@ fn finish(
         .map(|(update, verdict)| {
             let result = verdict.unwrap_or_else(|| match reported.get(&update.name) {
                 Some(None) => RefResult::Ok,
-                Some(Some(reason)) => RefResult::Rejected(reason.clone()),
+                Some(Some(reason)) => RefResult::Rejected(Rejection::from_server(reason)),
                 // Without report-status the server says nothing; git
                 // assumes success too.
                 None if !report_status => RefResult::Ok,
-                None => RefResult::Rejected("the remote did not report on this ref".into()),
+                None => RefResult::Rejected(Rejection::ours(
+                    Reason::Refused,
+                    "the remote did not report on this ref",
+                )),
             });
             (update.name.clone(), result)
         })

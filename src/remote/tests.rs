@@ -167,7 +167,7 @@ fn push_one(f: &Fixture, url: &str, update: RefUpdate) -> (RefResult, PushOutcom
 fn assert_rejected(result: &RefResult, needle: &str) {
     match result {
         RefResult::Rejected(reason) => assert!(
-            reason.contains(needle),
+            reason.message.contains(needle),
             "expected a rejection mentioning {needle:?}, got {reason:?}"
         ),
         RefResult::Ok => panic!("expected a rejection mentioning {needle:?}, got Ok"),
@@ -789,8 +789,10 @@ fn http_fetch_brings_pushed_sessions() {
     let other = f.root.join("other");
     git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
     let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
-    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false, false).expect("fetch over http");
-    assert_eq!(fetched.sessions, vec![("s1".to_owned(), c3), ("s2".to_owned(), c4)]);
+    let store = crate::store::Store::from_repo(repo.clone());
+    let fetched = crate::remote::fetch::fetch(&store, &url, &[], false, false).expect("fetch over http");
+    let sessions: Vec<(String, ObjectId)> = fetched.sessions.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+    assert_eq!(sessions, vec![("s1".to_owned(), c3), ("s2".to_owned(), c4)]);
     assert!(fetched.bytes > 0, "a pack arrived");
     let tracking = crate::store::refs::remote_sessions_prefix(&fetched.remote);
     assert_eq!(git(&other, &["rev-parse", &format!("{tracking}s1")]), c3.to_string());
@@ -921,9 +923,11 @@ fn https_story_in_child() {
     let other = f.root.join("other");
     git(&f.root, &["init", "-q", "-b", "main", other.to_str().expect("utf-8")]);
     let repo = gix::open_opts(&other, gix::open::Options::isolated()).expect("open other repo");
-    let fetched = crate::remote::fetch::fetch(&repo, &url, &[], false, false).expect("fetch over https");
+    let store = crate::store::Store::from_repo(repo.clone());
+    let fetched = crate::remote::fetch::fetch(&store, &url, &[], false, false).expect("fetch over https");
     let head = f.remote_ref(SESSION).expect("the story leaves the session");
-    assert_eq!(fetched.sessions, vec![("s1".to_owned(), head)]);
+    let sessions: Vec<(String, ObjectId)> = fetched.sessions.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+    assert_eq!(sessions, vec![("s1".to_owned(), head)]);
     git(&other, &["fsck", "--strict", "--no-progress"]);
     println!("https story done");
 }

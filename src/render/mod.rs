@@ -1,17 +1,19 @@
 //! Human views of sessions: status and TL;DR, listings, the timeline.
 //! JSON views are the serde forms of the domain types and need no code here.
 
-pub mod diff;
 mod list;
+mod rewound;
 mod status;
-pub mod summary;
 mod timeline;
 
 pub use list::list_table;
+pub use rewound::rewound;
 pub use status::{header_details, tldr};
 pub use timeline::timeline;
 
 use std::io::{IsTerminal, Write};
+
+use crate::session::{text, Timestamp};
 
 /// Writes `text` to stdout; a closed pipe (`git session log | head`) ends the
 /// program quietly with exit 0, as ripgrep and git do.
@@ -78,33 +80,50 @@ impl Palette {
 }
 
 /// `2026-11-24T07:21:28+01:00` → `2026-11-24 07:21`.
-pub fn short_time(rfc3339: &str) -> String {
-    let mut s = rfc3339.replacen('T', " ", 1);
-    s.truncate(16);
-    s
+pub fn short_time(time: &Timestamp) -> String {
+    time.short()
 }
 
-/// The first `n` characters of an object id.
-pub fn short_id(id: &str) -> &str {
-    &id[..id.len().min(12)]
+/// The first 12 characters of an id (a session id, an object id).
+pub fn short_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
+    text::prefix(id.as_ref(), 12)
 }
 
 /// How objectives and blockers are shown: the last 8 digits of the event id
 /// (the random part of a UUIDv7; its first digits are a timestamp shared by
 /// everything recorded in the same moment).
-pub fn item_id(id: &str) -> &str {
-    &id[id.len().saturating_sub(8)..]
+pub fn item_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
+    text::suffix(id.as_ref(), 8)
 }
 
-/// How long between two RFC 3339 times, as `2h 05m`.
-pub fn duration_between(from: &str, to: &str) -> Option<String> {
-    let a = crate::store::parse_rfc3339(from)?;
-    let b = crate::store::parse_rfc3339(to)?;
-    let secs = (b.seconds - a.seconds).max(0);
+/// `1h 05m`, `12m`, `0m`.
+pub fn hours(secs: u64) -> String {
+    let m = secs / 60;
+    if m >= 60 {
+        format!("{}h {:02}m", m / 60, m % 60)
+    } else {
+        format!("{m}m")
+    }
+}
+
+/// How long between two times, as `2h 05m`.
+pub fn duration_between(from: &Timestamp, to: &Timestamp) -> String {
+    let secs = (to.seconds() - from.seconds()).max(0);
     let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    Some(if h > 0 {
+    if h > 0 {
         format!("{h}h {m:02}m")
     } else {
         format!("{m}m")
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_read_as_hours_and_minutes() {
+        assert_eq!(hours(3900), "1h 05m");
+        assert_eq!(hours(59), "0m");
+    }
 }

@@ -19,7 +19,7 @@ pub fn tldr(h: &SessionHeader, p: Palette) -> String {
         short_id(&h.id)
     );
     let branch = h.branch.as_deref().unwrap_or("(detached HEAD)");
-    let since = duration_between(&h.created, &h.updated).unwrap_or_default();
+    let since = duration_between(&h.created, &h.updated);
     let _ = writeln!(
         s,
         "  branch {branch}, started {}, last activity {} ({since} in all)",
@@ -87,7 +87,7 @@ pub fn header_details(h: &SessionHeader, p: Palette) -> String {
     if let Some(w) = &h.worktree {
         let _ = writeln!(s, "work tree:       {w}");
     }
-    let field = |v: &Option<String>| v.as_deref().map(short_id).unwrap_or("-").to_owned();
+    let field = |v: &Option<crate::session::Oid>| v.as_ref().map_or("-", |v| v.short(12)).to_owned();
     let _ = writeln!(s, "base commit:     {}", field(&h.base_commit));
     let _ = writeln!(s, "base snapshot:   {}", field(&h.base_snapshot));
     let _ = writeln!(s, "latest snapshot: {}", field(&h.latest_snapshot));

@@ -102,13 +102,13 @@ pub fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> String 
         };
         if let Some(ids) = ids {
             let id = ids.get(i).map(String::as_str).unwrap_or("");
-            let _ = write!(s, "{}{}{} ", p.yellow, &id[..id.len().min(7)], p.reset);
+            let _ = write!(s, "{}{}{} ", p.yellow, crate::session::text::prefix(id, 7), p.reset);
         }
         let _ = writeln!(
             s,
             "{prefix}{colour}{} {}{}{label}  {}{}{}",
             marker(e),
-            e.kind,
+            e.kind(),
             p.reset,
             p.dim,
             short_time(&e.time),
@@ -129,9 +129,14 @@ mod tests {
             name: "A".into(),
             email: "a@example.com".into(),
         };
-        let mut e = Event::new(EventKind::Note, "2026-01-01T10:00:00Z".into(), me).with("text", text);
-        e.kind = kind.into();
-        e
+        // A commit's line shows its subject, a snapshot's the paths it
+        // names; every other kind its text.
+        let event = Event::of_kind(kind, "2026-01-01T10:00:00Z", me);
+        match kind {
+            "commit" => event.with("subject", text),
+            "snapshot" => event.with("paths", vec![text]),
+            _ => event.with("text", text),
+        }
     }
 
     #[test]

@@ -10,11 +10,12 @@ use std::collections::HashSet;
 use anyhow::{Context, Result};
 use gix::ObjectId;
 
-use crate::error::{fail, fail_with_hint};
-use crate::session::Person;
+use crate::error::fail_with_hint;
+use crate::session::{Person, Timestamp};
+use crate::store::Store;
 
 /// `--commits`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
     /// Leave history alone.
     #[default]
@@ -96,13 +97,18 @@ fn subject(repo: &gix::Repository, id: ObjectId) -> String {
 /// The revert commits are written to the object database (unreferenced
 /// until the branch moves); a conflict writes nothing else and fails.
 pub fn plan_revert(
-    repo: &gix::Repository,
+    store: &Store,
     head: &Head,
     base: ObjectId,
     own: &HashSet<ObjectId>,
     author: &Person,
-    time: gix::date::Time,
+    time: &Timestamp,
 ) -> Result<Option<Move>> {
+    let repo = store.repo();
+    let time = gix::date::Time {
+        seconds: time.seconds(),
+        offset: time.offset_seconds(),
+    };
     let mut undone = Vec::new();
     let mut left = Vec::new();
     let mut tip = head.commit;
@@ -130,7 +136,7 @@ pub fn plan_revert(
             return Err(fail_with_hint(
                 format!(
                     "reverting {} '{}' conflicts with later changes in {}; nothing was changed",
-                    &id.to_string()[..12],
+                    id.to_hex_with_len(12),
                     subject(repo, id),
                     paths.join(", ")
                 ),
@@ -177,25 +183,21 @@ pub fn plan_revert(
 /// in between is not the session's (unless `force`) or `base` is not an
 /// ancestor of `head` (the history was rewritten since).
 pub fn plan_reset(
-    repo: &gix::Repository,
+    store: &Store,
     head: &Head,
     base: ObjectId,
     own: &HashSet<ObjectId>,
     force: bool,
 ) -> Result<Option<Move>> {
+    let repo = store.repo();
     if head.commit == base {
         return Ok(None);
     }
-    let is_ancestor = repo
-        .merge_base(base, head.commit)
-        .ok()
-        .flatten()
-        .is_some_and(|b| b.detach() == base);
-    if !is_ancestor && !force {
+    if !store.is_ancestor(base, head.commit) && !force {
         return Err(fail_with_hint(
             format!(
                 "{} is not an ancestor of HEAD any more (the history was rewritten); nothing was changed",
-                &base.to_string()[..12]
+                base.to_hex_with_len(12)
             ),
             "add --force to move the branch there anyway",
         ));
@@ -212,7 +214,7 @@ pub fn plan_reset(
     if !foreign.is_empty() && !force {
         let list: Vec<String> = foreign
             .iter()
-            .map(|c| format!("  {} {}", &c.commit[..12], c.subject))
+            .map(|c| format!("  {} {}", crate::session::text::prefix(&c.commit, 12), c.subject))
             .collect();
         return Err(fail_with_hint(
             format!(
@@ -231,32 +233,4 @@ pub fn plan_reset(
         created: Vec::new(),
         left: Vec::new(),
     }))
-}
-
-/// Moves the ref from `before` to `after` by compare-and-swap, through HEAD
-/// so both reflogs say why.
-pub fn move_ref(repo: &gix::Repository, refname: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
-    use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
-    let name: gix::refs::FullName = "HEAD".try_into()?;
-    let edit = RefEdit {
-        change: Change::Update {
-            log: LogChange {
-                mode: RefLog::AndReference,
-                force_create_reflog: false,
-                message: why.into(),
-            },
-            expected: PreviousValue::MustExistAndMatch(gix::refs::Target::Object(before)),
-            new: gix::refs::Target::Object(after),
-        },
-        name,
-        deref: true,
-    };
-    repo.edit_reference(edit).map_err(|err| {
-        fail(format!(
-            "cannot move {refname} from {} to {}: {err}",
-            &before.to_string()[..12],
-            &after.to_string()[..12]
-        ))
-    })?;
-    Ok(())
 }

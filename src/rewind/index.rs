@@ -14,12 +14,15 @@ use anyhow::{Context, Result};
 use bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
+use crate::store::Store;
+
 /// Sets the index entries of `paths` to those of the tree `source` (removed
 /// when `source` does not hold them, or when there is no `source`). An entry
 /// gets the file's stat data when the work tree (snapshot `worktree`) holds
 /// the same blob, so git sees it clean without re-hashing; otherwise empty
 /// stat data, so git looks at the content.
-pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId>, worktree: ObjectId) -> Result<()> {
+pub fn follow(store: &Store, paths: &[BString], source: Option<ObjectId>, worktree: ObjectId) -> Result<()> {
+    let repo = store.repo();
     if paths.is_empty() {
         return Ok(());
     }
@@ -32,7 +35,7 @@ pub fn follow(repo: &gix::Repository, paths: &[BString], source: Option<ObjectId
         Err(err) => return Err(err).context("cannot read the index"),
     };
     if index.is_sparse() {
-        eprintln!("warning: the index is sparse; it was left as it was (run `git status` to see the rewound files)");
+        store.warn("the index is sparse; it was left as it was (run `git status` to see the rewound files)");
         return Ok(());
     }
     let wanted: HashSet<&BStr> = paths.iter().map(|p| p.as_bstr()).collect();

@@ -15,18 +15,24 @@
 //! anything outside the work tree.
 
 pub mod commits;
+mod execute;
 mod guard;
 pub mod index;
+pub mod report;
 pub mod target;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use bstr::{BStr, BString, ByteSlice};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
+
+use crate::snapshot::checkout::{remove_empty_parents, write_entries, Attributes};
+use crate::store::Store;
+
+pub use execute::{execute, Done, Execution};
 
 /// Which paths a rewind may change.
 #[derive(Clone, Debug)]
@@ -60,22 +66,8 @@ impl Scope {
 }
 
 /// The paths of files (not directories) that differ between two trees, sorted.
-pub fn changed_paths(repo: &gix::Repository, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
-    if a == b {
-        return Ok(Vec::new());
-    }
-    let old = repo.find_tree(a).context("cannot read a tree")?;
-    let new = repo.find_tree(b).context("cannot read a tree")?;
-    let changes = repo
-        .diff_tree_to_tree(&old, &new, gix::diff::Options::default())
-        .context("cannot compare trees")?;
-    let mut paths: Vec<BString> = changes
-        .into_iter()
-        .filter(|c| !(c.entry_mode().is_tree() && c.source_entry_mode_and_id().0.is_tree()))
-        .map(|c| c.location().to_owned())
-        .collect();
-    paths.sort();
-    Ok(paths)
+pub fn changed_paths(store: &Store, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
+    store.paths_between(a, b)
 }
 
 /// One file the rewind writes.
@@ -140,7 +132,8 @@ pub struct Applied {
 }
 
 /// Plans making the work tree (whose snapshot is `from`) equal `to` within `scope`.
-pub fn plan(repo: &gix::Repository, from: ObjectId, to: ObjectId, scope: &Scope) -> Result<Plan> {
+pub fn plan(store: &Store, from: ObjectId, to: ObjectId, scope: &Scope) -> Result<Plan> {
+    let repo = store.repo();
     let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
     let old = repo.find_tree(from).context("cannot read the work tree's snapshot")?;
     let new = repo.find_tree(to).context("cannot read the target snapshot")?;
@@ -259,7 +252,8 @@ pub fn plan(repo: &gix::Repository, from: ObjectId, to: ObjectId, scope: &Scope)
 /// Removes and writes files as planned. Files are removed first (so a file
 /// can become a directory and back), then written through gix's checkout:
 /// `.gitattributes` files first, then the rest with the attributes they set.
-pub fn apply(repo: &gix::Repository, plan: &Plan) -> Result<Applied> {
+pub fn apply(store: &Store, plan: &Plan) -> Result<Applied> {
+    let repo = store.repo();
     let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
     let mut applied = Applied::default();
     for path in &plan.remove {
@@ -301,33 +295,7 @@ fn checkout(repo: &gix::Repository, workdir: &Path, files: &[&Write]) -> Result<
         );
     }
     state.sort_entries();
-    let mut opts = repo
-        .checkout_options(gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping)
-        .context("cannot read the checkout options")?;
-    opts.overwrite_existing = true;
-    opts.destination_is_initially_empty = false;
-    let objects = repo
-        .objects
-        .clone()
-        .into_arc()
-        .context("cannot share the object database")?;
-    let outcome = gix::worktree::state::checkout(
-        &mut state,
-        workdir,
-        objects,
-        &gix::progress::Discard,
-        &gix::progress::Discard,
-        &AtomicBool::new(false),
-        opts,
-    )
-    .context("cannot write the snapshot's files")?;
-    if let Some(err) = outcome.errors.first() {
-        bail!("cannot write {}: {}", err.path, err.error);
-    }
-    if let Some(c) = outcome.collisions.first() {
-        bail!("cannot write {}: another path collides with it", c.path);
-    }
-    Ok(files.len())
+    write_entries(repo, workdir, &mut state, Attributes::WorkTree).context("cannot write the snapshot's files")
 }
 
 /// True when the directory `full` (the work-tree path `path`) holds nothing
@@ -368,17 +336,6 @@ fn remove_empty_tree(dir: &Path) -> std::io::Result<()> {
         }
     }
     std::fs::remove_dir(dir)
-}
-
-/// Removes the directories above `file` that the removal left empty.
-pub(crate) fn remove_empty_parents(workdir: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == workdir || !d.starts_with(workdir) || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
 }
 
 /// A work-tree path for messages.

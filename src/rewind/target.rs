@@ -24,8 +24,8 @@ impl Point {
         let first = summary.lines().next().unwrap_or("");
         match self.event.known_kind() {
             Some(EventKind::Start | EventKind::Fork) => "the start of the session".to_owned(),
-            _ if first.is_empty() => format!("{} {}", self.event.kind, &self.commit.to_string()[..7]),
-            _ => format!("{} '{first}'", self.event.kind),
+            _ if first.is_empty() => format!("{} {}", self.event.kind(), self.commit.to_hex_with_len(7)),
+            _ => format!("{} '{first}'", self.event.kind()),
         }
     }
 }
@@ -50,11 +50,11 @@ pub fn find(events: &[StoredEvent], spec: &str) -> Result<Point> {
             "`git session log --ids` shows the checkpoints, intents and event ids",
         ));
     };
-    let Some(tree) = stored.event.tree().and_then(|t| ObjectId::from_hex(t.as_bytes()).ok()) else {
+    let Some(tree) = stored.event.tree().and_then(|t| crate::store::object_id(t).ok()) else {
         return Err(fail_with_hint(
             format!(
                 "the {} event '{}' carries no snapshot",
-                stored.event.kind,
+                stored.event.kind(),
                 stored.event.summary()
             ),
             "name a checkpoint, an intent, a snapshot or `start` (`git session log --ids`)",
@@ -77,7 +77,9 @@ fn by_id<'a>(events: &'a [StoredEvent], spec: &str) -> Result<Option<&'a StoredE
     let matches: Vec<&StoredEvent> = events
         .iter()
         .filter(|e| {
-            e.event.id.starts_with(&spec) || e.event.id.ends_with(&spec) || e.commit.to_string().starts_with(&spec)
+            e.event.id.as_str().starts_with(&spec)
+                || e.event.id.as_str().ends_with(&spec)
+                || e.commit.to_string().starts_with(&spec)
         })
         .collect();
     match matches.as_slice() {
@@ -89,8 +91,8 @@ fn by_id<'a>(events: &'a [StoredEvent], spec: &str) -> Result<Option<&'a StoredE
                 .map(|e| {
                     format!(
                         "  {} {} {}",
-                        &e.commit.to_string()[..12],
-                        e.event.kind,
+                        e.commit.to_hex_with_len(12),
+                        e.event.kind(),
                         e.event.summary()
                     )
                 })

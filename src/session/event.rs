@@ -1,13 +1,33 @@
 //! One event of a session: `event.json` in an event commit's tree.
+//!
+//! The common fields (id, Lamport clock, time, author, HEAD and branch) are
+//! typed and checked when read; the fields of each kind are a [`Body`]
+//! variant. An event of a kind this version does not know (written by a
+//! newer one) reads as [`Body::Unknown`], which keeps the document exactly
+//! as it was written: it serialises back byte for byte.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use super::id::{EventId, Oid, SessionId};
+use super::time::Timestamp;
+use super::FORMAT;
 
 /// Who recorded an event (the user's git identity).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Person {
     pub name: String,
     pub email: String,
+}
+
+impl fmt::Display for Person {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
 }
 
 /// An untracked file that a snapshot left out because it was too large.
@@ -17,9 +37,30 @@ pub struct SkippedFile {
     pub size: u64,
 }
 
-/// The kinds this version knows. Events of other kinds (written by a newer
-/// version) are kept as they are and shown raw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The snapshot an event carries: the work tree as a tree (also the
+/// `worktree/` entry of the event commit), the index when it differs from
+/// both HEAD and the work tree, and the files left out.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Snapshot {
+    pub tree: Oid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staged: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedFile>,
+}
+
+impl Snapshot {
+    pub fn of(tree: Oid) -> Snapshot {
+        Snapshot {
+            tree,
+            staged: None,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// The kinds this version knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventKind {
     Start,
     Intent,
@@ -118,117 +159,763 @@ impl EventKind {
     }
 }
 
-/// One event. The common fields are typed; the fields of each kind live in
-/// `fields` so that an event of a kind this version does not know survives a
-/// read-modify-write unchanged.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Event {
-    pub format: u32,
-    pub id: String,
-    /// Lamport clock: greater than the clock of every event it follows.
-    pub clock: u64,
-    pub kind: String,
-    /// RFC 3339.
-    pub time: String,
-    pub author: Person,
-    /// HEAD of the work tree when the event was recorded (the anchor parent).
-    pub head: Option<String>,
-    pub branch: Option<String>,
+/// `start`: the first event of a session.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Start {
+    #[serde(default)]
+    pub name: String,
+    /// The work tree it was started in (absolute path, informative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<String>,
+    /// The intent it was started with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     #[serde(flatten)]
-    pub fields: Map<String, Value>,
+    pub snapshot: Option<Snapshot>,
 }
 
-impl Event {
-    /// A new event of `kind` with a fresh id; `clock` is set when appended.
-    pub fn new(kind: EventKind, time: String, author: Person) -> Event {
-        Event {
-            format: super::FORMAT,
-            id: super::new_event_id(),
-            clock: 0,
-            kind: kind.as_str().to_owned(),
-            time,
-            author,
-            head: None,
-            branch: None,
-            fields: Map::new(),
-        }
-    }
+/// `fork`: the first event of a session forked from another.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Fork {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_session: Option<SessionId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_event: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<String>,
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+}
 
+/// `intent` and `checkpoint`: a text (the intent, the label) and a snapshot.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Labelled {
+    #[serde(default)]
+    pub text: String,
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// `snapshot`: a pre-edit snapshot naming the files about to be edited.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PreEdit {
+    /// `/`-separated, relative to the work tree.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// `note`, `discovery`, `blocker`, `next`, `progress`, `objective`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Text {
+    #[serde(default)]
+    pub text: String,
+}
+
+/// `decision`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Decision {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+}
+
+/// `blocker-resolved`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BlockerResolved {
+    /// The blocker's event id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<EventId>,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// `objective-done`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ObjectiveDone {
+    /// The objective's event id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<EventId>,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// What tied a commit to the session beyond being made in its work tree.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attribution {
+    /// The message carries this session's `Session-Id` trailer.
+    Trailer,
+    /// A rebase pick or cherry-pick with the stable patch id of a commit the session recorded.
+    PatchId,
+    /// A squash message quoting commits the session recorded.
+    Squash,
+    /// A reason a newer version gave.
+    #[serde(other)]
+    Other,
+}
+
+/// `commit`: a commit made during the session.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitSeen {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<Oid>,
+    #[serde(default)]
+    pub subject: String,
+    /// The reflog message it was found by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflog: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_by: Option<Attribution>,
+    /// The commit of the session it is a rewrite of (same patch id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewritten_from: Option<Oid>,
+    /// The commits (ids as quoted, possibly abbreviated) a squash message quotes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub squashed: Vec<String>,
+}
+
+/// `branch`: HEAD moved to another branch.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BranchMove {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// `resume`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Resume {
+    /// The work tree it was resumed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<String>,
+}
+
+/// `rename`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rename {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_name: Option<String>,
+}
+
+/// `handoff`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Handoff {
+    /// The note for whoever picks it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// `close`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Close {
+    /// `closed` or `abandoned`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// `claim`: advisory claims on paths.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claim {
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+/// `merge`: two diverged heads of the session joined.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Merge {
+    /// The two event commits joined (also the commit's parents).
+    #[serde(default)]
+    pub heads: Vec<Oid>,
+    /// The remote the other head came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// How many events came from it.
+    #[serde(default)]
+    pub added: u64,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A commit a rewind reverted or dropped.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitLine {
+    pub commit: String,
+    #[serde(default)]
+    pub subject: String,
+}
+
+/// `rewind`, `restore` and `undo`. The snapshot is the work tree the
+/// operation replaced; `after` the one it left.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rewound {
+    #[serde(flatten)]
+    pub snapshot: Option<Snapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Oid>,
+    /// The snapshot asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Oid>,
+    /// The user's index, as a tree, before the operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<Oid>,
+    #[serde(default)]
+    pub written: u64,
+    #[serde(default)]
+    pub removed: u64,
+    #[serde(default)]
+    pub text: String,
+    /// `rewind`, `restore`: the event rewound to, and its commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_commit: Option<Oid>,
+    /// `rewind`: `keep`, `revert` or `reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commits: Option<String>,
+    /// `restore`: the paths brought back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// `undo`: the event taken back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<EventId>,
+    /// When the branch moved: which ref, from where to where.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub refname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_before: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_after: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone: Option<Vec<CommitLine>>,
+    /// The revert commits made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Vec<Oid>>,
+}
+
+/// An event of a kind this version does not know, exactly as written.
+#[derive(Clone, Debug)]
+pub struct Unknown {
+    pub kind: String,
+    /// Every field of the document, common ones included.
+    pub fields: Map<String, Value>,
+    raw: Box<RawValue>,
+}
+
+impl PartialEq for Unknown {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get()
+    }
+}
+
+impl Unknown {
+    /// The document as it was read.
+    pub fn raw(&self) -> &str {
+        self.raw.get()
+    }
+}
+
+/// The fields of each kind.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    Start(Start),
+    Fork(Fork),
+    Intent(Labelled),
+    Checkpoint(Labelled),
+    Snapshot(PreEdit),
+    Note(Text),
+    Decision(Decision),
+    Discovery(Text),
+    Blocker(Text),
+    BlockerResolved(BlockerResolved),
+    Objective(Text),
+    ObjectiveDone(ObjectiveDone),
+    Next(Text),
+    Progress(Text),
+    Commit(CommitSeen),
+    Branch(BranchMove),
+    Pause,
+    Resume(Resume),
+    Rename(Rename),
+    Rewind(Rewound),
+    Restore(Rewound),
+    Undo(Rewound),
+    Handoff(Handoff),
+    Close(Close),
+    Merge(Merge),
+    Attach,
+    Claim(Claim),
+    /// Never serialised through this derive: [`Event`] writes it as read.
+    #[serde(skip)]
+    Unknown(Unknown),
+}
+
+impl Body {
+    /// The kind, `None` for [`Body::Unknown`].
     pub fn known_kind(&self) -> Option<EventKind> {
-        EventKind::parse(&self.kind)
+        Some(match self {
+            Body::Start(_) => EventKind::Start,
+            Body::Fork(_) => EventKind::Fork,
+            Body::Intent(_) => EventKind::Intent,
+            Body::Checkpoint(_) => EventKind::Checkpoint,
+            Body::Snapshot(_) => EventKind::Snapshot,
+            Body::Note(_) => EventKind::Note,
+            Body::Decision(_) => EventKind::Decision,
+            Body::Discovery(_) => EventKind::Discovery,
+            Body::Blocker(_) => EventKind::Blocker,
+            Body::BlockerResolved(_) => EventKind::BlockerResolved,
+            Body::Objective(_) => EventKind::Objective,
+            Body::ObjectiveDone(_) => EventKind::ObjectiveDone,
+            Body::Next(_) => EventKind::Next,
+            Body::Progress(_) => EventKind::Progress,
+            Body::Commit(_) => EventKind::Commit,
+            Body::Branch(_) => EventKind::Branch,
+            Body::Pause => EventKind::Pause,
+            Body::Resume(_) => EventKind::Resume,
+            Body::Rename(_) => EventKind::Rename,
+            Body::Rewind(_) => EventKind::Rewind,
+            Body::Restore(_) => EventKind::Restore,
+            Body::Undo(_) => EventKind::Undo,
+            Body::Handoff(_) => EventKind::Handoff,
+            Body::Close(_) => EventKind::Close,
+            Body::Merge(_) => EventKind::Merge,
+            Body::Attach => EventKind::Attach,
+            Body::Claim(_) => EventKind::Claim,
+            Body::Unknown(_) => return None,
+        })
     }
 
-    /// Sets a field of the kind (skipping `None`).
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Event {
-        let value = value.into();
-        if !value.is_null() {
-            self.fields.insert(key.to_owned(), value);
+    /// The kind as written in `event.json`.
+    pub fn kind(&self) -> &str {
+        match self {
+            Body::Unknown(u) => &u.kind,
+            known => known.known_kind().map_or("", EventKind::as_str),
         }
-        self
     }
 
-    pub fn str_field(&self, key: &str) -> Option<&str> {
-        self.fields.get(key).and_then(Value::as_str)
+    /// The snapshot this event carries, if any.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        match self {
+            Body::Start(b) => b.snapshot.as_ref(),
+            Body::Fork(b) => b.snapshot.as_ref(),
+            Body::Intent(b) | Body::Checkpoint(b) => b.snapshot.as_ref(),
+            Body::Snapshot(b) => b.snapshot.as_ref(),
+            Body::Rewind(b) | Body::Restore(b) | Body::Undo(b) => b.snapshot.as_ref(),
+            Body::Handoff(b) => b.snapshot.as_ref(),
+            Body::Close(b) => b.snapshot.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A mutable handle on the snapshot slot of the kinds that can carry one.
+    pub fn snapshot_slot(&mut self) -> Option<&mut Option<Snapshot>> {
+        match self {
+            Body::Start(b) => Some(&mut b.snapshot),
+            Body::Fork(b) => Some(&mut b.snapshot),
+            Body::Intent(b) | Body::Checkpoint(b) => Some(&mut b.snapshot),
+            Body::Snapshot(b) => Some(&mut b.snapshot),
+            Body::Rewind(b) | Body::Restore(b) | Body::Undo(b) => Some(&mut b.snapshot),
+            Body::Handoff(b) => Some(&mut b.snapshot),
+            Body::Close(b) => Some(&mut b.snapshot),
+            _ => None,
+        }
     }
 
     /// The free text of the event (note text, intent, label, …).
     pub fn text(&self) -> Option<&str> {
-        self.str_field("text")
+        match self {
+            Body::Start(b) => b.text.as_deref(),
+            Body::Intent(b) | Body::Checkpoint(b) => Some(&b.text),
+            Body::Note(b)
+            | Body::Discovery(b)
+            | Body::Blocker(b)
+            | Body::Next(b)
+            | Body::Progress(b)
+            | Body::Objective(b) => Some(&b.text),
+            Body::Decision(b) => Some(&b.text),
+            Body::BlockerResolved(b) => Some(&b.text),
+            Body::ObjectiveDone(b) => Some(&b.text),
+            Body::Rewind(b) | Body::Restore(b) | Body::Undo(b) => Some(&b.text),
+            Body::Handoff(b) => b.text.as_deref(),
+            Body::Merge(b) => Some(&b.text),
+            Body::Unknown(u) => u.fields.get("text").and_then(Value::as_str),
+            _ => None,
+        }
+    }
+}
+
+/// One event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub format: u32,
+    pub id: EventId,
+    /// Lamport clock: greater than the clock of every event it follows.
+    pub clock: u64,
+    pub time: Timestamp,
+    pub author: Person,
+    /// HEAD of the work tree when the event was recorded (the anchor parent).
+    pub head: Option<Oid>,
+    pub branch: Option<String>,
+    /// Files stored beside the event (`attachments/` of its commit): name → blob.
+    pub attachments: BTreeMap<String, Oid>,
+    pub body: Body,
+}
+
+/// Why an `event.json` (or `session.json`) cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// Not a document this version can make sense of.
+    Corrupt(String),
+    /// Written in a newer format than [`FORMAT`].
+    Future(u64),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Corrupt(why) => write!(f, "is corrupt: {why}"),
+            ReadError::Future(n) => write!(f, "has format {n}, newer than the {FORMAT} this git-session reads"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Parses a JSON document that carries `"format"`, refusing future formats
+/// and documents that do not fit `T`.
+pub fn read_versioned<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadError> {
+    let value = versioned_value(bytes)?;
+    serde_json::from_value(Value::Object(value)).map_err(|err| ReadError::Corrupt(err.to_string()))
+}
+
+fn versioned_value(bytes: &[u8]) -> Result<Map<String, Value>, ReadError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| ReadError::Corrupt(err.to_string()))?;
+    let Value::Object(map) = value else {
+        return Err(ReadError::Corrupt("not a JSON object".into()));
+    };
+    match map.get("format").and_then(Value::as_u64) {
+        Some(f) if f > u64::from(FORMAT) => Err(ReadError::Future(f)),
+        Some(_) => Ok(map),
+        None => Err(ReadError::Corrupt("no \"format\" field".into())),
+    }
+}
+
+/// The wire form: the common fields, then the kind and its fields.
+#[derive(Serialize, Deserialize)]
+struct Wire<B> {
+    format: u32,
+    id: EventId,
+    clock: u64,
+    time: Timestamp,
+    author: Person,
+    #[serde(default)]
+    head: Option<Oid>,
+    #[serde(default)]
+    branch: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attachments: BTreeMap<String, Oid>,
+    #[serde(flatten)]
+    body: B,
+}
+
+/// What every event has, read from an event of an unknown kind.
+#[derive(Deserialize)]
+struct Common {}
+
+impl Event {
+    /// A new event with a fresh id; `clock` is set when it is appended, HEAD
+    /// and branch by whoever stamps it.
+    pub fn new(body: Body, time: Timestamp, author: Person) -> Event {
+        Event {
+            format: FORMAT,
+            id: EventId::generate(),
+            clock: 0,
+            time,
+            author,
+            head: None,
+            branch: None,
+            attachments: BTreeMap::new(),
+            body,
+        }
+    }
+
+    /// Reads `event.json`.
+    pub fn from_json(bytes: &[u8]) -> Result<Event, ReadError> {
+        let map = versioned_value(bytes)?;
+        let corrupt = |err: serde_json::Error| ReadError::Corrupt(err.to_string());
+        let Some(kind) = map.get("kind").and_then(Value::as_str).map(str::to_owned) else {
+            return Err(ReadError::Corrupt("no \"kind\" field".into()));
+        };
+        if EventKind::parse(&kind).is_some() {
+            let wire: Wire<Body> = serde_json::from_value(Value::Object(map)).map_err(corrupt)?;
+            return Ok(Event {
+                format: wire.format,
+                id: wire.id,
+                clock: wire.clock,
+                time: wire.time,
+                author: wire.author,
+                head: wire.head,
+                branch: wire.branch,
+                attachments: wire.attachments,
+                body: wire.body,
+            });
+        }
+        let common: Wire<Common> = serde_json::from_value(Value::Object(map.clone())).map_err(corrupt)?;
+        let raw = RawValue::from_string(String::from_utf8_lossy(bytes).trim().to_owned()).map_err(corrupt)?;
+        Ok(Event {
+            format: common.format,
+            id: common.id,
+            clock: common.clock,
+            time: common.time,
+            author: common.author,
+            head: common.head,
+            branch: common.branch,
+            attachments: common.attachments,
+            body: Body::Unknown(Unknown {
+                kind,
+                fields: map,
+                raw,
+            }),
+        })
+    }
+
+    /// The document as JSON (pretty, as it is stored); an event of an
+    /// unknown kind comes out exactly as it was read.
+    pub fn to_json(&self) -> Vec<u8> {
+        match &self.body {
+            Body::Unknown(u) => u.raw.get().as_bytes().to_vec(),
+            _ => serde_json::to_vec_pretty(self).expect("an event serialises"),
+        }
+    }
+
+    pub fn known_kind(&self) -> Option<EventKind> {
+        self.body.known_kind()
+    }
+
+    /// The kind as written.
+    pub fn kind(&self) -> &str {
+        self.body.kind()
+    }
+
+    /// The free text of the event (note text, intent, label, …).
+    pub fn text(&self) -> Option<&str> {
+        self.body.text()
     }
 
     /// The snapshot tree this event carries, if any.
-    pub fn tree(&self) -> Option<&str> {
-        self.str_field("tree")
+    pub fn tree(&self) -> Option<&Oid> {
+        self.body.snapshot().map(|s| &s.tree)
     }
 
-    pub fn str_list(&self, key: &str) -> Vec<&str> {
-        self.fields
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
+    /// The tree the work tree had after this event: `after` for a rewind,
+    /// restore or undo, else the snapshot it carries.
+    pub fn tree_after(&self) -> Option<&Oid> {
+        match &self.body {
+            Body::Rewind(r) | Body::Restore(r) | Body::Undo(r) => r.after.as_ref().or(self.tree()),
+            _ => self.tree(),
+        }
     }
 
     /// One line describing the event for logs and commit subjects.
     pub fn summary(&self) -> String {
-        let text = self
-            .text()
-            .or_else(|| self.str_field("subject"))
-            .or_else(|| self.str_field("name"))
-            .unwrap_or("");
-        let first = text.lines().next().unwrap_or("");
-        match self.known_kind() {
-            Some(EventKind::Commit) => {
-                let c = self.str_field("commit").unwrap_or("");
-                format!("{} {}", &c[..c.len().min(12)], first)
+        let first = |text: &str| text.lines().next().unwrap_or("").to_owned();
+        match &self.body {
+            Body::Commit(c) => {
+                let commit = c.commit.as_ref().map_or("", |c| c.short(12));
+                format!("{commit} {}", first(&c.subject))
             }
-            Some(EventKind::Snapshot) if first.is_empty() => {
-                let paths = self.str_list("paths");
-                if paths.is_empty() {
-                    "work tree".into()
-                } else {
-                    paths.join(", ")
-                }
-            }
-            Some(EventKind::Rename) => format!(
+            Body::Snapshot(s) if s.paths.is_empty() => "work tree".into(),
+            Body::Snapshot(s) => s.paths.join(", "),
+            Body::Start(s) => first(s.text.as_deref().unwrap_or(&s.name)),
+            Body::Fork(f) => first(&f.name),
+            Body::Rename(r) => format!("{} → {}", r.old_name.as_deref().unwrap_or("?"), r.name),
+            Body::Branch(b) => format!(
                 "{} → {}",
-                self.str_field("old_name").unwrap_or("?"),
-                self.str_field("name").unwrap_or("?")
-            ),
-            Some(EventKind::Branch) => format!(
-                "{} → {}",
-                self.str_field("from").unwrap_or("(detached)"),
+                b.from.as_deref().unwrap_or("(detached)"),
                 self.branch.as_deref().unwrap_or("(detached)")
             ),
-            Some(EventKind::Claim) => self.str_list("paths").join(", "),
-            Some(EventKind::Close) => {
-                let status = self.str_field("status").unwrap_or("closed");
-                match self.str_field("reason") {
+            Body::Claim(c) => c.paths.join(", "),
+            Body::Close(c) => {
+                let status = if c.status.is_empty() { "closed" } else { &c.status };
+                match &c.reason {
                     Some(r) => format!("{status}: {r}"),
                     None => status.to_owned(),
                 }
             }
-            _ => first.to_owned(),
+            Body::Unknown(u) => {
+                let text = ["text", "subject", "name"]
+                    .iter()
+                    .find_map(|k| u.fields.get(*k).and_then(Value::as_str))
+                    .unwrap_or("");
+                first(text)
+            }
+            other => first(other.text().unwrap_or("")),
         }
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Body::Unknown(u) = &self.body {
+            return u.raw.serialize(s);
+        }
+        WireRef {
+            format: self.format,
+            id: &self.id,
+            clock: self.clock,
+            time: &self.time,
+            author: &self.author,
+            head: &self.head,
+            branch: &self.branch,
+            attachments: &self.attachments,
+            body: &self.body,
+        }
+        .serialize(s)
+    }
+}
+
+/// [`Wire`] by reference, for serialising.
+#[derive(Serialize)]
+struct WireRef<'a> {
+    format: u32,
+    id: &'a EventId,
+    clock: u64,
+    time: &'a Timestamp,
+    author: &'a Person,
+    head: &'a Option<Oid>,
+    branch: &'a Option<String>,
+    #[serde(skip_serializing_if = "no_attachments")]
+    attachments: &'a BTreeMap<String, Oid>,
+    #[serde(flatten)]
+    body: &'a Body,
+}
+
+fn no_attachments(a: &&BTreeMap<String, Oid>) -> bool {
+    a.is_empty()
+}
+
+#[cfg(test)]
+impl Event {
+    /// Test builder: an event of `kind` (any text) at `time`, with no fields yet.
+    pub(crate) fn of_kind(kind: &str, time: &str, author: Person) -> Event {
+        let value = serde_json::json!({
+            "format": FORMAT, "id": EventId::generate(), "clock": 0, "kind": kind,
+            "time": time, "author": author, "head": null, "branch": null,
+        });
+        Event::from_json(value.to_string().as_bytes()).expect("a valid test event")
+    }
+
+    /// Test builder: the event as if it had been written with `key` set to `value`.
+    pub(crate) fn with(self, key: &str, value: impl Into<Value>) -> Event {
+        let Ok(Value::Object(mut map)) = serde_json::to_value(&self) else {
+            panic!("an event serialises to an object");
+        };
+        let value = value.into();
+        if !value.is_null() {
+            map.insert(key.to_owned(), value);
+        }
+        Event::from_json(Value::Object(map).to_string().as_bytes()).expect("a valid test event")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> Person {
+        Person {
+            name: "A".into(),
+            email: "a@example.com".into(),
+        }
+    }
+
+    fn at() -> Timestamp {
+        Timestamp::parse("2026-01-01T00:00:00Z").unwrap()
+    }
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let tree = Oid::parse("4b825dc642cb6eb9a060e54bf8d69288fbef4904").unwrap();
+        let mut snapshot = Snapshot::of(tree.clone());
+        snapshot.skipped.push(SkippedFile {
+            path: "big.bin".into(),
+            size: 1 << 30,
+        });
+        for body in [
+            Body::Checkpoint(Labelled {
+                text: "cp".into(),
+                snapshot: Some(snapshot),
+            }),
+            Body::Pause,
+            Body::Note(Text { text: "n".into() }),
+            Body::Rewind(Rewound {
+                snapshot: Some(Snapshot::of(tree.clone())),
+                after: Some(tree.clone()),
+                refname: Some("refs/heads/main".into()),
+                undone: Some(vec![]),
+                ..Rewound::default()
+            }),
+        ] {
+            let mut event = Event::new(body, at(), me());
+            event.head = Some(tree.clone());
+            let json = event.to_json();
+            let back = Event::from_json(&json).unwrap();
+            assert_eq!(back, event, "{}", String::from_utf8_lossy(&json));
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_comes_back_byte_for_byte() {
+        let text = r#"{"format": 1, "id": "0190aaaa0000700080000000000000ff", "clock": 2,  "kind": "hologram", "time": "2026-01-02T03:04:05Z", "author": {"name": "Z", "email": "z@example.com"}, "head": null, "branch": null, "text": "from the future", "shiny": {"nested": [1, 2]}}"#;
+        let event = Event::from_json(text.as_bytes()).unwrap();
+        assert_eq!(event.kind(), "hologram");
+        assert_eq!(event.text(), Some("from the future"));
+        assert_eq!(event.to_json(), text.as_bytes());
+        assert_eq!(serde_json::to_string(&event).unwrap(), text);
+    }
+
+    #[test]
+    fn forged_common_fields_are_refused_clearly() {
+        let base = serde_json::json!({
+            "format": 1, "id": "0190aaaa0000700080000000000000ff", "clock": 2, "kind": "note",
+            "time": "2026-01-02T03:04:05Z", "author": {"name": "Z", "email": "z@example.com"},
+            "head": null, "branch": null, "text": "hi",
+        });
+        assert!(Event::from_json(base.to_string().as_bytes()).is_ok());
+        for (field, value) in [
+            ("id", serde_json::json!("日本語日本語日本語日本語")),
+            ("time", serde_json::json!("2026-01-02T03:04:05Zé")),
+            ("head", serde_json::json!("é".repeat(40))),
+            ("clock", serde_json::json!(-1)),
+        ] {
+            let mut forged = base.clone();
+            forged[field] = value;
+            match Event::from_json(forged.to_string().as_bytes()) {
+                Err(ReadError::Corrupt(_)) => {}
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        let mut commit = base.clone();
+        commit["kind"] = "commit".into();
+        commit["commit"] = "ü".repeat(20).into();
+        assert!(Event::from_json(commit.to_string().as_bytes()).is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Event, EventKind};
+use super::{Body, Event, EventId, Oid, SessionId, Timestamp};
 
 /// How many open objectives, open blockers and next steps the header keeps.
 /// Older ones are still in the event log; the header must stay bounded.
@@ -41,7 +41,7 @@ impl Status {
 /// Something the header refers to by the id of the event that created it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Item {
-    pub id: String,
+    pub id: EventId,
     pub text: String,
 }
 
@@ -63,16 +63,16 @@ pub struct Counters {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionHeader {
     pub format: u32,
-    pub id: String,
+    pub id: SessionId,
     pub name: String,
     pub status: Status,
     pub branch: Option<String>,
     /// The work tree the session was started in (absolute path, informative).
     #[serde(default)]
     pub worktree: Option<String>,
-    pub base_commit: Option<String>,
-    pub base_snapshot: Option<String>,
-    pub latest_snapshot: Option<String>,
+    pub base_commit: Option<Oid>,
+    pub base_snapshot: Option<Oid>,
+    pub latest_snapshot: Option<Oid>,
     #[serde(default)]
     pub intent: Option<Item>,
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct SessionHeader {
     #[serde(default)]
     pub active_seconds: u64,
     #[serde(default)]
-    pub forked_from: Option<String>,
+    pub forked_from: Option<SessionId>,
     /// Who started the session (`Name <email>`).
     #[serde(default)]
     pub owner: Option<String>,
@@ -106,10 +106,10 @@ pub struct SessionHeader {
     pub claims: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
-    pub created: String,
-    pub updated: String,
+    pub created: Timestamp,
+    pub updated: Timestamp,
     pub clock: u64,
-    pub last_event: String,
+    pub last_event: EventId,
 }
 
 /// A gap between two events longer than this (seconds) is a break, not work.
@@ -121,18 +121,8 @@ pub fn active_gap(prev: i64, now: i64) -> u64 {
     (now - prev).clamp(0, IDLE_AFTER) as u64
 }
 
-/// Seconds since the epoch of an RFC 3339 time.
-pub fn seconds(rfc3339: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
 fn cut(text: &str) -> String {
-    match text.char_indices().nth(MAX_TEXT) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
+    super::text::cut(text, MAX_TEXT)
 }
 
 fn push_bounded(list: &mut Vec<Item>, item: Item) {
@@ -144,10 +134,10 @@ fn push_bounded(list: &mut Vec<Item>, item: Item) {
 
 impl SessionHeader {
     /// The header of a session whose first event is `first` (a `start` or `fork`).
-    pub fn new(id: &str, name: &str, first: &Event) -> SessionHeader {
+    pub fn new(id: &SessionId, name: &str, first: &Event) -> SessionHeader {
         SessionHeader {
             format: super::FORMAT,
-            id: id.to_owned(),
+            id: id.clone(),
             name: name.to_owned(),
             status: Status::Active,
             branch: first.branch.clone(),
@@ -164,7 +154,7 @@ impl SessionHeader {
             counters: Counters::default(),
             active_seconds: 0,
             forked_from: None,
-            owner: Some(format!("{} <{}>", first.author.name, first.author.email)),
+            owner: Some(first.author.to_string()),
             handoff: None,
             handoff_by: None,
             claims: Vec::new(),
@@ -172,16 +162,14 @@ impl SessionHeader {
             created: first.time.clone(),
             updated: first.time.clone(),
             clock: 0,
-            last_event: String::new(),
+            last_event: first.id.clone(),
         }
     }
 
     /// Folds `event` into the header. The event's clock must already be set.
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);
-        if let (Some(prev), Some(now)) = (seconds(&self.updated), seconds(&event.time)) {
-            self.active_seconds += active_gap(prev, now);
-        }
+        self.active_seconds += active_gap(self.updated.seconds(), event.time.seconds());
         self.updated = event.time.clone();
         self.last_event = event.id.clone();
         self.counters.events += 1;
@@ -190,81 +178,83 @@ impl SessionHeader {
         }
         // A rewind, restore or undo carries the tree it replaced and the one
         // it left (`after`); the latter is the latest state of the work tree.
-        if let Some(tree) = event.str_field("after").or(event.tree()) {
+        if let Some(tree) = event.tree_after() {
             if self.base_snapshot.is_none() {
-                self.base_snapshot = Some(tree.to_owned());
+                self.base_snapshot = Some(tree.clone());
             }
-            self.latest_snapshot = Some(tree.to_owned());
+            self.latest_snapshot = Some(tree.clone());
         }
         let item = || Item {
             id: event.id.clone(),
             text: cut(event.text().unwrap_or("")),
         };
-        let Some(kind) = event.known_kind() else {
-            return;
-        };
-        match kind {
-            EventKind::Start | EventKind::Fork => {
-                if let Some(w) = event.str_field("worktree") {
-                    self.worktree = Some(w.to_owned());
+        match &event.body {
+            Body::Start(start) => {
+                if let Some(w) = &start.worktree {
+                    self.worktree = Some(w.clone());
                 }
-                if let Some(from) = event.str_field("from_session") {
-                    self.forked_from = Some(from.to_owned());
-                }
-                if event.text().is_some() {
+                if start.text.is_some() {
                     self.intent = Some(item());
                 }
             }
-            EventKind::Intent => {
+            Body::Fork(fork) => {
+                if let Some(w) = &fork.worktree {
+                    self.worktree = Some(w.clone());
+                }
+                if let Some(from) = &fork.from_session {
+                    self.forked_from = Some(from.clone());
+                }
+            }
+            Body::Intent(_) => {
                 self.counters.intents += 1;
                 self.intent = Some(item());
             }
-            EventKind::Snapshot => self.counters.snapshots += 1,
-            EventKind::Checkpoint => {
+            Body::Snapshot(_) => self.counters.snapshots += 1,
+            Body::Checkpoint(_) => {
                 self.counters.checkpoints += 1;
                 self.checkpoint = Some(item());
             }
-            EventKind::Note | EventKind::Discovery => self.counters.notes += 1,
-            EventKind::Decision => self.counters.decisions += 1,
-            EventKind::Progress => {
+            Body::Note(_) | Body::Discovery(_) => self.counters.notes += 1,
+            Body::Decision(_) => self.counters.decisions += 1,
+            Body::Progress(_) => {
                 self.counters.notes += 1;
                 self.progress = Some(item());
             }
-            EventKind::Next => push_bounded(&mut self.next, item()),
-            EventKind::Blocker => push_bounded(&mut self.blockers, item()),
-            EventKind::BlockerResolved => {
-                if let Some(target) = event.str_field("resolves") {
-                    self.blockers.retain(|b| b.id != target);
+            Body::Next(_) => push_bounded(&mut self.next, item()),
+            Body::Blocker(_) => push_bounded(&mut self.blockers, item()),
+            Body::BlockerResolved(resolved) => {
+                if let Some(target) = &resolved.resolves {
+                    self.blockers.retain(|b| b.id != *target);
                 }
                 self.counters.blockers_resolved += 1;
             }
-            EventKind::Objective => push_bounded(&mut self.objectives, item()),
-            EventKind::ObjectiveDone => {
-                if let Some(target) = event.str_field("objective") {
-                    self.objectives.retain(|o| o.id != target);
+            Body::Objective(_) => push_bounded(&mut self.objectives, item()),
+            Body::ObjectiveDone(done) => {
+                if let Some(target) = &done.objective {
+                    self.objectives.retain(|o| o.id != *target);
                 }
                 self.counters.objectives_done += 1;
             }
-            EventKind::Commit => self.counters.commits += 1,
-            EventKind::Pause => self.status = Status::Paused,
-            EventKind::Resume => {
+            Body::Commit(_) => self.counters.commits += 1,
+            Body::Pause => self.status = Status::Paused,
+            Body::Resume(resume) => {
                 self.status = Status::Active;
-                if let Some(w) = event.str_field("worktree") {
-                    self.worktree = Some(w.to_owned());
+                if let Some(w) = &resume.worktree {
+                    self.worktree = Some(w.clone());
                 }
             }
-            EventKind::Rename => {
-                if let Some(name) = event.str_field("name") {
-                    self.name = name.to_owned();
+            Body::Rename(rename) => {
+                if !rename.name.is_empty() {
+                    self.name = rename.name.clone();
                 }
             }
-            EventKind::Handoff => {
+            Body::Handoff(handoff) => {
                 self.status = Status::HandedOver;
-                self.handoff = event.text().map(|_| item());
-                self.handoff_by = Some(format!("{} <{}>", event.author.name, event.author.email));
+                self.handoff = handoff.text.as_ref().map(|_| item());
+                self.handoff_by = Some(event.author.to_string());
             }
-            EventKind::Claim => {
-                for path in event.str_list("paths") {
+            Body::Claim(claim) => {
+                for path in &claim.paths {
                     if !self.claims.iter().any(|c| c == path) {
                         self.claims.push(cut(path));
                     }
@@ -273,19 +263,20 @@ impl SessionHeader {
                     self.claims.remove(0);
                 }
             }
-            EventKind::Close => {
-                self.status = match event.str_field("status") {
-                    Some("abandoned") => Status::Abandoned,
+            Body::Close(close) => {
+                self.status = match close.status.as_str() {
+                    "abandoned" => Status::Abandoned,
                     _ => Status::Closed,
                 };
-                self.reason = event.str_field("reason").map(str::to_owned);
+                self.reason = close.reason.clone();
             }
-            EventKind::Branch
-            | EventKind::Rewind
-            | EventKind::Restore
-            | EventKind::Undo
-            | EventKind::Merge
-            | EventKind::Attach => {}
+            Body::Branch(_)
+            | Body::Rewind(_)
+            | Body::Restore(_)
+            | Body::Undo(_)
+            | Body::Merge(_)
+            | Body::Attach
+            | Body::Unknown(_) => {}
         }
     }
 }
@@ -293,32 +284,53 @@ impl SessionHeader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::event::{BlockerResolved, Close, ObjectiveDone, Start, Text};
     use crate::session::Person;
 
-    fn ev(kind: EventKind, text: &str) -> Event {
+    fn ev(body: Body) -> Event {
         let me = Person {
             name: "A".into(),
             email: "a@example.com".into(),
         };
-        Event::new(kind, "2026-01-01T00:00:00Z".into(), me).with("text", text)
+        Event::new(body, Timestamp::parse("2026-01-01T00:00:00Z").unwrap(), me)
+    }
+
+    fn text(text: &str) -> Text {
+        Text { text: text.into() }
+    }
+
+    fn sid() -> SessionId {
+        SessionId::parse("s").unwrap()
     }
 
     #[test]
     fn fold_tracks_open_items_and_status() {
-        let start = ev(EventKind::Start, "do it");
-        let mut h = SessionHeader::new("s", "n", &start);
+        let start = ev(Body::Start(Start {
+            text: Some("do it".into()),
+            ..Start::default()
+        }));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
         h.apply(&start);
-        let obj = ev(EventKind::Objective, "ship");
+        let obj = ev(Body::Objective(text("ship")));
         h.apply(&obj);
-        let blk = ev(EventKind::Blocker, "CI red");
+        let blk = ev(Body::Blocker(text("CI red")));
         h.apply(&blk);
         assert_eq!(h.objectives.len(), 1);
         assert_eq!(h.blockers.len(), 1);
-        h.apply(&ev(EventKind::BlockerResolved, "fixed").with("resolves", blk.id.as_str()));
-        h.apply(&ev(EventKind::ObjectiveDone, "").with("objective", obj.id.as_str()));
+        h.apply(&ev(Body::BlockerResolved(BlockerResolved {
+            resolves: Some(blk.id.clone()),
+            text: "fixed".into(),
+        })));
+        h.apply(&ev(Body::ObjectiveDone(ObjectiveDone {
+            objective: Some(obj.id.clone()),
+            text: String::new(),
+        })));
         assert!(h.blockers.is_empty() && h.objectives.is_empty());
         assert_eq!(h.counters.blockers_resolved, 1);
-        h.apply(&ev(EventKind::Close, "").with("status", "abandoned"));
+        h.apply(&ev(Body::Close(Close {
+            status: "abandoned".into(),
+            ..Close::default()
+        })));
         assert_eq!(h.status, Status::Abandoned);
         assert_eq!(h.counters.events, 6);
     }
@@ -326,12 +338,12 @@ mod tests {
     #[test]
     fn active_time_counts_gaps_up_to_a_break() {
         let at = |t: &str| {
-            let mut e = ev(EventKind::Note, "n");
-            e.time = format!("2026-01-01T{t}Z");
+            let mut e = ev(Body::Note(text("n")));
+            e.time = Timestamp::parse(&format!("2026-01-01T{t}Z")).unwrap();
             e
         };
         let first = at("10:00:00");
-        let mut h = SessionHeader::new("s", "n", &first);
+        let mut h = SessionHeader::new(&sid(), "n", &first);
         for e in [
             &first,
             &at("10:10:00"),
@@ -347,12 +359,12 @@ mod tests {
 
     #[test]
     fn header_stays_bounded() {
-        let start = ev(EventKind::Start, "");
-        let mut h = SessionHeader::new("s", "n", &start);
+        let start = ev(Body::Start(Start::default()));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
         let long = "x".repeat(10_000);
         for _ in 0..1000 {
-            h.apply(&ev(EventKind::Blocker, &long));
-            h.apply(&ev(EventKind::Next, &long));
+            h.apply(&ev(Body::Blocker(text(&long))));
+            h.apply(&ev(Body::Next(text(&long))));
         }
         let size = serde_json::to_string(&h).unwrap().len();
         assert!(size < 30_000, "header grew to {size} bytes");
@@ -360,10 +372,12 @@ mod tests {
 
     #[test]
     fn unknown_kinds_are_counted_not_dropped() {
-        let start = ev(EventKind::Start, "");
-        let mut h = SessionHeader::new("s", "n", &start);
-        let mut e = ev(EventKind::Note, "future");
-        e.kind = "hologram".into();
+        let start = ev(Body::Start(Start::default()));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
+        let e = Event::from_json(
+            br#"{"format": 1, "id": "0190aaaa0000700080000000000000ff", "clock": 2, "kind": "hologram", "time": "2026-01-02T03:04:05Z", "author": {"name": "Z", "email": "z@example.com"}, "head": null, "branch": null, "text": "future"}"#,
+        )
+        .unwrap();
         h.apply(&e);
         assert_eq!(h.counters.events, 1);
         assert_eq!(h.last_event, e.id);

@@ -1,18 +1,80 @@
-//! Tree → work tree for a branch switch on a clean work tree: what `resume`
-//! does to put a person back on the session's branch.
-//!
-//! Only for a work tree whose snapshot and index both equal HEAD's tree, so
-//! nothing of the user's can be lost. The files that differ between the
-//! user's index and the target tree are written or removed; the others are
-//! not touched and keep their stat data in the new index.
+//! Tree → work tree: the one place files are written from the object
+//! database, through gix's checkout (so filters, end-of-line conversion,
+//! symlinks and exec bits are git's). [`write_entries`] writes what a
+//! rewind planned; [`checkout_clean_worktree`] switches a clean work tree
+//! to another commit, as `resume` does to put a person back on the
+//! session's branch.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use bstr::{BString, ByteSlice};
 use gix::index::entry::Flags;
+use gix::worktree::stack::state::attributes::Source;
 use gix::ObjectId;
+
+/// Where the attributes that steer the checkout come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Attributes {
+    /// The `.gitattributes` files in the work tree (written first by the caller).
+    WorkTree,
+    /// The `.gitattributes` of the entries being checked out.
+    Entries,
+}
+
+/// Writes the entries of `state` (their blobs, modes and paths) into the
+/// work tree at `workdir`, overwriting what is there. Entries flagged
+/// `SKIP_WORKTREE` are left alone. Returns how many entries there were.
+pub fn write_entries(
+    repo: &gix::Repository,
+    workdir: &Path,
+    state: &mut gix::index::State,
+    attributes: Attributes,
+) -> Result<usize> {
+    let source = match attributes {
+        Attributes::WorkTree => Source::WorktreeThenIdMapping,
+        Attributes::Entries => Source::IdMapping,
+    };
+    let mut opts = repo.checkout_options(source).context("cannot read the checkout options")?;
+    opts.overwrite_existing = true;
+    opts.destination_is_initially_empty = false;
+    let objects = repo
+        .objects
+        .clone()
+        .into_arc()
+        .context("cannot share the object database")?;
+    let outcome = gix::worktree::state::checkout(
+        state,
+        workdir,
+        objects,
+        &gix::progress::Discard,
+        &gix::progress::Discard,
+        &AtomicBool::new(false),
+        opts,
+    )
+    .context("cannot write the files")?;
+    if let Some(err) = outcome.errors.first() {
+        bail!("cannot write {}: {}", err.path, err.error);
+    }
+    if let Some(c) = outcome.collisions.first() {
+        bail!("cannot write {}: another path collides with it", c.path);
+    }
+    Ok(state.entries().len())
+}
+
+/// Removes the directories above `file` that a removal left empty, up to
+/// (not including) `workdir`.
+pub fn remove_empty_parents(workdir: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == workdir || !d.starts_with(workdir) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
 
 /// What a switch changed in the work tree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,32 +128,11 @@ pub fn checkout_clean_worktree(repo: &gix::Repository, to_commit: ObjectId) -> R
         if std::fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
             std::fs::remove_file(&full).with_context(|| format!("cannot remove {}", full.display()))?;
             removed += 1;
-            crate::rewind::remove_empty_parents(&workdir, &full);
+            remove_empty_parents(&workdir, &full);
         }
     }
 
-    let mut opts = repo
-        .checkout_options(gix::worktree::stack::state::attributes::Source::IdMapping)
-        .context("cannot read the checkout options")?;
-    opts.overwrite_existing = true;
-    let objects = repo
-        .objects
-        .clone()
-        .into_arc()
-        .context("cannot share the object database")?;
-    let outcome = gix::worktree::state::checkout(
-        &mut new,
-        &workdir,
-        objects,
-        &gix::progress::Discard,
-        &gix::progress::Discard,
-        &AtomicBool::new(false),
-        opts,
-    )
-    .context("cannot write the branch's files")?;
-    if let Some(err) = outcome.errors.first() {
-        bail!("cannot write {}: {}", err.path, err.error);
-    }
+    write_entries(repo, &workdir, &mut new, Attributes::Entries).context("cannot write the branch's files")?;
     for entry in new.entries_mut() {
         entry.flags.remove(Flags::SKIP_WORKTREE);
     }

@@ -5,14 +5,12 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
-use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit};
-use gix::refs::Target;
 use gix::ObjectId;
 
-use super::refs::session_ref;
-use super::{SessionHead, Store};
+use super::refs::{session_ref, Expect, RefChange};
+use super::{object_id, SessionHead, Store};
 use crate::error::{fail, fail_with_hint};
-use crate::session::{Event, SessionHeader};
+use crate::session::{Body, Event, SessionHeader, SessionId};
 
 /// How long appends keep retrying a busy or moving ref, unless
 /// `session.lockTimeout` (milliseconds) says otherwise.
@@ -28,11 +26,11 @@ impl Store {
     /// at the moment it lands; its other fields are kept as given.
     pub fn append(
         &self,
-        id: &str,
+        id: &SessionId,
         seed: Option<&SessionHeader>,
         events: &[Event],
     ) -> Result<(SessionHead, Vec<Event>)> {
-        let refname = session_ref(id);
+        let refname = session_ref(id.as_str());
         let retry_for = match self.config_integer("session.lockTimeout")? {
             Some(ms) if ms >= 0 => Duration::from_millis(ms as u64),
             _ => RETRY_FOR,
@@ -62,7 +60,7 @@ impl Store {
             let err = match self.compare_and_swap(&refname, prev, new)? {
                 Ok(_) => {
                     let head = SessionHead {
-                        id: id.to_owned(),
+                        id: id.clone(),
                         commit: new,
                         header,
                     };
@@ -78,10 +76,10 @@ impl Store {
             if lock.exists() && lock_age(&lock) > Some(STALE_LOCK) {
                 // Its writer is gone: a live writer holds a ref lock for milliseconds.
                 if std::fs::remove_file(&lock).is_ok() {
-                    eprintln!(
-                        "warning: removed the stale lock {} left by an interrupted writer",
+                    self.warn(&format!(
+                        "removed the stale lock {} left by an interrupted writer",
                         lock.display()
-                    );
+                    ));
                 }
                 continue;
             }
@@ -110,26 +108,18 @@ impl Store {
         expected: Option<ObjectId>,
         new: ObjectId,
     ) -> Result<std::result::Result<(), gix::Error>> {
-        let edit = RefEdit {
-            change: Change::Update {
-                log: LogChange::default(),
-                expected: match expected {
-                    Some(p) => PreviousValue::MustExistAndMatch(Target::Object(p)),
-                    None => PreviousValue::MustNotExist,
-                },
-                new: Target::Object(new),
-            },
-            name: refname.try_into().context("invalid session ref name")?,
-            deref: false,
+        let expect = match expected {
+            Some(p) => Expect::Exactly(p),
+            None => Expect::Absent,
         };
-        Ok(self.repo.edit_references_as(Some(edit), None).map(|_| ()))
+        self.edit_ref(RefChange::set(refname, expect, new))
     }
 
     /// Writes the commit of one event on top of `parents` (the previous
     /// event commit; two heads for a merge) and returns its id.
     pub(super) fn write_event_commit(
         &self,
-        session_id: &str,
+        session_id: &SessionId,
         event: &Event,
         header: &SessionHeader,
         parents: &[ObjectId],
@@ -142,7 +132,7 @@ impl Store {
             Entry {
                 mode: EntryKind::Blob.into(),
                 filename: "event.json".into(),
-                oid: blob(serde_json::to_vec_pretty(event)?)?,
+                oid: blob(event.to_json())?,
             },
             Entry {
                 mode: EntryKind::Blob.into(),
@@ -154,47 +144,50 @@ impl Store {
         // reachable (gc keeps it, push and fetch carry it): the snapshot, the
         // staged index, and for rewind/restore/undo the tree they left and
         // the index they replaced.
-        for (field, dir) in [
-            ("tree", "worktree"),
-            ("staged", "staged"),
-            ("after", "after"),
-            ("index", "index"),
+        let snapshot = event.body.snapshot();
+        let (after, index) = match &event.body {
+            Body::Rewind(r) | Body::Restore(r) | Body::Undo(r) => (r.after.as_ref(), r.index.as_ref()),
+            _ => (None, None),
+        };
+        for (tree, dir) in [
+            (snapshot.map(|s| &s.tree), "worktree"),
+            (snapshot.and_then(|s| s.staged.as_ref()), "staged"),
+            (after, "after"),
+            (index, "index"),
         ] {
-            if let Some(hex) = event.str_field(field) {
+            if let Some(tree) = tree {
                 entries.push(Entry {
                     mode: EntryKind::Tree.into(),
                     filename: dir.into(),
-                    oid: ObjectId::from_hex(hex.as_bytes()).with_context(|| format!("bad {field} id {hex}"))?,
+                    oid: object_id(tree)?,
                 });
             }
         }
         // `attachments`: {file name: blob id} → an `attachments/` directory.
-        if let Some(files) = event.fields.get("attachments").and_then(serde_json::Value::as_object) {
-            let mut files: Vec<Entry> = files
-                .iter()
-                .filter(|(name, _)| !name.is_empty() && !name.contains('/') && *name != "." && *name != "..")
-                .filter_map(|(name, oid)| {
-                    let oid = ObjectId::from_hex(oid.as_str()?.as_bytes()).ok()?;
-                    Some(Entry {
-                        mode: EntryKind::Blob.into(),
-                        filename: name.as_str().into(),
-                        oid,
-                    })
+        let mut files: Vec<Entry> = event
+            .attachments
+            .iter()
+            .filter(|(name, _)| !name.is_empty() && !name.contains('/') && *name != "." && *name != "..")
+            .map(|(name, id)| {
+                Ok(Entry {
+                    mode: EntryKind::Blob.into(),
+                    filename: name.as_str().into(),
+                    oid: object_id(id)?,
                 })
-                .collect();
-            if !files.is_empty() {
-                files.sort();
-                let oid = self
-                    .repo
-                    .write_object(gix::objs::Tree { entries: files })
-                    .context("cannot write an object")?
-                    .detach();
-                entries.push(Entry {
-                    mode: EntryKind::Tree.into(),
-                    filename: "attachments".into(),
-                    oid,
-                });
-            }
+            })
+            .collect::<Result<_>>()?;
+        if !files.is_empty() {
+            files.sort();
+            let oid = self
+                .repo
+                .write_object(gix::objs::Tree { entries: files })
+                .context("cannot write an object")?
+                .detach();
+            entries.push(Entry {
+                mode: EntryKind::Tree.into(),
+                filename: "attachments".into(),
+                oid,
+            });
         }
         entries.sort();
         let tree = self
@@ -206,22 +199,24 @@ impl Store {
         let mut parents: Vec<ObjectId> = parents.to_vec();
         // The anchor keeps the user's commits reachable: snapshot-carrying
         // events anchor HEAD, `commit` events the commit they record.
-        if event.tree().is_some() || event.known_kind() == Some(crate::session::EventKind::Commit) {
-            if let Some(head) = event.head.as_deref() {
-                parents.push(ObjectId::from_hex(head.as_bytes()).with_context(|| format!("bad head id {head}"))?);
+        if snapshot.is_some() || matches!(event.body, Body::Commit(_)) {
+            if let Some(head) = &event.head {
+                parents.push(object_id(head)?);
             }
         }
-        let time = super::parse_rfc3339(&event.time).unwrap_or_else(gix::date::Time::now_local_or_utc);
         let signature = gix::actor::Signature {
             name: event.author.name.as_str().into(),
             email: event.author.email.as_str().into(),
-            time,
+            time: gix::date::Time {
+                seconds: event.time.seconds(),
+                offset: event.time.offset_seconds(),
+            },
         };
-        let summary: String = event.summary().chars().take(72).collect();
+        let summary: String = crate::session::text::prefix(&event.summary(), 72).to_owned();
         let subject = if summary.is_empty() {
-            event.kind.clone()
+            event.kind().to_owned()
         } else {
-            format!("{}: {summary}", event.kind)
+            format!("{}: {summary}", event.kind())
         };
         let message = format!("{subject}\n\nSession-Id: {session_id}\nEvent-Id: {}\n", event.id);
         let commit = gix::objs::Commit {

@@ -9,10 +9,20 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::Store;
+use crate::session::SessionId;
+
+/// `a` and `b` name the same path, or one is a directory holding the other
+/// (the empty path holds everything).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let within = |inner: &str, outer: &str| {
+        outer.is_empty() || (inner.starts_with(outer) && inner.as_bytes().get(outer.len()) == Some(&b'/'))
+    };
+    a == b || within(a, b) || within(b, a)
+}
 
 impl Store {
     fn claims_path(&self) -> PathBuf {
-        self.repo.common_dir().join("aura").join("claims")
+        self.shared_dir().join("claims")
     }
 
     /// Every `(session id, path)` claimed.
@@ -46,5 +56,29 @@ impl Store {
         std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
+    }
+
+    /// The open sessions other than `id` that claimed one of `paths`:
+    /// `(session name, claimed path, path of paths)`. Reads the claims
+    /// registry, not every session.
+    pub fn claimed_by_others(&self, id: &SessionId, paths: &[String]) -> Result<Vec<(String, String, String)>> {
+        let mut out = Vec::new();
+        for (other, claimed) in self.claims() {
+            let hits: Vec<&String> = paths.iter().filter(|p| overlaps(p, &claimed)).collect();
+            if other == id.as_str() || hits.is_empty() {
+                continue;
+            }
+            let Ok(other) = SessionId::parse(&other) else {
+                continue;
+            };
+            if let Some(head) = self.head(&other)? {
+                if head.header.status.is_open() {
+                    for hit in hits {
+                        out.push((head.header.name.clone(), claimed.clone(), hit.clone()));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 }

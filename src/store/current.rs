@@ -4,11 +4,12 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
+use crate::session::SessionId;
 
 /// The current session of a work tree and how far its HEAD reflog was read.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Current {
-    pub session: String,
+    pub session: SessionId,
     /// Bytes of `logs/HEAD` already turned into events.
     #[serde(default)]
     pub reflog_offset: u64,
@@ -26,7 +27,7 @@ impl Store {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(c) => Ok(Some(c)),
                 Err(_) => {
-                    eprintln!("warning: ignoring unreadable {}", path.display());
+                    self.warn(&format!("ignoring unreadable {}", path.display()));
                     Ok(None)
                 }
             },

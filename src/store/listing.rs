@@ -11,14 +11,14 @@ use gix::ObjectId;
 
 use super::refs::{session_id_of, SESSIONS_PREFIX};
 use super::Store;
-use crate::session::{SessionHeader, Status};
+use crate::session::{SessionHeader, SessionId, Status, Timestamp};
 
 const CACHE_MAGIC: &str = "git-session sessions cache v2";
 
 /// What a listing shows of a session (and what name resolution needs).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SessionSummary {
-    pub id: String,
+    pub id: SessionId,
     /// The head commit of the session's ref.
     #[serde(serialize_with = "serialize_oid")]
     pub commit: ObjectId,
@@ -26,7 +26,7 @@ pub struct SessionSummary {
     pub status: Status,
     pub branch: Option<String>,
     pub events: u64,
-    pub updated: String,
+    pub updated: Timestamp,
     /// The first line of the current intent ("" when none).
     pub intent: String,
     /// The work tree the session was started in.
@@ -80,11 +80,11 @@ impl SessionSummary {
         let (head, rest) = line.split_once('\t')?;
         let (intent, worktree) = rest.split_once('\t')?;
         let mut f = head.split(' ');
-        let id = f.next()?.to_owned();
+        let id = SessionId::parse(f.next()?).ok()?;
         let commit = ObjectId::from_hex(f.next()?.as_bytes()).ok()?;
         let status = serde_json::from_value(serde_json::Value::String(f.next()?.to_owned())).ok()?;
         let events = f.next()?.parse().ok()?;
-        let updated = f.next()?.to_owned();
+        let updated = Timestamp::parse(f.next()?).ok()?;
         let branch = Some(f.next()?).filter(|b| *b != "-").map(str::to_owned);
         let name = f.next()?.to_owned();
         Some(SessionSummary {
@@ -103,10 +103,10 @@ impl SessionSummary {
 
 impl Store {
     fn cache_path(&self) -> std::path::PathBuf {
-        self.repo.common_dir().join("aura").join("sessions.cache")
+        self.shared_dir().join("sessions.cache")
     }
 
-    fn read_cache(&self) -> HashMap<String, SessionSummary> {
+    fn read_cache(&self) -> HashMap<SessionId, SessionSummary> {
         let Ok(text) = std::fs::read_to_string(self.cache_path()) else {
             return HashMap::new();
         };
@@ -161,8 +161,19 @@ impl Store {
                 }
             };
             let refname = r.name().as_bstr().to_string();
-            let Some(id) = session_id_of(&refname).map(str::to_owned) else {
+            let Some(id) = session_id_of(&refname) else {
                 continue;
+            };
+            let id = match SessionId::parse(id) {
+                Ok(id) => id,
+                Err(err) => {
+                    out.push(Listed::Broken {
+                        refname,
+                        error: err.to_string(),
+                        name: None,
+                    });
+                    continue;
+                }
             };
             let Some(commit) = r.target().try_id().map(ToOwned::to_owned) else {
                 out.push(Listed::Broken {
@@ -212,7 +223,7 @@ fn serialize_oid<S: serde::Serializer>(id: &ObjectId, s: S) -> Result<S::Ok, S::
 
 fn sort_key(l: &Listed) -> &str {
     match l {
-        Listed::Ok(s) => &s.id,
+        Listed::Ok(s) => s.id.as_str(),
         Listed::Broken { refname, .. } => refname,
     }
 }
@@ -224,13 +235,13 @@ mod tests {
     #[test]
     fn cache_lines_round_trip() {
         let s = SessionSummary {
-            id: "0190".into(),
+            id: SessionId::parse("0190").unwrap(),
             commit: ObjectId::null(gix::hash::Kind::Sha1),
             name: "weekly-review".into(),
             status: Status::HandedOver,
             branch: None,
             events: 42,
-            updated: "2026-11-24T07:00:00Z".into(),
+            updated: Timestamp::parse("2026-11-24T07:00:00Z").unwrap(),
             intent: "split the parser: tokens first".into(),
             worktree: Some("/home/ada/src/with\ttab and space".into()),
         };

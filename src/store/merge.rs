@@ -11,9 +11,10 @@ use anyhow::Result;
 use gix::ObjectId;
 
 use super::refs::session_ref;
-use super::{SessionHead, Store};
+use super::{oid, Store};
 use crate::error::fail;
-use crate::session::{Event, EventKind, Person, SessionHeader};
+use crate::session::event::Merge;
+use crate::session::{Body, Event, Person, SessionHeader, SessionId, Timestamp};
 
 /// What [`Store::merge_in`] did to the local ref.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -39,8 +40,15 @@ const ATTEMPTS: usize = 5;
 impl Store {
     /// Brings `theirs` (an event commit of session `id`, fetched from
     /// `from`) into the local ref of the session.
-    pub fn merge_in(&self, id: &str, theirs: ObjectId, from: &str, author: &Person, time: &str) -> Result<Merged> {
-        let refname = session_ref(id);
+    pub fn merge_in(
+        &self,
+        id: &SessionId,
+        theirs: ObjectId,
+        from: &str,
+        author: &Person,
+        time: &Timestamp,
+    ) -> Result<Merged> {
+        let refname = session_ref(id.as_str());
         for _ in 0..ATTEMPTS {
             let local = self.ref_target(&refname)?;
             let (result, new) = match local {
@@ -65,7 +73,7 @@ impl Store {
             // it becomes ours.
             if new == theirs {
                 let header = self.read_header_at(&refname, theirs)?;
-                if header.id != id {
+                if header.id != *id {
                     return Err(fail(format!(
                         "{refname}: the fetched head {theirs} belongs to session {}, not {id}",
                         header.id
@@ -89,12 +97,12 @@ impl Store {
     /// number of events that came from `theirs`.
     fn write_merge(
         &self,
-        id: &str,
+        id: &SessionId,
         ours: ObjectId,
         theirs: ObjectId,
         from: &str,
         author: &Person,
-        time: &str,
+        time: &Timestamp,
     ) -> Result<(ObjectId, usize)> {
         let mine = self.events_at(id, ours)?;
         let other = self.events_at(id, theirs)?;
@@ -111,33 +119,28 @@ impl Store {
         let Some(first) = union.first() else {
             return Err(fail(format!("session {id} has no events")));
         };
-        let name = first.str_field("name").unwrap_or(id);
+        let name = match &first.body {
+            Body::Start(s) => s.name.as_str(),
+            Body::Fork(f) => f.name.as_str(),
+            _ => id.as_str(),
+        };
         let mut header = SessionHeader::new(id, name, first);
         for event in &union {
             header.apply(event);
         }
-        let mut merge = Event::new(EventKind::Merge, time.to_owned(), author.clone())
-            .with("heads", vec![ours.to_string(), theirs.to_string()])
-            .with("from", from)
-            .with("added", count)
-            .with(
-                "text",
-                format!("{count} event{} from {from}", if count == 1 { "" } else { "s" }),
-            );
+        let mut merge = Event::new(
+            Body::Merge(Merge {
+                heads: vec![oid(ours), oid(theirs)],
+                from: Some(from.to_owned()),
+                added: count as u64,
+                text: format!("{count} event{} from {from}", if count == 1 { "" } else { "s" }),
+            }),
+            time.clone(),
+            author.clone(),
+        );
         merge.clock = header.clock + 1;
         header.apply(&merge);
         let commit = self.write_event_commit(id, &merge, &header, &[ours, theirs])?;
         Ok((commit, count))
-    }
-}
-
-/// The head of a session after a merge, for callers that print it.
-pub fn describe(merged: &Merged, head: &SessionHead) -> String {
-    let name = &head.header.name;
-    match merged {
-        Merged::UpToDate => format!("'{name}' is up to date"),
-        Merged::Created => format!("'{name}' is new here"),
-        Merged::FastForward => format!("'{name}' fast-forwarded"),
-        Merged::Merged { added, .. } => format!("'{name}' merged ({added} events from the other side)"),
     }
 }

@@ -1,18 +1,29 @@
-//! Sessions as git objects: ref names, reading heads and event logs, and the
-//! one append path (objects first, then a compare-and-swap of the ref).
+//! Sessions as git objects: ref names, reading heads and event logs, the one
+//! append path (objects first, then a compare-and-swap of the ref), the
+//! commits a session is credited with, and every change this program makes
+//! to the user's repository (HEAD, branches, config, the index through the
+//! rewind machinery).
 //!
-//! This and `snapshot` are the only modules that talk to gix.
+//! The repository is private to this module: the layers above (`ops`,
+//! `cmd`) see sessions, events and object ids, never gix. The git-facing
+//! machinery (`snapshot`, `diff`, `rewind`, `remote`, `secrets`) reaches the
+//! repository through [`Store::repo`].
 
 mod append;
+mod attribution;
 mod claims;
+mod config;
 mod current;
+mod head;
 pub mod hooks;
 mod listing;
 pub mod merge;
 mod read;
+mod record;
 mod reflog;
 pub mod refs;
 mod tracking;
+mod trees;
 pub mod worktree;
 
 use std::path::{Path, PathBuf};
@@ -20,27 +31,29 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::error::{fail, fail_with_hint};
-use crate::session::Person;
+use crate::session::{Oid, Person, Snapshot, SkippedFile, Timestamp};
 
+pub use claims::overlaps;
+/// The object id of the repository's objects (commits, trees), for the
+/// layers above that hold one without looking inside.
+pub use gix::ObjectId;
 pub use current::Current;
+pub use head::HeadState;
 pub use listing::{Listed, SessionSummary};
 pub use read::{SessionHead, StoredEvent};
+pub use record::Target;
 pub use reflog::SeenCommit;
 pub use tracking::TrackedSession;
 
 /// An open repository and the operations on its sessions.
 pub struct Store {
-    pub repo: gix::Repository,
+    repo: gix::Repository,
+    /// Where warnings go (the front end decides: stderr, a tool result).
+    warnings: std::rc::Rc<dyn Fn(&str)>,
 }
 
-/// Where HEAD of the work tree is.
-#[derive(Clone, Debug, Default)]
-pub struct HeadState {
-    /// The commit HEAD points at; `None` in a repository without commits.
-    pub commit: Option<gix::ObjectId>,
-    /// The short branch name; `None` when detached.
-    pub branch: Option<String>,
-}
+/// Default for `session.maxUntrackedSize`: untracked files above it are left out of snapshots.
+const DEFAULT_MAX_UNTRACKED: u64 = 50 << 20;
 
 impl Store {
     /// Opens the repository containing `dir`, honouring `GIT_DIR`,
@@ -56,6 +69,7 @@ impl Store {
         match gix::ThreadSafeRepository::discover_with_environment_overrides(&dir) {
             Ok(repo) => Ok(Store {
                 repo: repo.to_thread_local(),
+                warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),
             }),
             Err(_) if dir.is_dir() => Err(fail_with_hint(
                 format!(
@@ -66,6 +80,36 @@ impl Store {
             )),
             Err(_) => Err(fail(format!("cannot change to '{}': no such directory", dir.display()))),
         }
+    }
+
+    /// A store over an open repository (for tests that open it themselves).
+    #[cfg(test)]
+    pub(crate) fn from_repo(repo: gix::Repository) -> Store {
+        Store {
+            repo,
+            warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),
+        }
+    }
+
+    /// The repository, for the git-facing machinery (`snapshot`, `diff`,
+    /// `rewind`, `remote`, `secrets`); the layers above never call it.
+    pub(crate) fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    /// Sends warnings to `sink` instead of stderr.
+    pub fn set_warnings(&mut self, sink: std::rc::Rc<dyn Fn(&str)>) {
+        self.warnings = sink;
+    }
+
+    /// Where this store's warnings go.
+    pub fn warnings(&self) -> std::rc::Rc<dyn Fn(&str)> {
+        self.warnings.clone()
+    }
+
+    /// A warning for the user: something went wrong that did not stop the operation.
+    pub fn warn(&self, text: &str) {
+        (self.warnings)(text);
     }
 
     /// The work tree, or an error for a bare repository.
@@ -81,9 +125,19 @@ impl Store {
         })
     }
 
+    /// Whether the repository has a work tree.
+    pub fn has_workdir(&self) -> bool {
+        self.repo.workdir().is_some()
+    }
+
     /// `<git dir of this worktree>/aura`, the tool's private per-worktree state.
     pub fn private_dir(&self) -> PathBuf {
         self.repo.git_dir().join("aura")
+    }
+
+    /// `<common dir>/aura`, the tool's private state shared by all work trees.
+    fn shared_dir(&self) -> PathBuf {
+        self.repo.common_dir().join("aura")
     }
 
     /// The user's git identity and the current time, resolved as git does:
@@ -93,7 +147,7 @@ impl Store {
     /// Not `repo.committer()`: gix computes the local time zone there by
     /// walking the whole zoneinfo database, which costs more than the rest of
     /// a `note` together. The offset comes from the C library instead.
-    pub fn identity(&self) -> Result<(Person, gix::date::Time)> {
+    pub fn identity(&self) -> Result<(Person, Timestamp)> {
         let config = self.repo.config_snapshot();
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
         let conf = |key: &str| config.string(key).map(|v| v.to_string()).filter(|v| !v.is_empty());
@@ -111,28 +165,14 @@ impl Store {
             ));
         };
         let time = match env("GIT_COMMITTER_DATE") {
-            Some(date) => gix::date::parse(&date, None)
-                .map_err(|err| fail(format!("cannot read GIT_COMMITTER_DATE '{date}': {err}")))?,
-            None => now(),
+            Some(date) => {
+                let t = gix::date::parse(&date, None)
+                    .map_err(|err| fail(format!("cannot read GIT_COMMITTER_DATE '{date}': {err}")))?;
+                Timestamp::from_unix(t.seconds, t.offset)
+            }
+            None => Timestamp::now(),
         };
         Ok((Person { name, email }, time))
-    }
-
-    /// HEAD of the work tree: its commit (if born) and branch (if not detached).
-    pub fn head_state(&self) -> Result<HeadState> {
-        let head = self.repo.head().context("cannot read HEAD")?;
-        let branch = head.referent_name().map(|n| n.shorten().to_string());
-        let commit = head.id().map(|id| id.detach());
-        Ok(HeadState { commit, branch })
-    }
-
-    /// The tree of HEAD's commit, `None` in a repository without commits.
-    pub fn head_tree(&self) -> Result<Option<gix::ObjectId>> {
-        let Some(commit) = self.head_state()?.commit else {
-            return Ok(None);
-        };
-        let commit = self.repo.find_commit(commit).context("cannot read HEAD's commit")?;
-        Ok(Some(commit.tree_id().context("cannot read HEAD's tree")?.detach()))
     }
 
     /// A git config value as a string (`session.*` and friends).
@@ -147,33 +187,96 @@ impl Store {
             Err(err) => Err(fail(format!("bad config value for {key}: {err}"))),
         }
     }
-}
 
-/// The current time in the local offset (UTC when it cannot be known).
-fn now() -> gix::date::Time {
-    let utc = time::OffsetDateTime::now_utc();
-    let offset = time::UtcOffset::current_local_offset().map_or(0, |o| o.whole_seconds());
-    gix::date::Time {
-        seconds: utc.unix_timestamp(),
-        offset,
+    /// A capture of the work tree with the configured options (objects only; nothing recorded).
+    pub fn capture(&self) -> Result<crate::snapshot::Capture> {
+        self.workdir()?;
+        let max = match self.config_integer("session.maxUntrackedSize")? {
+            Some(v) if v > 0 => Some(v as u64),
+            Some(_) => None,
+            None => Some(DEFAULT_MAX_UNTRACKED),
+        };
+        crate::snapshot::capture(
+            &self.repo,
+            &crate::snapshot::CaptureOptions {
+                max_untracked_size: max,
+            },
+        )
+    }
+
+    /// A capture of every untracked file, whatever its size (for telling
+    /// whether a work tree is clean).
+    pub fn capture_all(&self) -> Result<crate::snapshot::Capture> {
+        self.workdir()?;
+        crate::snapshot::capture(
+            &self.repo,
+            &crate::snapshot::CaptureOptions {
+                max_untracked_size: None,
+            },
+        )
+    }
+
+    /// The snapshot fields of an event for `capture`: its tree, the index as
+    /// a tree when it differs from both HEAD's tree and the work tree, and
+    /// the files left out.
+    pub fn snapshot_of(&self, capture: &crate::snapshot::Capture) -> Result<Snapshot> {
+        let head_tree = self.head_tree()?;
+        let staged = capture
+            .index_tree
+            .filter(|t| Some(*t) != head_tree && *t != capture.tree)
+            .map(oid);
+        Ok(Snapshot {
+            tree: oid(capture.tree),
+            staged,
+            skipped: capture
+                .skipped
+                .iter()
+                .map(|s| SkippedFile {
+                    path: s.path.to_string(),
+                    size: s.size,
+                })
+                .collect(),
+        })
+    }
+
+    /// Writes `bytes` as a blob (an attachment) and returns its id.
+    pub fn write_blob(&self, bytes: &[u8]) -> Result<Oid> {
+        Ok(oid(self
+            .repo
+            .write_blob(bytes)
+            .context("cannot write an object")?
+            .detach()))
+    }
+
+    /// The empty tree of this repository's hash.
+    pub fn empty_tree(&self) -> ObjectId {
+        ObjectId::empty_tree(self.repo.object_hash())
+    }
+
+    /// Whether `id` names a commit in this repository.
+    pub fn has_commit(&self, id: ObjectId) -> bool {
+        self.repo.find_commit(id).is_ok()
+    }
+
+    /// Switches a clean work tree (its files and index equal HEAD's tree) to
+    /// the tree of `commit`, writing only what differs; HEAD is moved by the caller.
+    pub fn checkout_clean(&self, commit: ObjectId) -> Result<crate::snapshot::checkout::Switched> {
+        crate::snapshot::checkout::checkout_clean_worktree(&self.repo, commit)
+    }
+
+    /// The path of the user's index lock, which a rewind refuses to work past.
+    pub fn index_lock(&self) -> PathBuf {
+        self.repo.index_path().with_extension("lock")
     }
 }
 
-/// Formats a git time as RFC 3339 in its own offset.
-pub fn rfc3339(time: gix::date::Time) -> String {
-    let fmt = &time::format_description::well_known::Rfc3339;
-    let utc = time::OffsetDateTime::from_unix_timestamp(time.seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let offset = time::UtcOffset::from_whole_seconds(time.offset).unwrap_or(time::UtcOffset::UTC);
-    utc.to_offset(offset)
-        .format(fmt)
-        .unwrap_or_else(|_| time.seconds.to_string())
+/// A gix object id as the domain's [`Oid`].
+pub fn oid(id: ObjectId) -> Oid {
+    Oid::parse(&id.to_string()).expect("gix writes object ids in hex")
 }
 
-/// Parses RFC 3339 back into a git time.
-pub fn parse_rfc3339(s: &str) -> Option<gix::date::Time> {
-    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(gix::date::Time {
-        seconds: t.unix_timestamp(),
-        offset: t.offset().whole_seconds(),
-    })
+/// The domain's [`Oid`] as a gix object id; an id of another hash than this
+/// build's (SHA-1) is refused.
+pub fn object_id(id: &Oid) -> Result<ObjectId> {
+    ObjectId::from_hex(id.as_str().as_bytes()).map_err(|_| fail(format!("{id} is not a SHA-1 object id")))
 }

@@ -7,7 +7,7 @@ use super::refs::{session_id_of, session_ref};
 use super::Listed;
 use super::Store;
 use crate::error::{fail, fail_with_hint};
-use crate::session::{Event, SessionHeader, FORMAT};
+use crate::session::{read_versioned, Event, ReadError, SessionHeader, SessionId};
 
 /// `event.json` and `session.json` larger than this are refused as corrupt.
 const MAX_JSON: u64 = 1 << 20;
@@ -15,7 +15,7 @@ const MAX_JSON: u64 = 1 << 20;
 /// A session's head commit and the header stored in it.
 #[derive(Clone, Debug)]
 pub struct SessionHead {
-    pub id: String,
+    pub id: SessionId,
     pub commit: ObjectId,
     pub header: SessionHeader,
 }
@@ -36,29 +36,21 @@ pub(super) struct EventCommit {
 
 impl Store {
     /// The head of session `id`, or `None` if there is no such ref.
-    pub fn head(&self, id: &str) -> Result<Option<SessionHead>> {
-        let refname = session_ref(id);
+    pub fn head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
+        let refname = session_ref(id.as_str());
         let Some(commit) = self.ref_target(&refname)? else {
             return Ok(None);
         };
         let header = self.read_header_at(&refname, commit)?;
         Ok(Some(SessionHead {
-            id: id.to_owned(),
+            id: id.clone(),
             commit,
             header,
         }))
     }
 
-    /// The commit a ref points at, `None` if the ref does not exist.
-    pub(super) fn ref_target(&self, refname: &str) -> Result<Option<ObjectId>> {
-        let r = self
-            .repo
-            .try_find_reference(refname)
-            .with_context(|| format!("cannot read {refname}"))?;
-        Ok(r.and_then(|r| r.target().try_id().map(ToOwned::to_owned)))
-    }
-
-    /// Finds a session by id, name, or a unique prefix of either.
+    /// Finds a session by id, name, or a unique prefix of either. A full id
+    /// wins over a name.
     pub fn resolve(&self, spec: &str) -> Result<SessionHead> {
         let listed = self.list()?;
         // (id, name) of every session, readable or not: a session that
@@ -73,10 +65,15 @@ impl Store {
             })
             .collect();
         let load = |id: &str| -> Result<SessionHead> {
-            self.head(id)?
+            let id = SessionId::parse(id).map_err(|err| fail(format!("{}: {err}", session_ref(id))))?;
+            self.head(&id)?
                 .ok_or_else(|| fail(format!("session {id} disappeared while it was being read")))
         };
-        if let Some((id, _)) = candidates.iter().find(|(id, name)| *id == spec || *name == spec) {
+        let exact = candidates
+            .iter()
+            .find(|(id, _)| *id == spec)
+            .or_else(|| candidates.iter().find(|(_, name)| *name == spec));
+        if let Some((id, _)) = exact {
             return load(id);
         }
         let matches: Vec<&(&str, &str)> = candidates
@@ -109,7 +106,6 @@ impl Store {
         value.get("name")?.as_str().map(str::to_owned)
     }
 
-    /// The header stored in the event commit `commit` of `refname`.
     /// The header in the event commit `commit` (read for the ref `refname`,
     /// which names it in errors).
     pub fn header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
@@ -140,19 +136,16 @@ impl Store {
         let tree = commit_obj
             .tree()
             .with_context(|| format!("{refname}: cannot read the tree of {commit}"))?;
-        let event_blob = self.json_blob(refname, commit, &tree, "event.json")?;
-        let Some(event_bytes) = event_blob else {
+        let Some(event_bytes) = self.json_blob(refname, commit, &tree, "event.json")? else {
             return Err(not_ours("no event.json"));
         };
-        let event = parse_versioned::<Event>(refname, commit, "event.json", &event_bytes)?;
+        let event = Event::from_json(&event_bytes).map_err(|err| read_error(refname, commit, "event.json", err))?;
         let header = if with_header {
             match self.json_blob(refname, commit, &tree, "session.json")? {
-                Some(bytes) => Some(parse_versioned::<SessionHeader>(
-                    refname,
-                    commit,
-                    "session.json",
-                    &bytes,
-                )?),
+                Some(bytes) => Some(
+                    read_versioned::<SessionHeader>(&bytes)
+                        .map_err(|err| read_error(refname, commit, "session.json", err))?,
+                ),
                 None => return Err(not_ours("no session.json")),
             }
         } else {
@@ -184,8 +177,8 @@ impl Store {
     }
 
     /// The events of session `id` from the event commit `tip`, in log order.
-    pub fn events_at(&self, id: &str, tip: ObjectId) -> Result<Vec<StoredEvent>> {
-        let refname = session_ref(id);
+    pub fn events_at(&self, id: &SessionId, tip: ObjectId) -> Result<Vec<StoredEvent>> {
+        let refname = session_ref(id.as_str());
         let mut out = Vec::new();
         let mut seen = gix::hashtable::HashSet::default();
         let mut todo = vec![tip];
@@ -197,8 +190,8 @@ impl Store {
             let anchor = parts
                 .event
                 .head
-                .as_deref()
-                .and_then(|h| ObjectId::from_hex(h.as_bytes()).ok());
+                .as_ref()
+                .and_then(|h| ObjectId::from_hex(h.as_str().as_bytes()).ok());
             for parent in parts.parents {
                 if Some(parent) != anchor {
                     todo.push(parent);
@@ -214,30 +207,10 @@ impl Store {
     }
 }
 
-/// Parses a JSON document that carries `"format"`, refusing future formats
-/// and corrupt data with a message naming the ref and commit.
-fn parse_versioned<T: serde::de::DeserializeOwned>(
-    refname: &str,
-    commit: ObjectId,
-    name: &str,
-    bytes: &[u8],
-) -> Result<T> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))?;
-    let format = value.get("format").and_then(serde_json::Value::as_u64);
-    match format {
-        Some(f) if f > u64::from(FORMAT) => {
-            return Err(fail_with_hint(
-                format!("{refname}: {name} of {commit} has format {f}, newer than the {FORMAT} this git-session reads"),
-                "upgrade git-session",
-            ))
-        }
-        None => {
-            return Err(fail(format!(
-                "{refname}: {name} of {commit} is corrupt: no \"format\" field"
-            )))
-        }
-        _ => {}
+/// A document that cannot be read, named by ref, commit and file.
+fn read_error(refname: &str, commit: ObjectId, name: &str, err: ReadError) -> anyhow::Error {
+    match err {
+        ReadError::Future(_) => fail_with_hint(format!("{refname}: {name} of {commit} {err}"), "upgrade git-session"),
+        ReadError::Corrupt(_) => fail(format!("{refname}: {name} of {commit} {err}")),
     }
-    serde_json::from_value(value).map_err(|err| fail(format!("{refname}: {name} of {commit} is corrupt: {err}")))
 }

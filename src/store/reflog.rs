@@ -65,31 +65,4 @@ impl Store {
         }
         Ok((out, offset + complete as u64))
     }
-
-    /// The first line of a commit's message, or an empty string.
-    pub fn commit_subject(&self, id: ObjectId) -> String {
-        self.repo
-            .find_commit(id)
-            .ok()
-            .and_then(|c| c.message_raw().ok().map(|m| m.to_string()))
-            .and_then(|m| m.lines().next().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
-    /// The whole message of a commit, or an empty string.
-    pub fn commit_message(&self, id: ObjectId) -> String {
-        self.repo
-            .find_commit(id)
-            .ok()
-            .and_then(|c| c.message_raw().ok().map(|m| m.to_string()))
-            .unwrap_or_default()
-    }
-
-    /// The stable patch id of a commit against its first parent (as
-    /// `git patch-id --stable`), `None` when it changes nothing or cannot be read.
-    pub fn patch_id(&self, id: ObjectId) -> Option<ObjectId> {
-        crate::render::diff::patch_id::commit_patch_id(&self.repo, id)
-            .ok()
-            .flatten()
-    }
 }

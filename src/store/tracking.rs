@@ -2,108 +2,92 @@
 //! and the tips of the user's own history, which a push's secrets scan
 //! takes as already public.
 
-use anyhow::{Context, Result};
-use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
-use gix::refs::Target;
+use anyhow::Result;
 use gix::ObjectId;
 
-use super::refs::{remote_session_ref, remote_sessions_prefix};
+use super::refs::{
+    remote_session_of, remote_session_ref, remote_sessions_prefix, Expect, NewValue, RefChange, REMOTES_PREFIX,
+    USER_PREFIXES,
+};
 use super::Store;
+use crate::session::{SessionHeader, SessionId};
+
+/// A session known only from a remote (fetched, not merged here yet).
+pub struct TrackedSession {
+    pub remote: String,
+    pub id: SessionId,
+    pub commit: ObjectId,
+    pub header: SessionHeader,
+}
 
 impl Store {
     /// Where session `id` was on `remote` at the last fetch or push.
-    pub fn tracking(&self, remote: &str, id: &str) -> Result<Option<ObjectId>> {
-        self.ref_target(&remote_session_ref(remote, id))
+    pub fn tracking(&self, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
+        self.ref_target(&remote_session_ref(remote, id.as_str()))
     }
 
     /// Records that session `id` is at `commit` on `remote`.
-    pub fn set_tracking(&self, remote: &str, id: &str, commit: ObjectId, why: &str) -> Result<()> {
+    pub fn set_tracking(&self, remote: &str, id: &SessionId, commit: ObjectId, why: &str) -> Result<()> {
+        let name = remote_session_ref(remote, id.as_str());
+        self.edit_ref_or_fail(RefChange::set(&name, Expect::Anything, commit).logged(why))
+    }
+
+    /// Forgets where session `id` is on `remote` (it is gone from there).
+    pub fn delete_tracking(&self, remote: &str, id: &str) -> Result<()> {
         let name = remote_session_ref(remote, id);
-        self.repo
-            .edit_reference(RefEdit {
-                change: Change::Update {
-                    log: LogChange {
-                        mode: RefLog::AndReference,
-                        force_create_reflog: false,
-                        message: why.into(),
-                    },
-                    expected: PreviousValue::Any,
-                    new: Target::Object(commit),
-                },
-                name: name.as_str().try_into().context("invalid ref name")?,
-                deref: false,
+        self.edit_ref_or_fail(RefChange {
+            name: &name,
+            expect: Expect::Anything,
+            new: NewValue::Deleted,
+            reflog: None,
+            through: false,
+        })
+    }
+
+    /// Every `(id, head)` under `refs/aura/remotes/<remote>/sessions/`
+    /// (refs whose name is not a session id are skipped).
+    pub fn tracked_sessions(&self, remote: &str) -> Result<Vec<(SessionId, ObjectId)>> {
+        Ok(self
+            .refs_under(&remote_sessions_prefix(remote))?
+            .into_iter()
+            .filter_map(|(full, commit)| Some((SessionId::parse(remote_session_of(&full)?.1).ok()?, commit)))
+            .collect())
+    }
+
+    /// The names (what follows the prefix) of every ref under
+    /// `refs/aura/remotes/<remote>/sessions/`, valid ids or not.
+    pub fn tracked_names(&self, remote: &str) -> Result<Vec<String>> {
+        Ok(self
+            .refs_under(&remote_sessions_prefix(remote))?
+            .into_iter()
+            .filter_map(|(full, _)| Some(remote_session_of(&full)?.1.to_owned()))
+            .collect())
+    }
+
+    /// Every `(remote, id, head)` under any remote's sessions.
+    pub fn all_tracked_sessions(&self) -> Result<Vec<(String, SessionId, ObjectId)>> {
+        Ok(self
+            .refs_under(REMOTES_PREFIX)?
+            .into_iter()
+            .filter_map(|(full, commit)| {
+                let (remote, id) = remote_session_of(&full)?;
+                Some((remote.to_owned(), SessionId::parse(id).ok()?, commit))
             })
-            .with_context(|| format!("cannot update {name}"))?;
-        Ok(())
-    }
-
-    /// Every `(id, head)` under `refs/aura/remotes/<remote>/sessions/`.
-    pub fn tracked_sessions(&self, remote: &str) -> Result<Vec<(String, ObjectId)>> {
-        let prefix = remote_sessions_prefix(remote);
-        self.ids_under(&prefix)
-    }
-
-    /// Every `(id, head)` under any remote's sessions, with the remote's name.
-    pub fn all_tracked_sessions(&self) -> Result<Vec<(String, String, ObjectId)>> {
-        let mut out = Vec::new();
-        let refs = self.repo.references().context("cannot read the refs")?;
-        for r in refs.prefixed("refs/aura/remotes/").context("cannot read the refs")? {
-            let Ok(mut r) = r else { continue };
-            let full = r.name().as_bstr().to_string();
-            let Some(rest) = full.strip_prefix("refs/aura/remotes/") else {
-                continue;
-            };
-            let Some((remote, id)) = rest.split_once("/sessions/") else {
-                continue;
-            };
-            if let Ok(id_) = r.peel_to_id() {
-                out.push((remote.to_owned(), id.to_owned(), id_.detach()));
-            }
-        }
-        Ok(out)
-    }
-
-    fn ids_under(&self, prefix: &str) -> Result<Vec<(String, ObjectId)>> {
-        let mut out = Vec::new();
-        let refs = self.repo.references().context("cannot read the refs")?;
-        for r in refs.prefixed(prefix).context("cannot read the refs")? {
-            let Ok(mut r) = r else { continue };
-            let full = r.name().as_bstr().to_string();
-            if let Ok(id) = r.peel_to_id() {
-                out.push((full[prefix.len()..].to_owned(), id.detach()));
-            }
-        }
-        Ok(out)
+            .collect())
     }
 
     /// The commits of the user's branches, remote-tracking branches and
     /// tags: history that is shared already, whatever a session carries.
     pub fn user_tips(&self) -> Result<Vec<ObjectId>> {
         let mut out = Vec::new();
-        let refs = self.repo.references().context("cannot read the refs")?;
-        for prefix in ["refs/heads/", "refs/remotes/", "refs/tags/"] {
-            for r in refs.prefixed(prefix).context("cannot read the refs")? {
-                let Ok(mut r) = r else { continue };
-                if let Ok(id) = r.peel_to_id() {
-                    out.push(id.detach());
-                }
-            }
+        for prefix in USER_PREFIXES {
+            out.extend(self.refs_under(prefix)?.into_iter().map(|(_, id)| id));
         }
         out.sort();
         out.dedup();
         Ok(out)
     }
-}
 
-/// A session known only from a remote (fetched, not merged here yet).
-pub struct TrackedSession {
-    pub remote: String,
-    pub id: String,
-    pub commit: ObjectId,
-    pub header: crate::session::SessionHeader,
-}
-
-impl Store {
     /// The fetched sessions of every remote whose id or name is `spec` or
     /// starts with it (one entry per session id, the first remote's).
     pub fn find_tracked(&self, spec: &str) -> Result<Vec<TrackedSession>> {
@@ -112,11 +96,11 @@ impl Store {
             if out.iter().any(|t| t.id == id) {
                 continue;
             }
-            let refname = super::refs::remote_session_ref(&remote, &id);
+            let refname = remote_session_ref(&remote, id.as_str());
             let Ok(header) = self.read_header_at(&refname, commit) else {
                 continue;
             };
-            if id.starts_with(spec) || header.name.starts_with(spec) {
+            if id.as_str().starts_with(spec) || header.name.starts_with(spec) {
                 out.push(TrackedSession {
                     remote,
                     id,

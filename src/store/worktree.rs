@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
-use gix::refs::{FullName, Target};
+use gix::refs::FullName;
 use gix::ObjectId;
 
+use super::refs::{branch_ref, Expect, NewValue, RefChange};
+use super::Store;
 use crate::error::{fail, fail_with_hint, usage};
 
 /// Creates a linked work tree at `path` on a new branch `refs/heads/<branch>`
@@ -40,7 +41,8 @@ use crate::error::{fail, fail_with_hint, usage};
 /// A failure at any step leaves nothing behind: the branch, the work tree,
 /// the directories created for it and the administrative directory are
 /// removed again.
-pub fn add(repo: &gix::Repository, path: &Path, branch: &str, commit: ObjectId) -> Result<PathBuf> {
+pub fn add(store: &Store, path: &Path, branch: &str, commit: ObjectId) -> Result<PathBuf> {
+    let repo = &store.repo;
     let branch_ref = branch_ref_name(branch)?;
     if repo
         .try_find_reference(branch_ref.as_ref())
@@ -68,7 +70,7 @@ pub fn add(repo: &gix::Repository, path: &Path, branch: &str, commit: ObjectId) 
     }
 
     let mut undo = Undo {
-        repo,
+        store,
         branch: None,
         missing_dirs: missing_ancestors(&destination),
         worktrees_dir: Some(repo.current_dir().join(repo.common_dir()).join("worktrees")).filter(|dir| !dir.exists()),
@@ -79,8 +81,8 @@ pub fn add(repo: &gix::Repository, path: &Path, branch: &str, commit: ObjectId) 
         } else {
             commit.to_string()
         };
-        create_branch(repo, &branch_ref, commit, &format!("branch: Created from {from}"))?;
-        undo.branch = Some((branch_ref.clone(), commit));
+        store.create_branch(branch, commit, &format!("branch: Created from {from}"))?;
+        undo.branch = Some((branch.to_owned(), commit));
         // On failure gix removes the work tree (or empties it if it existed) and its administrative directory.
         let (linked, outcome) = repo
             .add_worktree(
@@ -159,7 +161,8 @@ pub fn is_clean(worktree_path: &Path) -> Result<bool> {
 /// main work tree, is not a linked work tree of `repo`, is locked, contains a
 /// submodule, or is not clean (see [`is_clean`]). A registered work tree
 /// whose directory is gone loses its administrative directory.
-pub fn remove(repo: &gix::Repository, path: &Path) -> Result<()> {
+pub fn remove(store: &Store, path: &Path) -> Result<()> {
+    let repo = &store.repo;
     // Absolute, so that gix matches it whole and not as a suffix of a registered path.
     let target = std::path::absolute(path).with_context(|| format!("cannot resolve '{}'", path.display()))?;
     let target = repo
@@ -177,34 +180,14 @@ fn branch_ref_name(branch: &str) -> Result<FullName> {
     if branch.starts_with('-') || branch == "HEAD" {
         return Err(invalid(String::new()));
     }
-    FullName::try_from(format!("refs/heads/{branch}")).map_err(|err| invalid(format!(": {err}")))
-}
-
-/// Creates `name` at `commit` with a reflog entry, failing if it exists.
-fn create_branch(repo: &gix::Repository, name: &FullName, commit: ObjectId, message: &str) -> Result<()> {
-    let edit = RefEdit {
-        change: Change::Update {
-            log: LogChange {
-                mode: RefLog::AndReference,
-                force_create_reflog: false,
-                message: message.into(),
-            },
-            expected: PreviousValue::MustNotExist,
-            new: Target::Object(commit),
-        },
-        name: name.clone(),
-        deref: false,
-    };
-    repo.edit_reference(edit)
-        .with_context(|| format!("cannot create the branch {}", name.as_bstr()))?;
-    Ok(())
+    FullName::try_from(branch_ref(branch)).map_err(|err| invalid(format!(": {err}")))
 }
 
 /// What `add` created before a failure, to be taken away again.
-struct Undo<'repo> {
-    repo: &'repo gix::Repository,
+struct Undo<'store> {
+    store: &'store Store,
     /// The branch created, with the commit it was created at.
-    branch: Option<(FullName, ObjectId)>,
+    branch: Option<(String, ObjectId)>,
     /// The missing ancestors of the destination, outermost first.
     missing_dirs: Vec<PathBuf>,
     /// `$GIT_COMMON_DIR/worktrees` when it did not exist.
@@ -214,16 +197,15 @@ struct Undo<'repo> {
 impl Undo<'_> {
     /// Best effort: an undo that fails leaves the rest of the undo to run.
     fn run(&self) {
-        if let Some((name, commit)) = &self.branch {
-            let edit = RefEdit {
-                change: Change::Delete {
-                    expected: PreviousValue::MustExistAndMatch(Target::Object(*commit)),
-                    log: RefLog::AndReference,
-                },
-                name: name.clone(),
-                deref: false,
-            };
-            let _ = self.repo.edit_reference(edit);
+        if let Some((branch, commit)) = &self.branch {
+            let name = branch_ref(branch);
+            let _ = self.store.edit_ref(RefChange {
+                name: &name,
+                expect: Expect::Exactly(*commit),
+                new: NewValue::Deleted,
+                reflog: None,
+                through: false,
+            });
         }
         for dir in self.missing_dirs.iter().rev() {
             let _ = std::fs::remove_dir(dir);

@@ -10,15 +10,23 @@
 //! of a session with a 5 MB note stays readable. Nothing is dropped: events
 //! of kinds this version does not know are listed raw in `other_events`.
 
+mod brief;
 pub mod functions;
+mod text;
+
+pub use brief::{brief, Brief, Section};
+pub use text::{summary_markdown, summary_text};
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::render::diff::ChangedFile;
-use crate::session::{Event, EventKind, SessionHeader};
+use anyhow::Result;
+
+use crate::diff::ChangedFile;
+use crate::store::{SessionHead, Store};
+use crate::session::{Body, Event, EventId, SessionHeader, SessionId, Timestamp};
 use functions::{FunctionChange, Language};
 
 /// Texts in a summary are cut to this many characters.
@@ -63,8 +71,8 @@ pub const MAX_TEXT: usize = 300;
 pub struct Summary {
     pub format: u32,
     pub session: SessionRef,
-    pub started: Option<String>,
-    pub ended: Option<String>,
+    pub started: Option<Timestamp>,
+    pub ended: Option<Timestamp>,
     pub duration_secs: u64,
     pub active_secs: u64,
     pub events: u64,
@@ -88,7 +96,7 @@ pub struct Summary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SessionRef {
-    pub id: String,
+    pub id: SessionId,
     pub name: String,
     pub status: String,
     pub branch: Option<String>,
@@ -97,25 +105,25 @@ pub struct SessionRef {
 /// An intent, checkpoint, note, discovery, next step or progress report.
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Objective {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub text: String,
     pub done: bool,
-    pub done_time: Option<String>,
+    pub done_time: Option<Timestamp>,
     pub done_text: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Commit {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub commit: String,
     pub short: String,
     pub subject: String,
@@ -123,8 +131,8 @@ pub struct Commit {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub text: String,
     pub rationale: Option<String>,
     pub alternatives: Vec<String>,
@@ -132,26 +140,26 @@ pub struct Decision {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Blocker {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub text: String,
     pub resolved: bool,
-    pub resolved_time: Option<String>,
+    pub resolved_time: Option<Timestamp>,
     pub resolution: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Rewind {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub kind: String,
     pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Handoff {
-    pub id: String,
-    pub time: String,
+    pub id: EventId,
+    pub time: Timestamp,
     pub text: String,
     pub to: Option<String>,
     pub by: String,
@@ -176,10 +184,7 @@ pub struct FunctionSummary {
 
 /// `text` cut to [`MAX_TEXT`] characters, with `…` when something was cut.
 pub fn cut(text: &str) -> String {
-    match text.char_indices().nth(MAX_TEXT) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
+    crate::session::text::cut(text, MAX_TEXT)
 }
 
 /// Folds a session's events (in log order) and its header into a summary
@@ -211,160 +216,159 @@ pub fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
         rewinds: Vec::new(),
         handoffs: Vec::new(),
         other_events: Vec::new(),
-        base_snapshot: header.base_snapshot.clone(),
-        latest_snapshot: header.latest_snapshot.clone(),
+        base_snapshot: header.base_snapshot.as_ref().map(ToString::to_string),
+        latest_snapshot: header.latest_snapshot.as_ref().map(ToString::to_string),
         files: None,
     };
-    // The first and the last event time, as seconds and as written.
-    let mut first: Option<(i64, &str)> = None;
-    let mut last: Option<(i64, &str)> = None;
+    // The first and the last event time.
+    let mut first: Option<&Timestamp> = None;
+    let mut last: Option<&Timestamp> = None;
     let mut previous: Option<i64> = None;
     // Where each objective and blocker is, by event id.
     let mut objectives: HashMap<&str, usize> = HashMap::new();
     let mut blockers: HashMap<&str, usize> = HashMap::new();
     for event in events {
-        if let Some(t) = crate::session::seconds(&event.time) {
-            if first.is_none_or(|(f, _)| t < f) {
-                first = Some((t, &event.time));
-            }
-            if last.is_none_or(|(l, _)| t >= l) {
-                last = Some((t, &event.time));
-            }
-            if let Some(p) = previous {
-                s.active_secs += crate::session::active_gap(p, t);
-            }
-            previous = Some(t);
+        let t = event.time.seconds();
+        if first.is_none_or(|f| t < f.seconds()) {
+            first = Some(&event.time);
         }
+        if last.is_none_or(|l| t >= l.seconds()) {
+            last = Some(&event.time);
+        }
+        if let Some(p) = previous {
+            s.active_secs += crate::session::active_gap(p, t);
+        }
+        previous = Some(t);
+        let id = || event.id.clone();
+        let time = || event.time.clone();
         let entry = || Entry {
-            id: event.id.clone(),
-            time: event.time.clone(),
+            id: id(),
+            time: time(),
             text: cut(event.text().unwrap_or("")),
         };
-        let Some(kind) = event.known_kind() else {
-            s.other_events.push(raw(event));
-            continue;
-        };
-        match kind {
-            EventKind::Start | EventKind::Fork => {
-                if event.text().is_some_and(|t| !t.is_empty()) {
+        match &event.body {
+            Body::Start(start) => {
+                if start.text.as_deref().is_some_and(|t| !t.is_empty()) {
                     s.intents.push(entry());
                 }
             }
-            EventKind::Intent => s.intents.push(entry()),
-            EventKind::Checkpoint => s.checkpoints.push(entry()),
-            EventKind::Note => s.notes.push(entry()),
-            EventKind::Discovery => s.discoveries.push(entry()),
-            EventKind::Next => s.next_steps.push(entry()),
-            EventKind::Progress => s.progress.push(entry()),
-            EventKind::Decision => s.decisions.push(Decision {
-                id: event.id.clone(),
-                time: event.time.clone(),
-                text: cut(event.text().unwrap_or("")),
-                rationale: event.str_field("rationale").map(cut),
-                alternatives: event.str_list("alternatives").into_iter().map(cut).collect(),
+            Body::Intent(_) => s.intents.push(entry()),
+            Body::Checkpoint(_) => s.checkpoints.push(entry()),
+            Body::Note(_) => s.notes.push(entry()),
+            Body::Discovery(_) => s.discoveries.push(entry()),
+            Body::Next(_) => s.next_steps.push(entry()),
+            Body::Progress(_) => s.progress.push(entry()),
+            Body::Decision(d) => s.decisions.push(Decision {
+                id: id(),
+                time: time(),
+                text: cut(&d.text),
+                rationale: d.rationale.as_deref().map(cut),
+                alternatives: d.alternatives.iter().map(|a| cut(a)).collect(),
             }),
-            EventKind::Objective => {
-                objectives.insert(&event.id, s.objectives.len());
+            Body::Objective(o) => {
+                objectives.insert(event.id.as_str(), s.objectives.len());
                 s.objectives.push(Objective {
-                    id: event.id.clone(),
-                    time: event.time.clone(),
-                    text: cut(event.text().unwrap_or("")),
+                    id: id(),
+                    time: time(),
+                    text: cut(&o.text),
                     done: false,
                     done_time: None,
                     done_text: None,
                 });
             }
-            EventKind::ObjectiveDone => {
-                let text = event.text().filter(|t| !t.is_empty()).map(cut);
-                let at = event.str_field("objective").and_then(|id| objectives.get(id));
+            Body::ObjectiveDone(done) => {
+                let text = Some(done.text.as_str()).filter(|t| !t.is_empty()).map(cut);
+                let at = done.objective.as_ref().and_then(|id| objectives.get(id.as_str()));
                 match at {
                     Some(&i) => {
                         let o = &mut s.objectives[i];
                         o.done = true;
-                        o.done_time = Some(event.time.clone());
+                        o.done_time = Some(time());
                         o.done_text = text;
                     }
                     // Its objective is not in this log (cut off by a fork):
                     // still a done objective.
                     None => s.objectives.push(Objective {
-                        id: event.str_field("objective").unwrap_or(&event.id).to_owned(),
-                        time: event.time.clone(),
+                        id: done.objective.clone().unwrap_or_else(id),
+                        time: time(),
                         text: text.clone().unwrap_or_default(),
                         done: true,
-                        done_time: Some(event.time.clone()),
+                        done_time: Some(time()),
                         done_text: text,
                     }),
                 }
             }
-            EventKind::Blocker => {
-                blockers.insert(&event.id, s.blockers.len());
+            Body::Blocker(b) => {
+                blockers.insert(event.id.as_str(), s.blockers.len());
                 s.blockers.push(Blocker {
-                    id: event.id.clone(),
-                    time: event.time.clone(),
-                    text: cut(event.text().unwrap_or("")),
+                    id: id(),
+                    time: time(),
+                    text: cut(&b.text),
                     resolved: false,
                     resolved_time: None,
                     resolution: None,
                 });
             }
-            EventKind::BlockerResolved => {
-                let text = event.text().filter(|t| !t.is_empty()).map(cut);
-                let at = event.str_field("resolves").and_then(|id| blockers.get(id));
+            Body::BlockerResolved(resolved) => {
+                let text = Some(resolved.text.as_str()).filter(|t| !t.is_empty()).map(cut);
+                let at = resolved.resolves.as_ref().and_then(|id| blockers.get(id.as_str()));
                 match at {
                     Some(&i) => {
                         let b = &mut s.blockers[i];
                         b.resolved = true;
-                        b.resolved_time = Some(event.time.clone());
+                        b.resolved_time = Some(time());
                         b.resolution = text;
                     }
                     None => s.blockers.push(Blocker {
-                        id: event.str_field("resolves").unwrap_or(&event.id).to_owned(),
-                        time: event.time.clone(),
+                        id: resolved.resolves.clone().unwrap_or_else(id),
+                        time: time(),
                         text: text.clone().unwrap_or_default(),
                         resolved: true,
-                        resolved_time: Some(event.time.clone()),
+                        resolved_time: Some(time()),
                         resolution: text,
                     }),
                 }
             }
-            EventKind::Commit => {
-                let commit = event.str_field("commit").unwrap_or("").to_owned();
+            Body::Commit(c) => {
+                let commit = c.commit.as_ref().map(ToString::to_string).unwrap_or_default();
                 s.commits.push(Commit {
-                    id: event.id.clone(),
-                    time: event.time.clone(),
-                    short: commit[..commit.len().min(12)].to_owned(),
+                    id: id(),
+                    time: time(),
+                    short: crate::session::text::prefix(&commit, 12).to_owned(),
                     commit,
-                    subject: cut(event.str_field("subject").unwrap_or("")),
+                    subject: cut(&c.subject),
                 });
             }
-            EventKind::Rewind | EventKind::Restore | EventKind::Undo => s.rewinds.push(Rewind {
-                id: event.id.clone(),
-                time: event.time.clone(),
-                kind: event.kind.clone(),
+            Body::Rewind(_) | Body::Restore(_) | Body::Undo(_) => s.rewinds.push(Rewind {
+                id: id(),
+                time: time(),
+                kind: event.kind().to_owned(),
                 text: cut(&event.summary()),
             }),
-            EventKind::Handoff => s.handoffs.push(Handoff {
-                id: event.id.clone(),
-                time: event.time.clone(),
-                text: cut(event.text().unwrap_or("")),
-                to: event.str_field("to").map(cut),
-                by: format!("{} <{}>", event.author.name, event.author.email),
+            Body::Handoff(h) => s.handoffs.push(Handoff {
+                id: id(),
+                time: time(),
+                text: cut(h.text.as_deref().unwrap_or("")),
+                to: h.to.as_deref().map(cut),
+                by: event.author.to_string(),
             }),
-            EventKind::Snapshot
-            | EventKind::Branch
-            | EventKind::Pause
-            | EventKind::Resume
-            | EventKind::Rename
-            | EventKind::Close
-            | EventKind::Merge
-            | EventKind::Attach
-            | EventKind::Claim => {}
+            Body::Unknown(_) => s.other_events.push(raw(event)),
+            Body::Fork(_)
+            | Body::Snapshot(_)
+            | Body::Branch(_)
+            | Body::Pause
+            | Body::Resume(_)
+            | Body::Rename(_)
+            | Body::Close(_)
+            | Body::Merge(_)
+            | Body::Attach
+            | Body::Claim(_) => {}
         }
     }
-    if let (Some((from, from_text)), Some((to, to_text))) = (first, last) {
-        s.started = Some(from_text.to_owned());
-        s.ended = Some(to_text.to_owned());
-        s.duration_secs = (to - from).max(0) as u64;
+    if let (Some(from), Some(to)) = (first, last) {
+        s.started = Some(from.clone());
+        s.ended = Some(to.clone());
+        s.duration_secs = (to.seconds() - from.seconds()).max(0) as u64;
     }
     s
 }
@@ -379,7 +383,10 @@ fn raw(event: &Event) -> Value {
             _ => {}
         }
     }
-    let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
+    let mut value = match &event.body {
+        Body::Unknown(unknown) => Value::Object(unknown.fields.clone()),
+        _ => serde_json::to_value(event).unwrap_or(Value::Null),
+    };
     cut_strings(&mut value);
     value
 }
@@ -412,6 +419,41 @@ pub fn files_changed(changed: &[ChangedFile]) -> Vec<FileSummary> {
             }
         })
         .collect()
+}
+
+/// What a session changed, by definition: the difference between its first
+/// snapshot (the work tree when it started) and its latest one. `None`
+/// before it has two.
+fn span(header: &SessionHeader) -> Option<(&crate::session::Oid, &crate::session::Oid)> {
+    Some((header.base_snapshot.as_ref()?, header.latest_snapshot.as_ref()?))
+}
+
+/// The files a session changed (see [`span`]), with their line counts and
+/// the functions the changes are in.
+pub fn session_files(store: &Store, header: &SessionHeader) -> Result<Vec<FileSummary>> {
+    match span(header) {
+        Some((base, latest)) => Ok(files_changed(&store.changed_lines(base, latest)?)),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The paths of the files a session changed (see [`span`]), without
+/// reading their contents.
+pub fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec<String>> {
+    match span(header) {
+        Some((base, latest)) => store.changed_paths(base, latest),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The summary of a session: one walk of its log folded, and the files it changed.
+pub fn summarize(store: &Store, head: &SessionHead) -> Result<Summary> {
+    let events: Vec<Event> = store.events(head)?.into_iter().map(|e| e.event).collect();
+    let mut summary = fold(&head.header, &events);
+    if span(&head.header).is_some() {
+        summary.files = Some(session_files(store, &head.header)?);
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]

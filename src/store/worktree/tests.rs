@@ -74,6 +74,10 @@ impl Fixture {
         self.path.parent().expect("temp root").join(rela)
     }
 
+    fn store(&self) -> Store {
+        Store::from_repo(self.repo())
+    }
+
     fn repo(&self) -> gix::Repository {
         gix::open_opts(&self.path, gix::open::Options::isolated()).expect("repo opens")
     }
@@ -170,7 +174,7 @@ fn add_checks_out_what_git_worktree_add_checks_out() {
     let f = Fixture::new();
     let head = f.head();
     let ours = f.beside("ours");
-    let added = add(&f.repo(), &ours, "feature", head).expect("add");
+    let added = add(&f.store(), &ours, "feature", head).expect("add");
     assert_eq!(added, ours);
     f.git(&[
         "worktree",
@@ -247,7 +251,7 @@ fn add_checks_out_what_git_worktree_add_checks_out() {
 #[test]
 fn remove_takes_away_ours_and_gits_with_their_ignored_files() {
     let f = Fixture::new();
-    let ours = add(&f.repo(), &f.beside("ours"), "ours", f.head()).expect("add");
+    let ours = add(&f.store(), &f.beside("ours"), "ours", f.head()).expect("add");
     let theirs = f.beside("theirs");
     f.git(&["worktree", "add", "-q", "-b", "theirs", theirs.to_str().unwrap()]);
     for wt in [&ours, &theirs] {
@@ -261,8 +265,8 @@ fn remove_takes_away_ours_and_gits_with_their_ignored_files() {
         );
     }
 
-    remove(&f.repo(), &ours).expect("remove ours");
-    remove(&f.repo(), &theirs).expect("remove git's");
+    remove(&f.store(), &ours).expect("remove ours");
+    remove(&f.store(), &theirs).expect("remove git's");
     assert!(!ours.exists() && !theirs.exists());
     assert_eq!(
         f.worktree_list(),
@@ -290,11 +294,11 @@ fn relative_paths_are_relative_to_the_current_directory() {
     let target = f.beside("nested/rel");
     let rel = relative_from_cwd(&target);
     assert!(rel.is_relative() && rel.starts_with(".."), "{}", rel.display());
-    let added = add(&f.repo(), &rel, "rel", f.head()).expect("add");
+    let added = add(&f.store(), &rel, "rel", f.head()).expect("add");
     assert_eq!(added, target);
     assert!(f.worktree_list().contains(&format!("worktree {}\n", target.display())));
     assert_eq!(git_in(&target, &f.home, &["status", "--porcelain"]), "");
-    remove(&f.repo(), &rel).expect("remove");
+    remove(&f.store(), &rel).expect("remove");
     assert!(!target.exists());
     assert_eq!(f.git(&["worktree", "prune", "-n", "-v"]), "");
 }
@@ -302,10 +306,10 @@ fn relative_paths_are_relative_to_the_current_directory() {
 #[test]
 fn ids_are_made_unique_as_git_makes_them() {
     let f = Fixture::new();
-    let repo = f.repo();
-    let one = add(&repo, &f.beside("x/wt"), "one", f.head()).expect("first");
-    let two = add(&repo, &f.beside("y/wt"), "two", f.head()).expect("second");
-    let three = add(&repo, &f.beside("wt.lock"), "three", f.head()).expect("third");
+    let store = f.store();
+    let one = add(&store, &f.beside("x/wt"), "one", f.head()).expect("first");
+    let two = add(&store, &f.beside("y/wt"), "two", f.head()).expect("second");
+    let three = add(&store, &f.beside("wt.lock"), "three", f.head()).expect("third");
     assert_eq!(f.admin_dirs(), ["wt", "wt1", "wt2"]);
     let gitdir = |id: &str| std::fs::read_to_string(f.path.join(".git/worktrees").join(id).join("gitdir")).unwrap();
     assert_eq!(gitdir("wt"), format!("{}/.git\n", one.display()));
@@ -319,7 +323,7 @@ fn an_empty_directory_is_used() {
     let f = Fixture::new();
     let dir = f.beside("empty");
     std::fs::create_dir(&dir).unwrap();
-    add(&f.repo(), &dir, "feature", f.head()).expect("add into an empty directory");
+    add(&f.store(), &dir, "feature", f.head()).expect("add into an empty directory");
     assert_eq!(git_in(&dir, &f.home, &["status", "--porcelain"]), "");
 }
 
@@ -334,7 +338,7 @@ fn refuses_an_existing_path_and_changes_nothing() {
     let dangling = f.beside("dangling");
     std::os::unix::fs::symlink(f.beside("nowhere"), &dangling).unwrap();
     for path in [&full, &file, &dangling] {
-        let err = add(&f.repo(), path, "feature", f.head()).expect_err("refused");
+        let err = add(&f.store(), path, "feature", f.head()).expect_err("refused");
         assert!(message_of(&err).contains("already exists"), "{err:#}");
     }
     assert_eq!(std::fs::read(full.join("keep")).unwrap(), b"mine\n");
@@ -349,13 +353,13 @@ fn refuses_an_existing_branch_and_bad_names() {
     let f = Fixture::new();
     f.git(&["branch", "taken"]);
     let path = f.beside("wt");
-    let err = add(&f.repo(), &path, "taken", f.head()).expect_err("refused");
+    let err = add(&f.store(), &path, "taken", f.head()).expect_err("refused");
     assert!(
         message_of(&err).contains("a branch named 'taken' already exists"),
         "{err:#}"
     );
     for bad in ["has space", "-dash", "HEAD", "a..b", "x.lock", ""] {
-        let err = add(&f.repo(), &path, bad, f.head()).expect_err(bad);
+        let err = add(&f.store(), &path, bad, f.head()).expect_err(bad);
         assert!(
             message_of(&err).contains("is not a valid branch name"),
             "{bad}: {err:#}"
@@ -369,7 +373,7 @@ fn refuses_an_existing_branch_and_bad_names() {
 fn refuses_a_path_inside_the_git_dir() {
     let f = Fixture::new();
     for inside in [f.path.join(".git/wt"), f.path.join(".git")] {
-        let err = add(&f.repo(), &inside, "feature", f.head()).expect_err("refused");
+        let err = add(&f.store(), &inside, "feature", f.head()).expect_err("refused");
         assert!(
             message_of(&err).contains("inside the repository's git directory"),
             "{err:#}"
@@ -386,7 +390,7 @@ fn a_failed_add_takes_back_the_branch_and_the_directories() {
     let gone = f.beside("a/b/gone");
     f.git(&["worktree", "add", "-q", "-b", "old", gone.to_str().unwrap()]);
     std::fs::remove_dir_all(f.beside("a")).unwrap();
-    let err = add(&f.repo(), &gone, "feature", f.head()).expect_err("refused");
+    let err = add(&f.store(), &gone, "feature", f.head()).expect_err("refused");
     assert!(message_of(&err).contains("already registered"), "{err:#}");
     assert!(!f.branch_exists("feature"));
     assert!(!f.path.join(".git/logs/refs/heads/feature").exists());
@@ -402,7 +406,7 @@ fn a_failed_add_takes_back_the_branch_and_the_directories() {
     let blob = blob.trim();
     std::fs::remove_file(f.path.join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
     let broken = f.beside("c/broken");
-    let err = add(&f.repo(), &broken, "feature", f.head()).expect_err("checkout fails");
+    let err = add(&f.store(), &broken, "feature", f.head()).expect_err("checkout fails");
     assert!(!message_of(&err).is_empty());
     assert!(!f.branch_exists("feature"));
     assert!(!f.beside("c").exists());
@@ -412,7 +416,7 @@ fn a_failed_add_takes_back_the_branch_and_the_directories() {
 #[test]
 fn a_dirty_worktree_is_neither_clean_nor_removed() {
     let f = Fixture::new();
-    let wt = add(&f.repo(), &f.beside("wt"), "feature", f.head()).expect("add");
+    let wt = add(&f.store(), &f.beside("wt"), "feature", f.head()).expect("add");
     let git = |args: &[&str]| git_in(&wt, &f.home, args);
     let changes: [(&str, &dyn Fn()); 5] = [
         ("modified", &|| {
@@ -434,7 +438,7 @@ fn a_dirty_worktree_is_neither_clean_nor_removed() {
         change();
         assert_ne!(git(&["status", "--porcelain"]), "", "{what}: git sees a change");
         assert!(!is_clean(&wt).expect("status"), "{what}: not clean");
-        let err = remove(&f.repo(), &wt).expect_err(what);
+        let err = remove(&f.store(), &wt).expect_err(what);
         assert!(
             message_of(&err).contains("modified or untracked files"),
             "{what}: {err:#}"
@@ -447,36 +451,36 @@ fn a_dirty_worktree_is_neither_clean_nor_removed() {
         git(&["clean", "-q", "-f"]);
         assert!(is_clean(&wt).expect("status"), "{what}: clean again");
     }
-    remove(&f.repo(), &wt).expect("clean again, so removed");
+    remove(&f.store(), &wt).expect("clean again, so removed");
 }
 
 #[test]
 fn refuses_the_main_worktree_a_stranger_and_a_locked_one() {
     let f = Fixture::new();
-    let err = remove(&f.repo(), &f.path).expect_err("main");
+    let err = remove(&f.store(), &f.path).expect_err("main");
     assert!(message_of(&err).contains("is the main work tree"), "{err:#}");
     assert!(f.path.join(".git").is_dir() && f.path.join("a.txt").is_file());
 
     let stranger = f.beside("stranger");
     std::fs::create_dir(&stranger).unwrap();
-    let err = remove(&f.repo(), &stranger).expect_err("stranger");
+    let err = remove(&f.store(), &stranger).expect_err("stranger");
     assert!(message_of(&err).contains("is not a linked work tree"), "{err:#}");
     assert!(stranger.is_dir());
 
-    let wt = add(&f.repo(), &f.beside("wt"), "feature", f.head()).expect("add");
+    let wt = add(&f.store(), &f.beside("wt"), "feature", f.head()).expect("add");
     f.git(&["worktree", "lock", "--reason", "on a usb stick", wt.to_str().unwrap()]);
-    let err = remove(&f.repo(), &wt).expect_err("locked");
+    let err = remove(&f.store(), &wt).expect_err("locked");
     assert!(message_of(&err).contains("locked: on a usb stick"), "{err:#}");
     assert!(wt.join("a.txt").is_file());
     f.git(&["worktree", "unlock", wt.to_str().unwrap()]);
-    remove(&f.repo(), &wt).expect("unlocked, so removed");
+    remove(&f.store(), &wt).expect("unlocked, so removed");
 }
 
 #[test]
 fn a_linked_worktree_adds_and_removes_siblings() {
     let f = Fixture::new();
-    let first = add(&f.repo(), &f.beside("first"), "first", f.head()).expect("add");
-    let from_linked = gix::open_opts(&first, gix::open::Options::isolated()).expect("opens");
+    let first = add(&f.store(), &f.beside("first"), "first", f.head()).expect("add");
+    let from_linked = Store::from_repo(gix::open_opts(&first, gix::open::Options::isolated()).expect("opens"));
     let second = add(&from_linked, &f.beside("second"), "second", f.head()).expect("add from a linked one");
     assert_eq!(f.admin_dirs(), ["first", "second"]);
     assert_eq!(git_in(&second, &f.home, &["status", "--porcelain"]), "");

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{item_id, short_time, Palette};
-use crate::session::IDLE_AFTER;
-use crate::summary::{FileSummary, Summary};
+use super::{FileSummary, Summary};
+use crate::render::{item_id, short_time, Palette};
+use crate::session::{Timestamp, IDLE_AFTER};
 
 /// `3725` → `1h 02m`; under a minute, `45s`.
 fn duration(secs: u64) -> String {
@@ -28,7 +28,7 @@ fn function_list(file: &FileSummary, quote: &str) -> String {
     file.functions
         .iter()
         .map(|f| match f.change {
-            crate::summary::functions::FunctionChange::Modified => format!("{quote}{}{quote}", f.name),
+            super::functions::FunctionChange::Modified => format!("{quote}{}{quote}", f.name),
             other => format!("{quote}{}{quote} ({})", f.name, other.as_str()),
         })
         .collect::<Vec<_>>()
@@ -79,7 +79,7 @@ pub fn summary_text(s: &Summary, p: Palette) -> String {
             let _ = writeln!(o, "  {line}");
         }
     };
-    let time = |t: &str| short_time(t).get(11..).unwrap_or_default().to_owned();
+    let time = |t: &Timestamp| short_time(t).get(11..).unwrap_or_default().to_owned();
     section(
         &mut o,
         "Objectives",

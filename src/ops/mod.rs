@@ -1,0 +1,297 @@
+//! The engine: one function per user-visible operation, with typed input
+//! and a typed, serde-serialisable result — the very value `--json` prints
+//! and an MCP tool returns. Operations print nothing and never exit; the
+//! front ends (the CLI in `cmd`, agent hooks, an MCP server) parse their
+//! input, call one operation and render its result.
+//!
+//! An operation talks to the [`Store`] (sessions, the user's repository) and
+//! to the machinery below it (`rewind`, `remote`, `summary`); it never names
+//! gix. Warnings that do not stop an operation (a file left out of a
+//! snapshot, a stale lock removed) go to the sink the front end gave
+//! [`Engine::open`].
+
+mod hooks;
+mod knowledge;
+mod listing;
+mod recording;
+mod remote;
+mod resume;
+mod rewind;
+mod start;
+mod status;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::error::{fail, fail_with_hint};
+use crate::session::{Body, Event, SessionHeader, SessionId, Status};
+use crate::store::{Current, SessionHead, Store, Target};
+
+pub use hooks::{
+    hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall, HookReport, HookStatus,
+    HooksStatus,
+};
+pub use knowledge::{context, summarize, ContextInput};
+pub use listing::{
+    history, list, list_remote, report, who, History, HistoryRow, Listing, ListedSession, RemoteListing,
+    RemoteSession, Report, ReportPeriod, Zone,
+};
+pub use recording::{
+    checkpoint, claim, close, intent, note, objective_add, objective_done, objectives, pause, rename, resolve,
+    snapshot, CloseInput, Claimed, Closed, NoteInput, NoteKind,
+};
+pub use remote::{
+    fetch, handoff, push, remote_setup, sync, Fetched, FetchedSession, HandedOff, HandoffInput, PushInput, Pushed,
+    RemoteSetup, Synced,
+};
+pub use resume::{resume, Resumed, ResumeInput};
+pub use rewind::{diff, restore, rewind, undo, DiffInput, Rewound, RewindInput};
+pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
+pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
+
+pub use crate::diff::DiffFormat;
+pub use crate::remote::policy::{PushReport, PushResult};
+pub use crate::rewind::commits::Mode as CommitsMode;
+pub use crate::store::merge::Merged;
+
+/// How a front end opens the engine.
+pub struct Options {
+    /// Act on this session (id, name or unique prefix) instead of the work
+    /// tree's current one (`-s/--session`).
+    pub session: Option<String>,
+    /// Show the progress of transfers (on a terminal).
+    pub progress: bool,
+    /// Where warnings go.
+    pub warnings: std::rc::Rc<dyn Fn(&str)>,
+}
+
+/// The repository an operation runs against, and the options of the front end.
+pub struct Engine {
+    store: Store,
+    session: Option<String>,
+    progress: bool,
+    /// The directory paths given by the user are relative to.
+    cwd: PathBuf,
+}
+
+impl Engine {
+    /// Opens the repository containing `dir` (honouring `GIT_DIR` and the
+    /// other variables git honours).
+    pub fn open(dir: &Path, options: Options) -> Result<Engine> {
+        let mut store = Store::discover(dir)?;
+        store.set_warnings(options.warnings);
+        let cwd = if dir.is_absolute() {
+            dir.to_owned()
+        } else {
+            std::env::current_dir()
+                .context("cannot read the current directory")?
+                .join(dir)
+        };
+        Ok(Engine {
+            store,
+            session: options.session,
+            progress: options.progress,
+            cwd,
+        })
+    }
+
+    /// git's `color.ui`, for the front end's choice of colours.
+    pub fn color_ui(&self) -> Option<String> {
+        self.store.config_string("color.ui")
+    }
+
+    /// The work tree, if there is one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.store.workdir().ok()
+    }
+
+    /// The directory relative paths are read from.
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    fn warn(&self, text: &str) {
+        self.store.warn(text);
+    }
+
+    /// The session named by `--session`, else this work tree's current one.
+    fn target(&self) -> Result<Target> {
+        let current = self.store.current()?;
+        if let Some(spec) = &self.session {
+            let head = self.store.resolve(spec)?;
+            let current = current.filter(|c| c.session == head.id);
+            return Ok(Target { head, current });
+        }
+        let Some(current) = current else {
+            return Err(fail_with_hint(
+                "no current session in this work tree",
+                "start one with `git session start`, or resume one with `git session resume <session>`",
+            ));
+        };
+        match self.store.head(&current.session)? {
+            Some(head) => Ok(Target {
+                head,
+                current: Some(current),
+            }),
+            None => Err(fail_with_hint(
+                format!("the current session {} no longer exists", current.session),
+                "start a new one with `git session start`",
+            )),
+        }
+    }
+
+    /// The session `spec` names (or the target when none is named), ready to record into.
+    fn target_for(&self, spec: Option<&str>) -> Result<Target> {
+        let Some(spec) = spec else {
+            return self.target();
+        };
+        let head = self.store.resolve(spec)?;
+        let current = self.store.current()?.filter(|c| c.session == head.id);
+        Ok(Target { head, current })
+    }
+
+    /// The session `spec` names, or the target when none is named.
+    fn named_or_target(&self, spec: Option<&str>) -> Result<SessionHead> {
+        match spec {
+            Some(spec) => self.store.resolve(spec),
+            None => Ok(self.target()?.head),
+        }
+    }
+
+    /// Pauses this work tree's current session (unless it is `keep`) when it
+    /// is active, so that one work tree has one active session. Returns the
+    /// name of the session paused.
+    fn pause_current(&self, keep: Option<&SessionId>) -> Result<Option<String>> {
+        let Some(current) = self.store.current()?.filter(|c| Some(&c.session) != keep) else {
+            return Ok(None);
+        };
+        let Some(head) = self.store.head(&current.session)? else {
+            return Ok(None);
+        };
+        if head.header.status != Status::Active {
+            return Ok(None);
+        }
+        let target = Target {
+            head,
+            current: Some(current),
+        };
+        let (head, _) = self.store.record(&target, vec![self.store.stamp(Body::Pause)?])?;
+        Ok(Some(head.header.name))
+    }
+
+    /// A new event stamped with the user, the time, HEAD and branch.
+    fn event(&self, body: Body) -> Result<Event> {
+        self.store.stamp(body)
+    }
+
+    /// An event that carries a snapshot of the work tree; also the capture
+    /// (for the index tree). Files left out of the snapshot are warned about.
+    fn snapshot_event(&self, mut body: Body) -> Result<(Event, crate::snapshot::Capture)> {
+        let capture = self.store.capture()?;
+        let snapshot = self.store.snapshot_of(&capture)?;
+        for s in &snapshot.skipped {
+            self.warn(&format!(
+                "left {} ({} bytes) out of the snapshot: it is untracked and larger than session.maxUntrackedSize",
+                s.path, s.size
+            ));
+        }
+        if let Some(slot) = body.snapshot_slot() {
+            *slot = Some(snapshot);
+        }
+        Ok((self.event(body)?, capture))
+    }
+
+    /// Makes `id` this work tree's current session, reading HEAD's reflog from now on.
+    fn make_current(&self, id: &SessionId) -> Result<()> {
+        self.store.set_current(&Current {
+            session: id.clone(),
+            reflog_offset: self.store.head_reflog_len(),
+        })
+    }
+
+    /// A path the user gave (relative to [`Engine::cwd`], or absolute) as a
+    /// `/`-separated path relative to the work tree (empty for the work tree
+    /// itself). Refuses paths outside it.
+    fn repo_path(&self, arg: &Path) -> Result<String> {
+        let workdir = self.store.workdir()?;
+        let root = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_owned());
+        let mut full = PathBuf::new();
+        let cwd = std::fs::canonicalize(&self.cwd).unwrap_or_else(|_| self.cwd.clone());
+        for part in cwd.join(arg).components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    full.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => full.push(other),
+            }
+        }
+        let rel = full
+            .strip_prefix(&root)
+            .or_else(|_| full.strip_prefix(workdir))
+            .map_err(|_| {
+                fail(format!(
+                    "'{}' is outside the work tree {}",
+                    arg.display(),
+                    root.display()
+                ))
+            })?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
+    }
+
+    /// The remote sessions travel to and from when none is named:
+    /// `session.remote`, else the current branch's upstream remote, else `origin`.
+    fn default_remote(&self) -> Result<String> {
+        if let Some(remote) = self.store.config_string("session.remote") {
+            return Ok(remote);
+        }
+        if let Some(branch) = self.store.head_state()?.branch {
+            if let Some(remote) = self.store.config_string(&format!("branch.{branch}.remote")) {
+                if remote != "." {
+                    return Ok(remote);
+                }
+            }
+        }
+        Ok("origin".to_owned())
+    }
+}
+
+/// The result of the operations that record events: the session and the
+/// events that landed (the `--json` of `note`, `checkpoint`, …).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Landed {
+    pub session: SessionId,
+    pub name: String,
+    /// The session's head commit after the append.
+    pub commit: String,
+    pub events: Vec<Event>,
+    /// The session's header after the append.
+    #[serde(skip)]
+    pub header: SessionHeader,
+}
+
+impl Landed {
+    fn new(head: &SessionHead, events: Vec<Event>) -> Landed {
+        Landed {
+            session: head.id.clone(),
+            name: head.header.name.clone(),
+            commit: head.commit.to_string(),
+            events,
+            header: head.header.clone(),
+        }
+    }
+}
+
+/// Refuses an empty text argument.
+fn non_empty(text: &str, what: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(fail(format!("{what} cannot be empty")));
+    }
+    Ok(t.to_owned())
+}

@@ -1,0 +1,311 @@
+//! Sessions and remotes: `fetch`, `push`, `sync`, `handoff`, `remote setup`.
+
+use anyhow::Result;
+
+use super::{knowledge, non_empty, Engine, Landed};
+use crate::error::{fail, fail_with_hint};
+use crate::remote::policy::{self, PushResult};
+use crate::session::event::Handoff;
+use crate::session::{Body, SessionId};
+use crate::store::merge::Merged;
+use crate::store::Listed;
+
+/// The size of the brief attached to a handoff.
+const BRIEF_LIMIT: usize = 10_000;
+
+/// Session arguments of `fetch`/`push` as id prefixes: a session known here
+/// by name or prefix gives its id; other hexadecimal text is taken as an id
+/// prefix of a session on the remote.
+fn session_prefixes(engine: &Engine, specs: &[String]) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for spec in specs {
+        match engine.store.resolve(spec) {
+            Ok(head) => ids.push(head.id.to_string()),
+            Err(_) if spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                ids.push(spec.to_ascii_lowercase())
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(ids)
+}
+
+/// One session a fetch brought, and what merging it did.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FetchedSession {
+    #[serde(flatten)]
+    pub merged: Merged,
+    pub session: SessionId,
+    /// Its name here after the merge.
+    #[serde(skip)]
+    pub name: String,
+}
+
+/// What a fetch did.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Fetched {
+    /// The remote's name under `refs/aura/remotes/`.
+    pub remote: String,
+    pub sessions: Vec<FetchedSession>,
+    pub pruned: Vec<String>,
+    pub bytes: u64,
+}
+
+/// Fetches sessions (all, or those `sessions` name: ids, id prefixes or
+/// names known here) from `remote` (default: `session.remote`, the
+/// branch's upstream remote, `origin`) and merges each into the local one.
+pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: bool) -> Result<Fetched> {
+    let remote = match remote {
+        Some(r) => r.to_owned(),
+        None => engine.default_remote()?,
+    };
+    let ids = session_prefixes(engine, sessions)?;
+    let report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
+    if report.sessions.is_empty() && !sessions.is_empty() {
+        return Err(fail_with_hint(
+            format!("{} has none of the sessions asked for", report.remote),
+            format!(
+                "`git session list --remote {} --refresh` lists what it has",
+                report.remote
+            ),
+        ));
+    }
+    let mut out = Vec::new();
+    for (id, merged) in report.sessions {
+        let name = engine
+            .store
+            .head(&id)?
+            .map(|h| h.header.name)
+            .unwrap_or_else(|| id.to_string());
+        out.push(FetchedSession {
+            merged,
+            session: id,
+            name,
+        });
+    }
+    Ok(Fetched {
+        remote: report.remote,
+        sessions: out,
+        pruned: report.pruned,
+        bytes: report.bytes,
+    })
+}
+
+/// What to push.
+#[derive(Clone, Debug, Default)]
+pub struct PushInput {
+    /// A remote name or URL (default: `session.remote`, the branch's upstream remote, `origin`).
+    pub remote: Option<String>,
+    /// The sessions (default: the target one).
+    pub sessions: Vec<String>,
+    /// Every local session.
+    pub all: bool,
+    /// Push even if the secrets scan finds something.
+    pub allow_secrets: bool,
+}
+
+/// What a push did: per session `pushed`, `up-to-date` or `rejected` (with
+/// the remote's reason). A rejection is a result, not an error.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Pushed {
+    pub remote: String,
+    pub sessions: Vec<policy::Pushed>,
+    pub bytes: u64,
+}
+
+impl Pushed {
+    /// Whether the remote refused any session.
+    pub fn rejected(&self) -> bool {
+        self.sessions.iter().any(|r| r.result == PushResult::Rejected)
+    }
+}
+
+/// Pushes sessions, never forcing (see `remote::policy`).
+pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
+    let remote = match &input.remote {
+        Some(r) => r.clone(),
+        None => engine.default_remote()?,
+    };
+    let ids: Vec<SessionId> = if input.all {
+        engine
+            .store
+            .list()?
+            .into_iter()
+            .filter_map(|l| match l {
+                Listed::Ok(s) => Some(s.id),
+                Listed::Broken { .. } => None,
+            })
+            .collect()
+    } else if input.sessions.is_empty() {
+        vec![engine.target()?.head.id]
+    } else {
+        input
+            .sessions
+            .iter()
+            .map(|s| engine.store.resolve(s).map(|h| h.id))
+            .collect::<Result<_>>()?
+    };
+    let report = policy::push_sessions(&engine.store, &remote, &ids, input.allow_secrets, engine.progress)?;
+    Ok(Pushed {
+        remote,
+        sessions: report.sessions,
+        bytes: report.bytes,
+    })
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Synced {
+    pub remote: String,
+    /// What fetching and merging the session did (`null` when the remote does not have it yet).
+    pub fetched: Option<Merged>,
+    pub pushed: policy::Pushed,
+}
+
+/// Fetches the target session from `remote`, merges it and pushes the result.
+pub fn sync(engine: &Engine, remote: Option<&str>, allow_secrets: bool) -> Result<Synced> {
+    let remote = match remote {
+        Some(r) => r.to_owned(),
+        None => engine.default_remote()?,
+    };
+    let id = engine.target()?.head.id;
+    let fetched = policy::fetch_sessions(&engine.store, &remote, &[id.to_string()], false, engine.progress)?;
+    let merged = fetched.sessions.into_iter().find(|(f, _)| *f == id).map(|(_, m)| m);
+    let report = policy::push_sessions(&engine.store, &remote, std::slice::from_ref(&id), allow_secrets, engine.progress)?;
+    let pushed = report
+        .sessions
+        .into_iter()
+        .next()
+        .ok_or_else(|| fail("the push gave no result"))?;
+    Ok(Synced {
+        remote,
+        fetched: merged,
+        pushed,
+    })
+}
+
+/// How to hand over.
+#[derive(Clone, Debug, Default)]
+pub struct HandoffInput {
+    /// What whoever picks the session up should know.
+    pub message: Option<String>,
+    /// Who it is handed to (free text).
+    pub to: Option<String>,
+    /// Push to this remote or URL (default: `session.remote`, the branch's
+    /// upstream remote, `origin`, when it is configured).
+    pub remote: Option<String>,
+    /// Record the handoff and push nothing.
+    pub no_push: bool,
+    pub allow_secrets: bool,
+}
+
+/// A session handed over.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct HandedOff {
+    #[serde(flatten)]
+    pub landed: Landed,
+    /// Where it was pushed (`null`: kept local).
+    pub remote: Option<String>,
+    pub pushed: Option<policy::Pushed>,
+    /// The remote's fetch URL, for whoever continues.
+    #[serde(skip)]
+    pub url: Option<String>,
+}
+
+/// Hands the target session over: a final snapshot (from its own work
+/// tree), the note, the brief and the summary as attachments, the status
+/// `handed-over`, and a push.
+pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
+    let target = engine.target()?;
+    if !target.head.header.status.is_open() {
+        return Err(fail(format!(
+            "session '{}' is {}; only an open session can be handed over",
+            target.head.header.name,
+            target.head.header.status.as_str()
+        )));
+    }
+    // Where it goes, checked before anything is recorded.
+    let remote = match (&input.remote, input.no_push) {
+        (_, true) => None,
+        (Some(r), _) => Some(r.clone()),
+        (None, false) => {
+            let r = engine.default_remote()?;
+            engine.store.has_remote(&r).then_some(r)
+        }
+    };
+    let text = input
+        .message
+        .as_deref()
+        .map(|m| non_empty(m, "the handoff note"))
+        .transpose()?;
+    let body = Body::Handoff(Handoff {
+        text,
+        to: input.to.clone(),
+        snapshot: None,
+    });
+    let mut event = if target.current.is_some() && engine.store.has_workdir() {
+        engine.snapshot_event(body)?.0
+    } else {
+        engine.event(body)?
+    };
+    // The brief a successor reads first travels inside the handoff commit.
+    let brief = crate::summary::brief(
+        &engine.store,
+        &target.head,
+        BRIEF_LIMIT,
+        knowledge::context_files(engine),
+    )?;
+    let summary = crate::summary::summary_markdown(&crate::summary::summarize(&engine.store, &target.head)?);
+    event
+        .attachments
+        .insert("handoff.md".into(), engine.store.write_blob(brief.render().as_bytes())?);
+    event
+        .attachments
+        .insert("summary.md".into(), engine.store.write_blob(summary.as_bytes())?);
+    let (head, events) = engine.store.record(&target, vec![event])?;
+    if target.current.is_some() {
+        engine.store.clear_current()?;
+    }
+    let mut pushed = None;
+    if let Some(remote) = &remote {
+        let report = policy::push_sessions(
+            &engine.store,
+            remote,
+            std::slice::from_ref(&head.id),
+            input.allow_secrets,
+            engine.progress,
+        )?;
+        pushed = report.sessions.into_iter().next();
+    }
+    Ok(HandedOff {
+        landed: Landed::new(&head, events),
+        url: remote.as_deref().map(|r| engine.store.remote_url(r).unwrap_or_else(|| r.to_owned())),
+        remote,
+        pushed,
+    })
+}
+
+/// The refspecs added by `remote setup`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RemoteSetup {
+    pub remote: String,
+    /// `remote.<r>.<key> <value>` lines added (none when it carried sessions already).
+    pub added: Vec<String>,
+}
+
+/// Opts `remote` (default: `session.remote`, the branch's upstream remote,
+/// `origin`) in to carrying sessions with plain `git fetch` and `git push`.
+pub fn remote_setup(engine: &Engine, remote: Option<&str>) -> Result<RemoteSetup> {
+    let remote = match remote {
+        Some(r) => r.to_owned(),
+        None => engine.default_remote()?,
+    };
+    if !engine.store.has_remote(&remote) {
+        return Err(fail_with_hint(
+            format!("there is no remote named '{remote}'"),
+            "`git remote -v` lists them; `git remote add NAME URL` adds one",
+        ));
+    }
+    let added = engine.store.add_session_refspecs(&remote)?;
+    Ok(RemoteSetup { remote, added })
+}

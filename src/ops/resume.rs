@@ -1,0 +1,309 @@
+//! `resume`: back into a session and into flow — its branch, its latest
+//! snapshot when it was last worked on elsewhere, and its TL;DR.
+
+use anyhow::Result;
+
+use super::Engine;
+use crate::error::{fail, fail_with_hint, usage};
+use crate::rewind::{self, Execution, Scope};
+use crate::session::event::{Resume, Rewound as RewoundBody};
+use crate::session::{Body, SessionHeader};
+use crate::store::{object_id, oid, Listed, SessionHead, Target};
+
+/// Which session to resume.
+#[derive(Clone, Debug, Default)]
+pub struct ResumeInput {
+    /// Its id, name or a unique prefix (default: `--session`, else the current one).
+    pub session: Option<String>,
+    /// The most recently updated open session.
+    pub continue_last: bool,
+}
+
+/// A session resumed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Resumed {
+    pub session: SessionHeader,
+    pub commit: String,
+    /// The branch HEAD was switched to.
+    pub switched_branch: Option<String>,
+    /// How many files the restore of the latest snapshot changed.
+    pub restored_files: Option<usize>,
+    /// What happened on the way, in order, for people (`Paused session …`, hints).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// Resumes a session: pauses the one current here, records the commits made
+/// since the last command, puts the work tree on the session's branch, and
+/// restores its latest snapshot (undoably) when it was last worked on in
+/// another work tree — refusing, before anything changes, to overwrite
+/// work that no snapshot holds.
+pub fn resume(engine: &Engine, input: &ResumeInput) -> Result<Resumed> {
+    let workdir = engine.store.workdir()?.to_owned();
+    let mut notes = Vec::new();
+    let head = if input.continue_last {
+        most_recent(engine)?
+    } else if let Some(spec) = input.session.as_deref().or(engine.session.as_deref()) {
+        resolve_here_or_fetched(engine, spec, &mut notes)?
+    } else if engine.store.current()?.is_some() {
+        engine.target()?.head
+    } else {
+        return Err(usage(
+            "name the session to resume, or use --continue for the most recent one (see `git session list`)",
+        ));
+    };
+
+    // A session last worked on in another work tree (a handoff from another
+    // clone, or another worktree) comes back with its latest snapshot.
+    let here = workdir.display().to_string();
+    let restore = head
+        .header
+        .latest_snapshot
+        .as_ref()
+        .filter(|_| head.header.worktree.as_deref() != Some(here.as_str()))
+        .and_then(|t| object_id(t).ok());
+    if let Some(latest) = restore {
+        refuse_to_overwrite_unsaved_work(engine, &head, latest)?;
+    }
+
+    if let Some(paused) = engine.pause_current(Some(&head.id))? {
+        notes.push(format!("Paused session '{paused}'."));
+    }
+
+    // Resuming the current session records the commits made since the last
+    // command first, like any other command does.
+    let current = engine.store.current()?.filter(|c| c.session == head.id);
+    if restore.is_some() {
+        catch_up_branch(engine, &head, &mut notes)?;
+    }
+    let switched = switch_branch(engine, &head, &mut notes)?;
+    let mut target = Target { head, current };
+    let mut restored = None;
+    if let Some(latest) = restore {
+        let (mut event, capture) = engine.snapshot_event(Body::Restore(RewoundBody::default()))?;
+        let plan = rewind::plan(&engine.store, capture.tree, latest, &Scope::All)?;
+        if !plan.is_empty() {
+            if let Body::Restore(r) = &mut event.body {
+                r.text = "the session's latest snapshot (resume)".to_owned();
+                r.to = Some(oid(latest));
+            }
+            let done = rewind::execute(
+                &engine.store,
+                &target,
+                Execution {
+                    event,
+                    index_tree: capture.index_tree,
+                    plan: &plan,
+                    moves: None,
+                    index_source: None,
+                },
+            )?;
+            restored = Some(plan.write.len() + plan.remove.len());
+            target.head = done.head;
+        }
+    }
+    let event = engine.event(Body::Resume(Resume {
+        worktree: Some(here.clone()),
+    }))?;
+    let (head, _) = engine.store.record(&target, vec![event])?;
+    engine.make_current(&head.id)?;
+    if let Some(branch) = &switched {
+        notes.push(format!("Switched to branch '{branch}'."));
+    }
+    if let Some(n) = restored {
+        notes.push(format!(
+            "Restored the session's latest snapshot: {n} file(s) changed (`git session undo` takes it back)."
+        ));
+    }
+    Ok(Resumed {
+        commit: head.commit.to_string(),
+        session: head.header,
+        switched_branch: switched,
+        restored_files: restored,
+        notes,
+    })
+}
+
+/// A session of this repository, or one only fetched so far (it is then
+/// created here from its remote-tracking ref).
+fn resolve_here_or_fetched(engine: &Engine, spec: &str, notes: &mut Vec<String>) -> Result<SessionHead> {
+    let local = engine.store.resolve(spec);
+    if local.is_ok() {
+        return local;
+    }
+    match engine.store.find_tracked(spec)?.as_slice() {
+        [] => local,
+        [one] => {
+            let (author, time) = engine.store.identity()?;
+            engine
+                .store
+                .merge_in(&one.id, one.commit, &one.remote, &author, &time)?;
+            notes.push(format!("Session '{}' comes from {}.", one.header.name, one.remote));
+            engine
+                .store
+                .head(&one.id)?
+                .ok_or_else(|| fail(format!("session {} disappeared", one.id)))
+        }
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|t| format!("  {} {} ({})", t.id, t.header.name, t.remote))
+                .collect();
+            Err(fail_with_hint(
+                format!("'{spec}' is ambiguous; it matches:\n{}", names.join("\n")),
+                "give more characters of the id or the name",
+            ))
+        }
+    }
+}
+
+/// Refuses (before anything changes) to replace a work tree whose changes
+/// are not saved anywhere: it must equal HEAD, a snapshot the session
+/// recorded, or the latest snapshot of this work tree's current session.
+fn refuse_to_overwrite_unsaved_work(
+    engine: &Engine,
+    session: &SessionHead,
+    latest: crate::store::ObjectId,
+) -> Result<()> {
+    let capture = engine.store.capture()?;
+    let head_tree = engine.store.head_tree()?;
+    // An empty work tree (an unborn branch) has nothing to lose.
+    let mut saved = vec![Some(latest), head_tree, Some(engine.store.empty_tree())];
+    if let Some(current) = engine.store.current()? {
+        if let Some(h) = engine.store.head(&current.session)? {
+            saved.push(h.header.latest_snapshot.and_then(|t| object_id(&t).ok()));
+        }
+    }
+    if saved.contains(&Some(capture.tree)) {
+        return Ok(());
+    }
+    // A snapshot the session itself recorded (the state it was handed over in).
+    let tree = oid(capture.tree);
+    if engine
+        .store
+        .events(session)?
+        .iter()
+        .any(|e| e.event.tree() == Some(&tree) || e.event.tree_after() == Some(&tree))
+    {
+        return Ok(());
+    }
+    Err(fail_with_hint(
+        "this work tree has changes that no checkpoint holds; resuming would replace them with the session's latest snapshot. Nothing was changed",
+        "checkpoint them in the current session (`git session checkpoint`), or commit or stash them, then resume again",
+    ))
+}
+
+/// The last commit the session saw that is in this repository (anchors
+/// travel with the session, so there normally is one).
+fn latest_session_commit(engine: &Engine, head: &SessionHead) -> Result<Option<crate::store::ObjectId>> {
+    Ok(engine
+        .store
+        .events(head)?
+        .iter()
+        .rev()
+        .filter_map(|e| e.event.head.as_ref())
+        .filter_map(|h| object_id(h).ok())
+        .find(|c| engine.store.has_commit(*c)))
+}
+
+/// A session that comes from another clone may have moved its branch on
+/// there: when the branch here is behind the last commit the session saw,
+/// fast-forward it (never anything else). When HEAD is on it, the work tree
+/// follows; the caller checked that the work tree holds nothing unsaved.
+fn catch_up_branch(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>) -> Result<()> {
+    let Some(branch) = head.header.branch.as_deref() else {
+        return Ok(());
+    };
+    let Some(tip) = engine.store.branch_tip(branch)? else {
+        return Ok(());
+    };
+    let Some(latest) = latest_session_commit(engine, head)? else {
+        return Ok(());
+    };
+    if latest == tip || !engine.store.is_ancestor(tip, latest) {
+        return Ok(());
+    }
+    let why = format!("git-session resume: fast-forward {branch} to the session's last commit");
+    if engine.store.head_state()?.branch.as_deref() == Some(branch) {
+        engine.store.checkout_clean(latest)?;
+        engine.store.move_head(branch, tip, latest, &why)?;
+    } else {
+        engine.store.move_branch(branch, tip, latest, &why)?;
+    }
+    notes.push(format!(
+        "Fast-forwarded '{branch}' to {}, the last commit the session saw.",
+        latest.to_hex_with_len(7)
+    ));
+    Ok(())
+}
+
+/// The open session updated last.
+fn most_recent(engine: &Engine) -> Result<SessionHead> {
+    engine
+        .store
+        .list()?
+        .into_iter()
+        .filter_map(|l| match l {
+            Listed::Ok(h) if h.status.is_open() => Some(h),
+            _ => None,
+        })
+        .max_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id)))
+        .ok_or_else(|| fail_with_hint("there is no open session to continue", "start one with `git session start`"))
+        .and_then(|s| engine.store.resolve(s.id.as_str()))
+}
+
+/// Puts the work tree on the session's branch: HEAD alone moves when the
+/// branch points at HEAD's commit; a clean work tree (its snapshot and index
+/// equal HEAD's tree) is checked out; otherwise it says how to switch.
+/// Returns the branch switched to.
+fn switch_branch(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>) -> Result<Option<String>> {
+    let Some(branch) = head.header.branch.as_deref() else {
+        return Ok(None);
+    };
+    let here = engine.store.head_state()?;
+    if here.branch.as_deref() == Some(branch) {
+        return Ok(None);
+    }
+    let tip = match engine.store.branch_tip(branch)? {
+        Some(tip) => tip,
+        // Missing here: the session came from another clone. Its branch is
+        // created at the last commit the session saw.
+        None => match latest_session_commit(engine, head)? {
+            Some(commit) => {
+                engine
+                    .store
+                    .create_branch(branch, commit, "branch: Created from git-session resume")?;
+                commit
+            }
+            None => {
+                notes.push(format!("hint: the session's branch '{branch}' does not exist here"));
+                return Ok(None);
+            }
+        },
+    };
+    if Some(tip) != here.commit {
+        let capture = engine.store.capture_all()?;
+        let head_tree = engine.store.head_tree()?;
+        let clean = head_tree.is_some_and(|t| t == capture.tree && capture.index_tree == Some(t));
+        if !clean {
+            notes.push(format!(
+                "hint: the session worked on branch '{branch}', but this work tree has changes; \
+                 checkpoint or commit them, then `git switch {branch}`"
+            ));
+            return Ok(None);
+        }
+        let switched = engine.store.checkout_clean(tip)?;
+        notes.push(format!(
+            "Checked out '{branch}': {} file(s) written, {} removed.",
+            switched.written, switched.removed
+        ));
+    }
+    let from = here
+        .branch
+        .clone()
+        .unwrap_or_else(|| here.commit.map(|c| c.to_string()).unwrap_or_default());
+    engine
+        .store
+        .attach_head(branch, &format!("checkout: moving from {from} to {branch}"))?;
+    Ok(Some(branch.to_owned()))
+}

@@ -1,0 +1,64 @@
+//! Differences between two trees of the repository (snapshots, commits'
+//! trees), as paths or as changed lines.
+
+use anyhow::{Context, Result};
+use bstr::BString;
+use gix::ObjectId;
+
+use super::{object_id, Store};
+use crate::diff::ChangedFile;
+use crate::session::Oid;
+
+impl Store {
+    /// The paths of files (not directories) that differ between two trees, sorted.
+    pub fn paths_between(&self, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
+        if a == b {
+            return Ok(Vec::new());
+        }
+        let old = self.repo.find_tree(a).context("cannot read a tree")?;
+        let new = self.repo.find_tree(b).context("cannot read a tree")?;
+        let changes = self
+            .repo
+            .diff_tree_to_tree(&old, &new, gix::diff::Options::default())
+            .context("cannot compare trees")?;
+        let mut paths: Vec<BString> = changes
+            .into_iter()
+            .filter(|c| !(c.entry_mode().is_tree() && c.source_entry_mode_and_id().0.is_tree()))
+            .map(|c| c.location().to_owned())
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+
+    /// [`Store::paths_between`] two snapshots, as text.
+    pub fn changed_paths(&self, a: &Oid, b: &Oid) -> Result<Vec<String>> {
+        Ok(self
+            .paths_between(object_id(a)?, object_id(b)?)?
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect())
+    }
+
+    /// The files that differ between two snapshots with their changed lines,
+    /// as `git diff --numstat --no-renames` counts them.
+    pub fn changed_lines(&self, a: &Oid, b: &Oid) -> Result<Vec<ChangedFile>> {
+        crate::diff::changed_lines(&self.repo, object_id(a)?, object_id(b)?)
+    }
+
+    /// True when `tree` holds `path` (a file or a directory; `/`-separated).
+    pub fn tree_has(&self, tree: ObjectId, path: &str) -> Result<bool> {
+        let tree = self.repo.find_tree(tree).context("cannot read a snapshot")?;
+        Ok(tree.lookup_entry(path.split('/'))?.is_some())
+    }
+
+    /// Writes the difference between two trees as `git diff --no-renames` would.
+    pub fn write_diff(
+        &self,
+        from: ObjectId,
+        to: ObjectId,
+        opts: &crate::diff::DiffOptions,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        crate::diff::write_diff(&self.repo, from, to, opts, out).map(|_| ())
+    }
+}

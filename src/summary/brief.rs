@@ -1,0 +1,227 @@
+//! The onboarding brief for whoever continues a session, a coding agent or
+//! a person, within a character budget (`git session context`, and the
+//! `handoff.md` a handoff attaches).
+//!
+//! Sections go in order of importance (TL;DR, key decisions, what changed,
+//! recent commits, discoveries, the project's own context files), each item
+//! newest first; when the budget runs out, a section ends with how many
+//! items were left out, and later sections are dropped whole.
+
+use anyhow::Result;
+
+use super::session_files;
+use crate::render::{tldr, Palette};
+use crate::session::{text, Body, EventKind};
+use crate::store::{SessionHead, Store};
+
+/// Room kept for the line that says how much of a section was left out.
+const NOTE_ROOM: usize = 64;
+
+/// One section of the brief: a title and items, most important first.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Section {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+/// The brief of a session: its sections within `limit` characters.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Brief {
+    pub session: crate::session::SessionId,
+    pub limit: usize,
+    pub sections: Vec<Section>,
+}
+
+impl Brief {
+    /// The brief as markdown: `## title`, then its items.
+    pub fn render(&self) -> String {
+        render(&self.sections)
+    }
+}
+
+/// The brief of `head` within `limit` characters; `context_files` are the
+/// project's own context files (path and text) to end with.
+pub fn brief(store: &Store, head: &SessionHead, limit: usize, context_files: Vec<(String, String)>) -> Result<Brief> {
+    Ok(Brief {
+        session: head.id.clone(),
+        limit,
+        sections: fit(sections(store, head, context_files)?, limit),
+    })
+}
+
+/// Every section of the brief, before the budget is applied.
+fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, String)>) -> Result<Vec<Section>> {
+    let events = store.events(head)?;
+    let newest = |kind: EventKind| {
+        events
+            .iter()
+            .rev()
+            .filter(move |e| e.event.known_kind() == Some(kind))
+    };
+
+    let mut sections = vec![Section {
+        title: "TL;DR".into(),
+        items: vec![tldr(&head.header, Palette::PLAIN).trim_end().to_owned()],
+    }];
+    sections.push(Section {
+        title: "Key decisions".into(),
+        items: newest(EventKind::Decision)
+            .filter_map(|e| match &e.event.body {
+                Body::Decision(d) => Some(d),
+                _ => None,
+            })
+            .map(|d| {
+                let mut s = format!("- {}", d.text);
+                if let Some(r) = &d.rationale {
+                    s.push_str(&format!(" (because {r})"));
+                }
+                if !d.alternatives.is_empty() {
+                    s.push_str(&format!("; set aside: {}", d.alternatives.join(", ")));
+                }
+                s
+            })
+            .collect(),
+    });
+    // What changed, with line counts and the functions touched, from the
+    // first to the latest snapshot (as `summarize` computes it).
+    sections.push(Section {
+        title: "What changed (first → latest snapshot)".into(),
+        items: session_files(store, &head.header)?
+            .iter()
+            .map(|f| {
+                let counts = if f.binary {
+                    "binary".to_owned()
+                } else {
+                    format!("+{} -{}", f.added, f.removed)
+                };
+                let functions: Vec<String> = f
+                    .functions
+                    .iter()
+                    .map(|x| format!("{} ({})", x.name, x.change.as_str()))
+                    .collect();
+                if functions.is_empty() {
+                    format!("- {} ({}, {counts})", f.path, f.status)
+                } else {
+                    format!("- {} ({}, {counts}): {}", f.path, f.status, functions.join(", "))
+                }
+            })
+            .collect(),
+    });
+    sections.push(Section {
+        title: "Recent commits".into(),
+        items: newest(EventKind::Commit)
+            .filter_map(|e| match &e.event.body {
+                Body::Commit(c) => Some(c),
+                _ => None,
+            })
+            .map(|c| {
+                let commit = c.commit.as_ref().map_or("", |c| c.short(10));
+                format!("- {commit} {}", c.subject)
+            })
+            .collect(),
+    });
+    sections.push(Section {
+        title: "Discoveries and notes".into(),
+        items: events
+            .iter()
+            .rev()
+            .filter(|e| matches!(e.event.known_kind(), Some(EventKind::Discovery | EventKind::Note)))
+            .map(|e| format!("- {}: {}", e.event.kind(), e.event.text().unwrap_or("")))
+            .collect(),
+    });
+    for (path, text) in context_files {
+        sections.push(Section {
+            title: format!("Project context: {path}"),
+            items: vec![text],
+        });
+    }
+    Ok(sections)
+}
+
+fn render(sections: &[Section]) -> String {
+    let mut s = String::new();
+    for section in sections.iter().filter(|s| !s.items.is_empty()) {
+        s.push_str(&format!("## {}\n", section.title));
+        for item in &section.items {
+            s.push_str(item);
+            s.push('\n');
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Keeps sections in order and items in order while the rendered brief
+/// stays within `limit` characters; a cut section says how much was left out.
+fn fit(sections: Vec<Section>, limit: usize) -> Vec<Section> {
+    let mut used = 0;
+    let mut out = Vec::new();
+    for section in sections {
+        if section.items.is_empty() {
+            continue;
+        }
+        let header = section.title.chars().count() + 5;
+        if used + header + NOTE_ROOM > limit {
+            break;
+        }
+        used += header;
+        let total = section.items.len();
+        let mut kept = Vec::new();
+        for item in section.items {
+            let len = item.chars().count() + 1;
+            let room = limit.saturating_sub(used + NOTE_ROOM);
+            if len <= room {
+                used += len;
+                kept.push(item);
+            } else {
+                // A long item (a context file) is cut rather than dropped.
+                if kept.is_empty() && room > 200 {
+                    let cut = text::prefix(&item, room - 20);
+                    used += cut.chars().count() + 2;
+                    kept.push(format!("{cut}…"));
+                }
+                break;
+            }
+        }
+        let left = total - kept.len();
+        if left > 0 {
+            let note = format!("… and {left} more (`git session log` has everything)");
+            used += note.chars().count() + 1;
+            kept.push(note);
+        }
+        out.push(Section {
+            title: section.title,
+            items: kept,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_brief_stays_within_its_budget_and_keeps_the_most_important() {
+        let sections = [
+            Section {
+                title: "TL;DR".into(),
+                items: vec!["x".repeat(300)],
+            },
+            Section {
+                title: "Key decisions".into(),
+                items: (0..100).map(|i| format!("- decision {i} {}", "y".repeat(50))).collect(),
+            },
+            Section {
+                title: "Project context: AGENTS.md".into(),
+                items: vec!["z".repeat(5000)],
+            },
+        ];
+        for limit in [500, 2_000, 10_000] {
+            let text = render(&fit(sections.to_vec(), limit));
+            assert!(text.chars().count() <= limit, "{} > {limit}", text.chars().count());
+            assert!(text.starts_with("## TL;DR\n"), "{text}");
+            assert!(text.contains("- decision 0 "), "the newest decision is kept: {text}");
+        }
+    }
+}
