@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use clap::CommandFactory;
+
 use crate::harness::TestRepo;
 
 #[test]
@@ -24,30 +26,23 @@ fn the_committed_man_page_is_current() {
             committed.lines().nth(line)
         );
     }
-    // Every visible subcommand is documented; the hidden one is not.
-    for verb in [
-        "start",
-        "status",
-        "list",
-        "show",
-        "intent",
-        "snapshot",
-        "checkpoint",
-        "note",
-        "objective",
-        "resolve",
-        "log",
-        "rename",
-        "pause",
-        "resume",
-        "close",
-        "fork",
-        "completions",
-    ] {
+    // Every visible subcommand is documented, by the name clap knows it by;
+    // the hidden ones are not.
+    let cli = git_session::cli::Cli::command();
+    let (hidden, visible): (Vec<_>, Vec<_>) = cli.get_subcommands().partition(|c| c.is_hide_set());
+    assert!(visible.len() > 20, "only {} visible subcommands", visible.len());
+    for verb in visible.iter().map(|c| c.get_name()) {
         assert!(
             rendered.contains(&format!("\\fBgit session {verb}")),
             "man page lacks {verb}"
         );
+    }
+    assert!(!hidden.is_empty(), "`manpage` and `hook` are hidden");
+    for verb in hidden.iter().map(|c| c.get_name()) {
+        // `hook` is a prefix of the visible `hooks`: the name must end there.
+        for heading in [format!("git session {verb} "), format!("git session {verb}\\fR")] {
+            assert!(!rendered.contains(&heading), "man page documents the hidden {verb}");
+        }
     }
     assert!(!rendered.contains("git session manpage"));
 }

@@ -228,6 +228,80 @@ impl TestRepo {
         self.fixture_in(&self.dir, script, args)
     }
 
+    // ---- snapshots ----
+
+    /// Runs `git-session ARGS` in the work tree and returns what the user
+    /// sees as one text, ready for an inline insta snapshot: the exit code,
+    /// stdout and stderr, with what changes from run to run replaced by
+    /// placeholders (see [`TestRepo::normalise`]).
+    pub fn snapshot(&self, args: &[&str]) -> String {
+        self.snapshot_in(&self.dir, args)
+    }
+
+    /// [`TestRepo::snapshot`] with `cwd` as the working directory.
+    pub fn snapshot_in(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = self.run_in(cwd, args);
+        let code = match out.status.code() {
+            Some(code) => code.to_string(),
+            None => format!("{:?}", out.status),
+        };
+        let text = format!(
+            "exit: {code}\n--- stdout\n{}--- stderr\n{}",
+            with_newline(&String::from_utf8_lossy(&out.stdout)),
+            with_newline(&String::from_utf8_lossy(&out.stderr)),
+        );
+        self.normalise(&text, &[cwd, &self.dir])
+    }
+
+    /// Replaces what changes from run to run in `text` by placeholders:
+    /// the temporary directory → `[ROOT]`, a 40-hex object id → `[OID]`,
+    /// a 32-hex session or event id → `[ID]`, and a shorter hex word that
+    /// abbreviates a known object, session or event id (a prefix, or the
+    /// last digits of an event id) → `[SHORT]`. Known ids are the objects of
+    /// the repositories at `repos` and every id their objects mention, so an
+    /// abbreviation that happens to be all digits is still caught and a
+    /// number that abbreviates nothing stays. Times need no placeholder: the
+    /// sealed environment fixes them ([`DATE`]).
+    pub fn normalise(&self, text: &str, repos: &[&Path]) -> String {
+        let known = self.known_ids(repos);
+        let text = text.replace(self.root.to_str().expect("temporary path is UTF-8"), "[ROOT]");
+        let hex = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").expect("valid regex");
+        hex.replace_all(&text, |c: &regex::Captures| {
+            let word = &c[0];
+            match word.len() {
+                40 => "[OID]".to_owned(),
+                32 => "[ID]".to_owned(),
+                _ if known.iter().any(|id| abbreviates(word, id)) => "[SHORT]".to_owned(),
+                _ => word.to_owned(),
+            }
+        })
+        .into_owned()
+    }
+
+    /// Every object id of the repositories at `repos`, and every 32- or
+    /// 40-hex word in their objects (session ids, event ids, parents).
+    fn known_ids(&self, repos: &[&Path]) -> Vec<String> {
+        let word = regex::Regex::new(r"\b(?:[0-9a-f]{40}|[0-9a-f]{32})\b").expect("valid regex");
+        let mut ids = std::collections::BTreeSet::new();
+        for repo in repos {
+            if !repo.is_dir() {
+                continue;
+            }
+            let out = self.git_output_in(repo, &["cat-file", "--batch-all-objects", "--batch"], &[]);
+            if !out.status.success() {
+                continue; // not a repository
+            }
+            let all = String::from_utf8_lossy(&out.stdout);
+            ids.extend(word.find_iter(&all).map(|m| m.as_str().to_owned()));
+            let names = self.git_output_in(repo, &["for-each-ref", "--format=%(refname)"], &[]);
+            ids.extend(
+                word.find_iter(&String::from_utf8_lossy(&names.stdout))
+                    .map(|m| m.as_str().to_owned()),
+            );
+        }
+        ids.into_iter().collect()
+    }
+
     // ---- files ----
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -503,6 +577,21 @@ pub fn event_of<'a>(recorded: &'a Value, kind: &str) -> &'a Value {
         .iter()
         .find(|e| e["kind"] == kind)
         .unwrap_or_else(|| panic!("no {kind} event in {recorded:#}"))
+}
+
+/// Whether `word` is how git-session abbreviates `id`: its first digits
+/// (objects, sessions, event commits) or, for an event id, its last ones.
+fn abbreviates(word: &str, id: &str) -> bool {
+    id.starts_with(word) || (id.len() == 32 && id.ends_with(word))
+}
+
+/// `text`, ending with a newline unless it is empty.
+fn with_newline(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_owned()
+    } else {
+        format!("{text}\n")
+    }
 }
 
 pub fn stderr(out: &Output) -> String {
