@@ -6,9 +6,8 @@
 use anyhow::{Context, Result};
 
 use super::{print_json, Ui};
-use crate::ops::{self, HookStatus};
+use crate::ops::{self, HookChange, HookStatus, CHAINED_SUFFIX};
 use crate::render::out;
-use crate::store::hooks::{HookChange, CHAINED_SUFFIX};
 
 /// Arguments of `git session hooks` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]

@@ -53,6 +53,7 @@ pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, S
 pub use crate::diff::DiffFormat;
 pub use crate::remote::policy::{PushReport, PushResult};
 pub use crate::rewind::commits::Mode as CommitsMode;
+pub use crate::store::hooks::{HookChange, CHAINED_SUFFIX};
 pub use crate::store::merge::Merged;
 
 /// How a front end opens the engine.

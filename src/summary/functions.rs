@@ -438,7 +438,7 @@ fn brace_extent(lines: &[&str], at: usize, from: usize) -> Option<usize> {
         if !opened && i > at + SIGNATURE_LINES {
             return None;
         }
-        let text = if i == at { &line[from.min(line.len())..] } else { line };
+        let text = if i == at { line.get(from..).unwrap_or_default() } else { line };
         for c in text.chars() {
             match c {
                 '(' | '[' if !opened => parens += 1,

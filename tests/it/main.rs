@@ -13,6 +13,7 @@ mod generated;
 mod hooks;
 mod human_output;
 mod knowledge;
+mod layers;
 mod lifecycle;
 mod locations;
 mod output;
