@@ -43,6 +43,9 @@ impl LazyIndex {
         self.cell
             .get_or_init(|| read_user_index(&self.path, self.object_hash).map_err(|e| format!("{e:#}")))
             .as_ref()
+            // The cell keeps the error for every later caller, so it holds the message (cause
+            // chain included, `{:#}`) as a `String`; `&String` is no `std::error::Error`, so
+            // `.context()` cannot take it: make an error of the message.
             .map_err(|e| anyhow!("{e}"))
     }
 }
@@ -56,7 +59,7 @@ pub(crate) fn read_user_index(path: &Path, object_hash: gix::hash::Kind) -> Resu
             if !path.exists() {
                 Ok(gix::index::State::new(object_hash))
             } else {
-                Err(anyhow!("{e}")).with_context(|| format!("reading the index at {}", path.display()))
+                Err(e).with_context(|| format!("reading the index at {}", path.display()))
             }
         }
     }
@@ -87,12 +90,9 @@ impl<'r> Hasher<'r> {
                 attr_index,
                 gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping,
             )
-            .map_err(|e| anyhow!("{e}"))
             .context("setting up .gitattributes lookup")?
             .detach();
-        let pipeline = gix::filter::Pipeline::new(repo, stack)
-            .map_err(|e| anyhow!("{e}"))
-            .context("setting up the filter pipeline")?;
+        let pipeline = gix::filter::Pipeline::new(repo, stack).context("setting up the filter pipeline")?;
         let (filter, attrs) = pipeline.into_parts();
         Ok(Hasher {
             repo,
@@ -120,7 +120,7 @@ impl<'r> Hasher<'r> {
             let id = self
                 .repo
                 .write_blob(target.as_ref() as &[u8])
-                .map_err(|e| anyhow!("{e}"))?;
+                .with_context(|| format!("writing the target of symlink {rela} as a blob"))?;
             return Ok(Some(id.detach()));
         }
         let file = match std::fs::File::open(&full) {
@@ -157,7 +157,6 @@ impl<'r> Hasher<'r> {
                 },
                 &mut index_object,
             )
-            .map_err(|e| anyhow!("{e}"))
             .with_context(|| format!("converting {rela} for storage"))?;
         use gix::filter::plumbing::pipeline::convert::ToGitOutcome;
         let data: &[u8] = match out {
@@ -175,7 +174,10 @@ impl<'r> Hasher<'r> {
                 &self.buf
             }
         };
-        let id = self.repo.write_blob(data).map_err(|e| anyhow!("{e}"))?;
+        let id = self
+            .repo
+            .write_blob(data)
+            .with_context(|| format!("writing {rela} as a blob"))?;
         Ok(Some(id.detach()))
     }
 }

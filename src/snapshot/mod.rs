@@ -138,8 +138,12 @@ impl Env {
             .workdir()
             .ok_or_else(|| anyhow!("the repository at {} has no work tree", repo.git_dir().display()))?
             .to_owned();
-        let fs = repo.filesystem_options().map_err(|e| anyhow!("{e}"))?;
-        let stat = repo.stat_options().map_err(|e| anyhow!("{e}"))?;
+        let fs = repo
+            .filesystem_options()
+            .context("reading the file-system options (core.*)")?;
+        let stat = repo
+            .stat_options()
+            .context("reading the stat options (core.trustCTime, core.checkStat)")?;
         let caps = Caps {
             executable_bit: fs.executable_bit,
             symlinks: fs.symlink,
@@ -192,7 +196,8 @@ fn config_fingerprint(
         }
         s.push(b'\n');
     }
-    let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &s).map_err(|e| anyhow!("{e}"))?;
+    let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &s)
+        .context("hashing the configuration fingerprint")?;
     Ok(id.to_string())
 }
 
@@ -240,7 +245,47 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
     timer.lap("loading the cache");
 
     let mut w = match loaded {
-        Some(l) if !full && l.sidecar.user_index == user_fp => Working {
+        Some(l) if !full && l.sidecar.user_index == user_fp => Working::from_cache(l, index_path, env.object_hash),
+        l => {
+            let old = if full { None } else { l.as_ref() };
+            Working::from_user_index(repo, env, index_path, old, timer)?
+        }
+    };
+    let Scanned { outcomes, candidates } = scan_work_tree(repo, env, &w, timer)?;
+    let mut next = NewSnapshot::default();
+    queue_untracked(opts, env, &w, candidates, &mut next)?;
+    queue_tracked(env, &w, outcomes, &mut next);
+    timer.lap("untracked files");
+    hash_queued(repo, env, &w, &mut next)?;
+    timer.lap("hashing");
+    let edits = edits(&w, &next);
+    if edits.attributes_changed && !full && w.cache_ts.is_some() {
+        // Hashes in the cache were computed under other attributes: do what git does instead.
+        return Ok(None);
+    }
+    let tree = write_tree(repo, &w, &next, &edits)?;
+    timer.lap("tree");
+    let tracked_changed = !next.tracked.is_empty() || w.refreshed;
+    update_tracked(&mut w, &next.tracked, env.object_hash);
+    if w.must_save || tracked_changed || edits.untracked_changed || Some(tree) != w.prev_tree {
+        let sidecar = new_sidecar(env, &mut w, user_fp, t_start, tree);
+        save_cache(&dir, env, &w, &next, tracked_changed, sidecar);
+    }
+    timer.lap("cache update");
+    Ok(Some(Capture {
+        tree,
+        index_tree: w.index_tree,
+        skipped: next.skipped,
+        hashed: next.hashed,
+    }))
+}
+
+impl Working {
+    /// Starts from the cache as it is, for a user's index that has not changed since the cache
+    /// was written (same fingerprint): the cache's entries and second references stand, and the
+    /// user's index is read only if hashing needs it.
+    fn from_cache(l: cache::Loaded, index_path: std::path::PathBuf, object_hash: gix::hash::Kind) -> Working {
+        Working {
             untracked_prev: untracked_from_state(&l.untracked),
             tracked: l.tracked,
             alts: None,
@@ -248,57 +293,81 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             prev_tree: Some(l.sidecar.tree),
             cache_ts: Some(l.sidecar.timestamp),
             user_ts: Time::default(),
-            user_index: hash::LazyIndex::new(index_path.clone(), env.object_hash),
+            user_index: hash::LazyIndex::new(index_path, object_hash),
             index_tree: l.sidecar.index_tree,
             on_disk: Some((l.sidecar.tracked, l.sidecar.changes)),
             overlaid: l.overlaid,
             must_save: false,
             refreshed: false,
-        },
-        l => {
-            let user = hash::read_user_index(&index_path, env.object_hash)?;
-            timer.lap("reading the user's index");
-            let old = if full { None } else { l.as_ref() };
-            let user_ts = Time::from(user.timestamp());
-            let (tracked, alts, extras, untracked_prev) = merge(&user, old, user_ts);
-            timer.lap("merging the user's index");
-            let index_tree = index_tree(repo, &user)?;
-            timer.lap("the user's index as a tree");
-            // A user index that changed only here and there (`git status`
-            // refreshing stat data, `git add` of a few files) leaves most of
-            // the cache as it is on disk: keep its files and write the
-            // entries that differ to the overlay, instead of rewriting 100k.
-            let (on_disk, overlaid, refreshed) = match old {
-                Some(l) => match entries_that_differ(&l.tracked, &tracked) {
-                    Some(mut differ) if differ.len() + l.overlaid.len() <= overlay_limit(&tracked) => {
-                        let refreshed = !differ.is_empty();
-                        differ.extend(l.overlaid.iter().copied());
-                        differ.sort_unstable();
-                        differ.dedup();
-                        (Some((l.sidecar.tracked, l.sidecar.changes)), differ, refreshed)
-                    }
-                    _ => (None, Vec::new(), false),
-                },
-                None => (None, Vec::new(), false),
-            };
-            Working {
-                tracked,
-                alts: Some(alts),
-                extras,
-                untracked_prev,
-                prev_tree: old.map(|l| l.sidecar.tree),
-                cache_ts: old.map(|l| l.sidecar.timestamp),
-                user_ts,
-                user_index: hash::LazyIndex::with(index_path.clone(), user),
-                index_tree,
-                on_disk,
-                overlaid,
-                must_save: true,
-                refreshed,
-            }
         }
-    };
+    }
 
+    /// Starts from the user's index, merged with the cache `old` when there is one (see
+    /// [`merge()`]), and writes the index as a tree. When the merged entries differ from `old`'s
+    /// in few places, `old`'s tracked files on disk are kept and those entries marked for the
+    /// overlay; otherwise the tracked cache is to be written whole. The cache is always saved.
+    fn from_user_index(
+        repo: &gix::Repository,
+        env: &Env,
+        index_path: std::path::PathBuf,
+        old: Option<&cache::Loaded>,
+        timer: &Timer,
+    ) -> Result<Working> {
+        let user = hash::read_user_index(&index_path, env.object_hash)?;
+        timer.lap("reading the user's index");
+        let user_ts = Time::from(user.timestamp());
+        let (tracked, alts, extras, untracked_prev) = merge(&user, old, user_ts);
+        timer.lap("merging the user's index");
+        let index_tree = index_tree(repo, &user)?;
+        timer.lap("the user's index as a tree");
+        // A user index that changed only here and there (`git status`
+        // refreshing stat data, `git add` of a few files) leaves most of
+        // the cache as it is on disk: keep its files and write the
+        // entries that differ to the overlay, instead of rewriting 100k.
+        let (on_disk, overlaid, refreshed) = match old {
+            Some(l) => match entries_that_differ(&l.tracked, &tracked) {
+                Some(mut differ) if differ.len() + l.overlaid.len() <= overlay_limit(&tracked) => {
+                    let refreshed = !differ.is_empty();
+                    differ.extend(l.overlaid.iter().copied());
+                    differ.sort_unstable();
+                    differ.dedup();
+                    (Some((l.sidecar.tracked, l.sidecar.changes)), differ, refreshed)
+                }
+                _ => (None, Vec::new(), false),
+            },
+            None => (None, Vec::new(), false),
+        };
+        Ok(Working {
+            tracked,
+            alts: Some(alts),
+            extras,
+            untracked_prev,
+            prev_tree: old.map(|l| l.sidecar.tree),
+            cache_ts: old.map(|l| l.sidecar.timestamp),
+            user_ts,
+            user_index: hash::LazyIndex::with(index_path, user),
+            index_tree,
+            on_disk,
+            overlaid,
+            must_save: true,
+            refreshed,
+        })
+    }
+}
+
+/// What [`scan_work_tree()`] found.
+struct Scanned {
+    /// The outcomes of the tracked entries that differ from the cache, by position in the
+    /// tracked cache, in order.
+    outcomes: Vec<(usize, Outcome)>,
+    /// The untracked, not ignored paths `git add -A` would add.
+    candidates: Vec<Candidate>,
+}
+
+/// Compares the work tree with `w`'s tracked entries and finds the untracked paths
+/// `git add -A` would add. Plain-name file systems take one parallel scan of the tracked
+/// directories; others a stat pass beside gix's directory walk.
+fn scan_work_tree(repo: &gix::Repository, env: &Env, w: &Working, timer: &Timer) -> Result<Scanned> {
     let walk_ctx = walk::Ctx {
         workdir: &env.workdir,
         caps: env.caps,
@@ -309,13 +378,16 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
         object_hash: env.object_hash,
         trust_user_refs: w.alts.is_none(),
     };
-    let (outcomes, candidates) = if env.plain_names && !force_gix_walk() {
+    if env.plain_names && !force_gix_walk() {
         // One parallel pass lists each tracked directory and stats its entries.
         let scan = walk::scan(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads)?;
         timer.lap("scan");
         let candidates = classify_untracked(repo, &env.workdir, &w.tracked, scan.files, scan.dirs)?;
         timer.lap("untracked classification");
-        (scan.outcomes, candidates)
+        Ok(Scanned {
+            outcomes: scan.outcomes,
+            candidates,
+        })
     } else {
         // Stat pass and gix's untracked-file walk, side by side.
         std::thread::scope(|s| -> Result<_> {
@@ -326,14 +398,41 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             timer.lap("stat pass");
             let candidates = walker.join().map_err(|_| anyhow!("the directory walk panicked"))?;
             timer.lap("directory walk");
-            Ok((outcomes?, candidates?))
-        })?
-    };
+            Ok(Scanned {
+                outcomes: outcomes?,
+                candidates: candidates?,
+            })
+        })
+    }
+}
 
-    // Untracked files: reuse what the cache knows, queue the rest for hashing.
-    let mut skipped = Vec::new();
-    let mut new_untracked: Vec<Untracked> = Vec::new();
-    let mut jobs: Vec<Job> = Vec::new();
+/// The new snapshot as the phases after the scan build it up.
+#[derive(Default)]
+struct NewSnapshot {
+    /// New entries of the tracked paths whose outcome differs from the cache, in index order.
+    tracked: Vec<Tracked>,
+    /// The untracked entries (sorted by path once hashed).
+    untracked: Vec<Untracked>,
+    /// Untracked files left out because of their size.
+    skipped: Vec<SkippedFile>,
+    /// Files to hash, each for an entry of `tracked` or `untracked` (null id until hashed).
+    jobs: Vec<Job>,
+    /// How many files were hashed.
+    hashed: usize,
+}
+
+/// Turns the untracked candidates into untracked entries of `next`: a nested repository becomes
+/// a gitlink to its `HEAD` (none without one); a file larger than `max_untracked_size` goes to
+/// `next.skipped`; a file whose stat data matches the cache's, not racily, keeps the cache's id;
+/// any other file gets a null id and a job. Candidates that are tracked, vanished or are neither
+/// files nor symlinks are left out.
+fn queue_untracked(
+    opts: &CaptureOptions,
+    env: &Env,
+    w: &Working,
+    candidates: Vec<Candidate>,
+    next: &mut NewSnapshot,
+) -> Result<()> {
     for Candidate { path, kind, info } in candidates {
         if w.tracked.entry_by_path(path.as_bstr()).is_some() {
             continue;
@@ -342,7 +441,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
         let full_path = env.workdir.join(&rela);
         if kind == gix::dir::entry::Kind::Repository {
             if let Some(id) = util::gitlink_head(&full_path, env.object_hash) {
-                new_untracked.push(Untracked {
+                next.untracked.push(Untracked {
                     path,
                     stat: Stat::default(),
                     id,
@@ -361,7 +460,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             },
         };
         if !info.symlink && opts.max_untracked_size.is_some_and(|max| info.len > max) {
-            skipped.push(SkippedFile { path, size: info.len });
+            next.skipped.push(SkippedFile { path, size: info.len });
             continue;
         }
         let stat = info.stat;
@@ -377,7 +476,7 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
                 && stat_matches(&stat, &prev.stat, env.stat_opts)
                 && !is_racy(&prev.stat, ts)
             {
-                new_untracked.push(Untracked {
+                next.untracked.push(Untracked {
                     path,
                     stat: prev.stat,
                     id: prev.id,
@@ -386,42 +485,46 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
                 continue;
             }
         }
-        jobs.push(Job {
-            target: Target::Untracked(new_untracked.len()),
+        next.jobs.push(Job {
+            target: Target::Untracked(next.untracked.len()),
             path: path.clone(),
             link: info.symlink,
         });
-        new_untracked.push(Untracked {
+        next.untracked.push(Untracked {
             path,
             stat,
             id: ObjectId::null(env.object_hash),
             mode,
         });
     }
+    Ok(())
+}
 
-    // Tracked results; queue hashing.
-    let mut results: Vec<Tracked> = Vec::with_capacity(outcomes.len());
+/// Turns the scan's `outcomes` into `next.tracked`, one entry each in the same order: absent,
+/// known (mode and id), or to be hashed (null id and a job).
+fn queue_tracked(env: &Env, w: &Working, outcomes: Vec<(usize, Outcome)>, next: &mut NewSnapshot) {
+    next.tracked.reserve_exact(outcomes.len());
     for (idx, o) in outcomes {
         match o {
-            Outcome::Absent => results.push(Tracked {
+            Outcome::Absent => next.tracked.push(Tracked {
                 idx,
                 new: None,
                 stat: Stat::default(),
                 user: false,
             }),
-            Outcome::Known { mode, oid, stat, user } => results.push(Tracked {
+            Outcome::Known { mode, oid, stat, user } => next.tracked.push(Tracked {
                 idx,
                 new: Some((mode, oid)),
                 stat,
                 user,
             }),
             Outcome::Hash { mode, stat, link } => {
-                jobs.push(Job {
-                    target: Target::Tracked(results.len()),
+                next.jobs.push(Job {
+                    target: Target::Tracked(next.tracked.len()),
                     path: w.tracked.entries()[idx].path(&w.tracked).to_owned(),
                     link,
                 });
-                results.push(Tracked {
+                next.tracked.push(Tracked {
                     idx,
                     new: Some((mode, ObjectId::null(env.object_hash))),
                     stat,
@@ -430,51 +533,67 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
             }
         }
     }
+}
 
-    timer.lap("untracked files");
-    // Hash.
-    let mut hashed = 0;
+/// Hashes the files of `next.jobs` and gives each id to the entry its job is for. A tracked
+/// file that vanished meanwhile becomes absent; a vanished untracked one is dropped. Afterwards
+/// `next.untracked` is sorted by path and `next.hashed` counts the jobs.
+fn hash_queued(repo: &gix::Repository, env: &Env, w: &Working, next: &mut NewSnapshot) -> Result<()> {
     let mut vanished_untracked = Vec::new();
-    if !jobs.is_empty() {
+    if !next.jobs.is_empty() {
         // `.gitattributes` missing from the work tree are read from the index only for
         // skip-worktree entries: `git add -A` removes any other from its index before it looks
         // at attributes of the files it adds (see `attribute_index`).
         let attr_index = attribute_index(&w.tracked, w.alts.as_deref());
-        let attr_index = &attr_index;
-        let ids = hash_all(repo, attr_index, &w.user_index, &jobs, env.threads)?;
-        hashed = jobs.len();
-        for (job, id) in jobs.iter().zip(ids) {
+        let ids = hash_all(repo, &attr_index, &w.user_index, &next.jobs, env.threads)?;
+        next.hashed = next.jobs.len();
+        for (job, id) in next.jobs.iter().zip(ids) {
             match (job.target, id) {
                 (Target::Tracked(i), Some(id)) => {
-                    if let Some((_, oid)) = &mut results[i].new {
+                    if let Some((_, oid)) = &mut next.tracked[i].new {
                         *oid = id;
                     }
                 }
                 (Target::Tracked(i), None) => {
-                    results[i].new = None;
-                    results[i].stat = Stat::default();
+                    next.tracked[i].new = None;
+                    next.tracked[i].stat = Stat::default();
                 }
-                (Target::Untracked(i), Some(id)) => new_untracked[i].id = id,
+                (Target::Untracked(i), Some(id)) => next.untracked[i].id = id,
                 (Target::Untracked(i), None) => vanished_untracked.push(i),
             }
         }
     }
     if !vanished_untracked.is_empty() {
         let mut i = 0;
-        new_untracked.retain(|_| {
+        next.untracked.retain(|_| {
             let keep = !vanished_untracked.contains(&i);
             i += 1;
             keep
         });
     }
-    new_untracked.sort_by(|a, b| a.path.cmp(&b.path));
+    next.untracked.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(())
+}
 
-    timer.lap("hashing");
-    // The edits relative to the previous snapshot.
+/// How the new snapshot differs from the previous one.
+struct Edits {
+    /// Paths to take out of the previous tree.
+    removals: Vec<BString>,
+    /// Entries to add to it or replace in it.
+    upserts: Vec<(BString, Mode, ObjectId)>,
+    /// A `.gitattributes` file is among the removals or upserts.
+    attributes_changed: bool,
+    /// The untracked entries differ from the cache's, stat data included.
+    untracked_changed: bool,
+}
+
+/// The edits from the previous snapshot to `next`: the tracked paths whose mode or id changed
+/// (in index order), then the untracked paths that went, came or changed (in path order).
+fn edits(w: &Working, next: &NewSnapshot) -> Edits {
     let mut removals: Vec<BString> = Vec::new();
     let mut upserts: Vec<(BString, Mode, ObjectId)> = Vec::new();
     let mut attributes_changed = false;
-    for Tracked { idx, new, .. } in &results {
+    for Tracked { idx, new, .. } in &next.tracked {
         let e = &w.tracked.entries()[*idx];
         let prev = (!e.id.is_null()).then_some((e.mode, e.id));
         if prev != *new {
@@ -487,203 +606,223 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
         }
     }
     let mut untracked_changed = false;
-    {
-        let (mut a, mut b) = (0, 0);
-        let (old, new) = (&w.untracked_prev, &new_untracked);
-        while a < old.len() || b < new.len() {
-            let ord = match (old.get(a), new.get(b)) {
-                (Some(o), Some(n)) => o.path.cmp(&n.path),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            match ord {
-                std::cmp::Ordering::Less => {
+    let (mut a, mut b) = (0, 0);
+    let (old, new) = (&w.untracked_prev, &next.untracked);
+    while a < old.len() || b < new.len() {
+        let ord = match (old.get(a), new.get(b)) {
+            (Some(o), Some(n)) => o.path.cmp(&n.path),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match ord {
+            std::cmp::Ordering::Less => {
+                untracked_changed = true;
+                attributes_changed |= is_gitattributes(old[a].path.as_bstr());
+                removals.push(old[a].path.clone());
+                a += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                untracked_changed = true;
+                attributes_changed |= is_gitattributes(new[b].path.as_bstr());
+                upserts.push((new[b].path.clone(), new[b].mode, new[b].id));
+                b += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (o, n) = (&old[a], &new[b]);
+                if o.mode != n.mode || o.id != n.id {
+                    attributes_changed |= is_gitattributes(n.path.as_bstr());
+                    upserts.push((n.path.clone(), n.mode, n.id));
+                }
+                if o.mode != n.mode || o.id != n.id || o.stat != n.stat {
                     untracked_changed = true;
-                    attributes_changed |= is_gitattributes(old[a].path.as_bstr());
-                    removals.push(old[a].path.clone());
-                    a += 1;
                 }
-                std::cmp::Ordering::Greater => {
-                    untracked_changed = true;
-                    attributes_changed |= is_gitattributes(new[b].path.as_bstr());
-                    upserts.push((new[b].path.clone(), new[b].mode, new[b].id));
-                    b += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    let (o, n) = (&old[a], &new[b]);
-                    if o.mode != n.mode || o.id != n.id {
-                        attributes_changed |= is_gitattributes(n.path.as_bstr());
-                        upserts.push((n.path.clone(), n.mode, n.id));
-                    }
-                    if o.mode != n.mode || o.id != n.id || o.stat != n.stat {
-                        untracked_changed = true;
-                    }
-                    a += 1;
-                    b += 1;
-                }
+                a += 1;
+                b += 1;
             }
         }
     }
-    if attributes_changed && !full && w.cache_ts.is_some() {
-        // Hashes in the cache were computed under other attributes: do what git does instead.
-        return Ok(None);
+    Edits {
+        removals,
+        upserts,
+        attributes_changed,
+        untracked_changed,
     }
+}
 
-    // The tree.
+/// The new snapshot tree, in the object database: the previous tree itself when nothing
+/// changed, the previous tree with `edits` applied when it is still there, else all trees
+/// written afresh.
+fn write_tree(repo: &gix::Repository, w: &Working, next: &NewSnapshot, edits: &Edits) -> Result<ObjectId> {
     let prev_tree = w.prev_tree.filter(|t| repo.has_object(t));
-    let tree = match prev_tree {
-        Some(prev) if removals.is_empty() && upserts.is_empty() => prev,
-        Some(prev) => {
-            let mut editor = repo
-                .edit_tree(prev)
-                .map_err(|e| anyhow!("{e}"))
-                .context("loading the previous snapshot tree")?
-                .detach();
-            for path in &removals {
-                editor
-                    .remove(tree_path(path.as_bstr()).split_str("/"))
-                    .map_err(|e| anyhow!("{e}"))
-                    .with_context(|| format!("removing {path} from the snapshot tree"))?;
-            }
-            for (path, mode, id) in &upserts {
-                editor
-                    .upsert(tree_path(path.as_bstr()).split_str("/"), mode_to_kind(*mode), *id)
-                    .map_err(|e| anyhow!("{e}"))
-                    .with_context(|| format!("adding {path} to the snapshot tree"))?;
-            }
-            editor
-                .write(|tree| -> Result<ObjectId> { Ok(repo.write_object(tree).map_err(|e| anyhow!("{e}"))?.detach()) })
-                .context("writing the snapshot tree")?
-        }
-        None => {
-            let mut writer = tree::Writer::new(repo);
-            let mut r = results.iter().peekable();
-            let mut u = new_untracked.iter().peekable();
-            for (idx, e) in w.tracked.entries().iter().enumerate() {
-                let path = e.path(&w.tracked);
-                let result = match r.peek() {
-                    Some(t) if t.idx == idx => {
-                        let new = t.new;
-                        r.next();
-                        new
-                    }
-                    _ => (!e.id.is_null()).then_some((e.mode, e.id)),
-                };
-                let Some((mode, id)) = result else { continue };
-                while let Some(n) = u.peek() {
-                    if n.path.as_bstr() < path {
-                        writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
-                        u.next();
-                    } else {
-                        break;
-                    }
-                }
-                writer.push(tree_path(path), mode_to_kind(mode), id)?;
-            }
-            for n in u {
-                writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
-            }
-            writer.finish()?
-        }
-    };
+    match prev_tree {
+        Some(prev) if edits.removals.is_empty() && edits.upserts.is_empty() => Ok(prev),
+        Some(prev) => edit_tree(repo, prev, edits),
+        None => write_all_trees(repo, w, next),
+    }
+}
 
-    timer.lap("tree");
-    // Update and write the cache.
-    let tracked_changed = !results.is_empty() || w.refreshed;
-    {
-        let user_modes: Vec<Mode> = results
-            .iter()
-            .map(|t| {
-                let e = &w.tracked.entries()[t.idx];
-                w.extras.get(e.path(&w.tracked)).map_or(e.mode, |u| u.mode)
-            })
-            .collect();
-        let (entries, backing) = w.tracked.entries_mut_and_pathbacking();
-        for (Tracked { idx, new, stat, user }, user_mode) in results.iter().zip(user_modes) {
-            let e = &mut entries[*idx];
-            e.flags.set(walk::USER_REF, *user && new.is_some());
-            walk::fix_extended(&mut e.flags);
-            match new {
-                Some((mode, id)) => {
-                    e.mode = *mode;
-                    e.id = *id;
-                    e.stat = *stat;
-                }
-                None => {
-                    e.mode = user_mode;
-                    e.id = ObjectId::null(env.object_hash);
-                    e.stat = Stat::default();
-                }
+/// Applies `edits` to the tree `prev`, writing the trees that change; returns the new root.
+fn edit_tree(repo: &gix::Repository, prev: ObjectId, edits: &Edits) -> Result<ObjectId> {
+    let mut editor = repo
+        .edit_tree(prev)
+        .context("loading the previous snapshot tree")?
+        .detach();
+    for path in &edits.removals {
+        editor
+            .remove(tree_path(path.as_bstr()).split_str("/"))
+            .with_context(|| format!("removing {path} from the snapshot tree"))?;
+    }
+    for (path, mode, id) in &edits.upserts {
+        editor
+            .upsert(tree_path(path.as_bstr()).split_str("/"), mode_to_kind(*mode), *id)
+            .with_context(|| format!("adding {path} to the snapshot tree"))?;
+    }
+    editor
+        .write(|tree| repo.write_object(tree).map(gix::Id::detach))
+        .context("writing the snapshot tree")
+}
+
+/// Writes every tree of the new snapshot: the tracked cache's entries, with `next.tracked` in
+/// place of the ones it changes and absent ones left out, merged in path order with
+/// `next.untracked`; returns the root.
+fn write_all_trees(repo: &gix::Repository, w: &Working, next: &NewSnapshot) -> Result<ObjectId> {
+    let mut writer = tree::Writer::new(repo);
+    let mut r = next.tracked.iter().peekable();
+    let mut u = next.untracked.iter().peekable();
+    for (idx, e) in w.tracked.entries().iter().enumerate() {
+        let path = e.path(&w.tracked);
+        let result = match r.peek() {
+            Some(t) if t.idx == idx => {
+                let new = t.new;
+                r.next();
+                new
             }
-            let path = e.path_in(backing);
-            let needed = user_mode != e.mode || user_mode == Mode::COMMIT || e.flags.contains(Flags::ASSUME_VALID);
-            if needed {
-                let id = w.extras.get(path).map_or(ObjectId::null(env.object_hash), |u| u.id);
-                w.extras.insert(path.to_owned(), UserEntry { mode: user_mode, id });
+            _ => (!e.id.is_null()).then_some((e.mode, e.id)),
+        };
+        let Some((mode, id)) = result else { continue };
+        while let Some(n) = u.peek() {
+            if n.path.as_bstr() < path {
+                writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
+                u.next();
             } else {
-                w.extras.remove(path);
+                break;
             }
         }
+        writer.push(tree_path(path), mode_to_kind(mode), id)?;
     }
-    if w.must_save || tracked_changed || untracked_changed || Some(tree) != w.prev_tree {
-        let mut untracked_state = gix::index::State::new(env.object_hash);
-        for u in &new_untracked {
-            untracked_state.dangerously_push_entry(u.stat, u.id, Flags::empty(), u.mode, u.path.as_bstr());
-        }
-        let sidecar = cache::Sidecar {
-            config: env.config.clone(),
-            user_index: user_fp,
-            timestamp: t_start,
-            tree,
-            index_tree: w.index_tree,
-            tracked: cache::FileId {
-                ino: 0,
-                size: 0,
-                mtime_ns: 0,
-            },
-            changes: None,
-            untracked: cache::FileId {
-                ino: 0,
-                size: 0,
-                mtime_ns: 0,
-            },
-            extras: std::mem::take(&mut w.extras),
-        };
-        // Few changed entries go to the small overlay file instead of rewriting the whole cache.
-        let mut dirty: Vec<usize> = w.overlaid.clone();
-        dirty.extend(results.iter().map(|t| t.idx));
-        dirty.sort_unstable();
-        dirty.dedup();
-        let overlay;
-        let save = match w.on_disk {
-            Some(_) if !tracked_changed => cache::TrackedSave::Keep,
-            Some(_) if dirty.len() <= overlay_limit(&w.tracked) => {
-                let mut changes = gix::index::State::new(env.object_hash);
-                for &idx in &dirty {
-                    let e = &w.tracked.entries()[idx];
-                    changes.dangerously_push_entry(e.stat, e.id, e.flags, e.mode, e.path(&w.tracked));
-                }
-                overlay = changes;
-                cache::TrackedSave::Overlay(&overlay)
+    for n in u {
+        writer.push(n.path.as_bstr(), mode_to_kind(n.mode), n.id)?;
+    }
+    writer.finish()
+}
+
+/// Puts the new tracked entries `results` into `w.tracked`: mode, id and stat data (a null id,
+/// zero stat data and the user's mode for an absent path) and the [`walk::USER_REF`] bit; keeps
+/// `w.extras` holding the user's entry exactly where it differs from the snapshot's in mode, is
+/// a gitlink or is assume-valid.
+fn update_tracked(w: &mut Working, results: &[Tracked], object_hash: gix::hash::Kind) {
+    let user_modes: Vec<Mode> = results
+        .iter()
+        .map(|t| {
+            let e = &w.tracked.entries()[t.idx];
+            w.extras.get(e.path(&w.tracked)).map_or(e.mode, |u| u.mode)
+        })
+        .collect();
+    let (entries, backing) = w.tracked.entries_mut_and_pathbacking();
+    for (Tracked { idx, new, stat, user }, user_mode) in results.iter().zip(user_modes) {
+        let e = &mut entries[*idx];
+        e.flags.set(walk::USER_REF, *user && new.is_some());
+        walk::fix_extended(&mut e.flags);
+        match new {
+            Some((mode, id)) => {
+                e.mode = *mode;
+                e.id = *id;
+                e.stat = *stat;
             }
-            _ => cache::TrackedSave::Full(&w.tracked),
-        };
-        let mut sidecar = sidecar;
-        if let Some((tracked, changes)) = w.on_disk {
-            sidecar.tracked = tracked;
-            sidecar.changes = changes;
+            None => {
+                e.mode = user_mode;
+                e.id = ObjectId::null(object_hash);
+                e.stat = Stat::default();
+            }
         }
-        // Losing the cache update is fine (another process holds the lock, or the disk is full):
-        // the next capture does more work, never a wrong one.
-        let _ = dir.save(save, &untracked_state, sidecar);
+        let path = e.path_in(backing);
+        let needed = user_mode != e.mode || user_mode == Mode::COMMIT || e.flags.contains(Flags::ASSUME_VALID);
+        if needed {
+            let id = w.extras.get(path).map_or(ObjectId::null(object_hash), |u| u.id);
+            w.extras.insert(path.to_owned(), UserEntry { mode: user_mode, id });
+        } else {
+            w.extras.remove(path);
+        }
     }
-    timer.lap("cache update");
-    Ok(Some(Capture {
+}
+
+/// The sidecar of the new cache: this capture's configuration, user index fingerprint
+/// (`user_index`), start time (`timestamp`) and trees, the tracked files on disk it keeps, and
+/// the user's entries (moved out of `w.extras`).
+fn new_sidecar(env: &Env, w: &mut Working, user_index: String, timestamp: Time, tree: ObjectId) -> cache::Sidecar {
+    let mut sidecar = cache::Sidecar {
+        config: env.config.clone(),
+        user_index,
+        timestamp,
         tree,
         index_tree: w.index_tree,
-        skipped,
-        hashed,
-    }))
+        tracked: cache::FileId {
+            ino: 0,
+            size: 0,
+            mtime_ns: 0,
+        },
+        changes: None,
+        untracked: cache::FileId {
+            ino: 0,
+            size: 0,
+            mtime_ns: 0,
+        },
+        extras: std::mem::take(&mut w.extras),
+    };
+    if let Some((tracked, changes)) = w.on_disk {
+        sidecar.tracked = tracked;
+        sidecar.changes = changes;
+    }
+    sidecar
+}
+
+/// Writes the new cache: the tracked part kept as it is on disk when unchanged, as an overlay
+/// when few entries differ from the `index` file, else whole; the untracked entries of `next`;
+/// and `sidecar`. A cache that cannot be written is no error.
+fn save_cache(
+    dir: &cache::Dir,
+    env: &Env,
+    w: &Working,
+    next: &NewSnapshot,
+    tracked_changed: bool,
+    sidecar: cache::Sidecar,
+) {
+    let mut untracked_state = gix::index::State::new(env.object_hash);
+    for u in &next.untracked {
+        untracked_state.dangerously_push_entry(u.stat, u.id, Flags::empty(), u.mode, u.path.as_bstr());
+    }
+    // Few changed entries go to the small overlay file instead of rewriting the whole cache.
+    let mut dirty: Vec<usize> = w.overlaid.clone();
+    dirty.extend(next.tracked.iter().map(|t| t.idx));
+    dirty.sort_unstable();
+    dirty.dedup();
+    let overlay;
+    let save = match w.on_disk {
+        Some(_) if !tracked_changed => cache::TrackedSave::Keep,
+        Some(_) if dirty.len() <= overlay_limit(&w.tracked) => {
+            let mut changes = gix::index::State::new(env.object_hash);
+            for &idx in &dirty {
+                let e = &w.tracked.entries()[idx];
+                changes.dangerously_push_entry(e.stat, e.id, e.flags, e.mode, e.path(&w.tracked));
+            }
+            overlay = changes;
+            cache::TrackedSave::Overlay(&overlay)
+        }
+        _ => cache::TrackedSave::Full(&w.tracked),
+    };
+    // Losing the cache update is fine (another process holds the lock, or the disk is full):
+    // the next capture does more work, never a wrong one.
+    let _ = dir.save(save, &untracked_state, sidecar);
 }
 
 /// How many changed entries go to the overlay file before the whole cache is rewritten.
@@ -944,7 +1083,7 @@ fn index_tree(repo: &gix::Repository, user: &gix::index::State) -> Result<Option
         Some(id) => id,
         None => repo
             .write_object(gix::objs::Tree::empty())
-            .map_err(|e| anyhow!("{e}"))?
+            .context("writing the empty tree")?
             .detach(),
     }))
 }
@@ -1008,7 +1147,11 @@ fn index_subtree(
     if tree.entries.is_empty() {
         return Ok(None);
     }
-    Ok(Some(repo.write_object(&tree).map_err(|e| anyhow!("{e}"))?.detach()))
+    Ok(Some(
+        repo.write_object(&tree)
+            .context("writing a tree of the user's index")?
+            .detach(),
+    ))
 }
 
 /// Untracked, not ignored files and nested repositories, as `git add -A` finds them.
@@ -1022,7 +1165,6 @@ fn untracked_candidates(repo: &gix::Repository, tracked: &gix::index::State) -> 
         options,
         &mut collect,
     )
-    .map_err(|e| anyhow!("{e}"))
     .context("walking the work tree for untracked files")?;
     Ok(collect.0)
 }
@@ -1060,7 +1202,7 @@ impl gix::dir::walk::Delegate for Collect {
 fn walk_options(repo: &gix::Repository) -> Result<gix::dirwalk::Options> {
     Ok(repo
         .dirwalk_options()
-        .map_err(|e| anyhow!("{e}"))?
+        .context("reading the directory-walk options")?
         .emit_untracked(gix::dir::walk::EmissionMode::Matching)
         .emit_ignored(None)
         .emit_tracked(false)
@@ -1091,7 +1233,6 @@ fn classify_untracked(
             None,
             gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
         )
-        .map_err(|e| anyhow!("{e}"))
         .context("reading ignore rules")?
         .detach();
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1125,11 +1266,11 @@ fn classify_untracked(
             tracked,
             gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping,
         )
-        .map_err(|e| anyhow!("{e}"))?
+        .context("setting up the directory walk's pathspec")?
         .into_parts();
     let git_dir_realpath =
         gix::path::realpath_opts(repo.git_dir(), repo.current_dir(), gix::path::realpath::MAX_SYMLINKS)
-            .map_err(|e| anyhow!("{e}"))?;
+            .with_context(|| format!("resolving the path of {}", repo.git_dir().display()))?;
     let options = gix::dir::walk::Options::from(walk_options(repo)?);
     let mut collect = Collect(Vec::new());
     for dir in dirs {
@@ -1151,7 +1292,6 @@ fn classify_untracked(
             options,
             &mut collect,
         )
-        .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("walking {dir} for untracked files"))?;
     }
     out.extend(collect.0);
