@@ -8,19 +8,25 @@
 //! `summary` (folds, the brief); `ops` (the engine: one function per
 //! operation, typed results); `cmd` (the command line over `ops`).
 
+//!
+//! The public surface is what the binary and embedders need: [`cli`] and
+//! [`run`] for the command line, [`error`] for its exit codes, [`ops`] (the
+//! engine every front end calls) with the domain types of [`session`], and
+//! [`snapshot::capture`]. Everything else is internal.
+
 pub mod cli;
-pub mod cmd;
-pub mod diff;
+mod cmd;
+mod diff;
 pub mod error;
 pub mod ops;
-pub mod remote;
-pub mod render;
-pub mod rewind;
-pub mod secrets;
+mod remote;
+mod render;
+mod rewind;
+mod secrets;
 pub mod session;
 pub mod snapshot;
-pub mod store;
-pub mod summary;
+mod store;
+mod summary;
 #[cfg(test)]
 mod testing;
 

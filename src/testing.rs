@@ -6,7 +6,7 @@ use std::process::Command;
 /// Seals a `git` command: no system or global configuration, a private
 /// `HOME`, none of the repository variables of the environment the tests
 /// run in, UTC, the C locale, no prompts, and a fixed identity and clock.
-pub fn seal<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
+pub(crate) fn seal<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
     for var in [
         "GIT_DIR",
         "GIT_WORK_TREE",

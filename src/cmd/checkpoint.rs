@@ -17,7 +17,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let landed = ops::checkpoint(&ui.engine, args.message.as_deref())?;
     if args.json {
         return print_json(&landed);

@@ -18,7 +18,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let claimed = ops::claim(&ui.engine, &args.paths)?;
     if args.json {
         return print_json(&claimed);

@@ -32,7 +32,7 @@ pub struct Args {
     pub color: String,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let format = if args.stat {
         DiffFormat::Stat
     } else if args.name_status {

@@ -24,7 +24,7 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let exported = ops::export(&ui.engine, args.session.as_deref())?;
     let text = if args.format == "json" {
         let mut text = serde_json::to_string_pretty(&exported)?;

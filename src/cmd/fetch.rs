@@ -24,7 +24,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let fetched = ops::fetch(&ui.engine, args.remote.as_deref(), &args.sessions, args.prune)?;
     if args.json {
         return print_json(&fetched);

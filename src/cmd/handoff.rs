@@ -33,7 +33,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let handed = ops::handoff(
         &ui.engine,
         &HandoffInput {

@@ -20,7 +20,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let history = ops::history(&ui.engine, args.since.as_deref())?;
     if args.json {
         return print_json(&history);
@@ -53,4 +53,3 @@ pub fn run(ui: &Ui, args: &Args) -> Result<()> {
     out(&s);
     Ok(())
 }
-

@@ -33,7 +33,7 @@ pub enum Hook {
 }
 
 /// Runs the hook; never fails.
-pub fn run(args: &Args) -> Result<()> {
+pub(crate) fn run(args: &Args) -> Result<()> {
     let name = match &args.hook {
         Hook::PrepareCommitMsg { .. } => "prepare-commit-msg",
         Hook::PostCommit => "post-commit",

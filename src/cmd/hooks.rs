@@ -37,7 +37,7 @@ pub enum Action {
     },
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     match &args.action {
         Action::Install => {
             let binary = std::env::current_exe().context("cannot find the git-session binary")?;

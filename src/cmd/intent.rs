@@ -16,7 +16,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let landed = ops::intent(&ui.engine, &args.text)?;
     if args.json {
         return print_json(&landed);

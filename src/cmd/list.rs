@@ -23,7 +23,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if let Some(remote) = &args.remote {
         return list_remote(ui, remote, args);
     }
@@ -39,7 +39,11 @@ pub fn run(ui: &Ui, args: &Args) -> Result<()> {
         });
         return Ok(());
     }
-    let current = listing.sessions.iter().find(|s| s.current).map(|s| s.summary.id.as_str());
+    let current = listing
+        .sessions
+        .iter()
+        .find(|s| s.current)
+        .map(|s| s.summary.id.as_str());
     let shown: Vec<_> = listing.sessions.iter().map(|s| &s.summary).collect();
     out(&list_table(
         &shown,

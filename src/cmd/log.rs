@@ -21,7 +21,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let log = ops::log(&ui.engine, args.session.as_deref())?;
     if args.json {
         return print_json(&log);

@@ -9,7 +9,7 @@ use clap::CommandFactory;
 pub struct Args {}
 
 /// The man page as roff text.
-pub fn render() -> Result<String> {
+pub(crate) fn render() -> Result<String> {
     let cmd = crate::cli::Cli::command();
     let mut buf = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
@@ -96,7 +96,7 @@ The private stat cache that makes snapshots cost what changed.
 0 on success, 1 when the operation failed, 2 for wrong usage.
 "#;
 
-pub fn run(_args: &Args) -> Result<()> {
+pub(crate) fn run(_args: &Args) -> Result<()> {
     crate::render::out(&render()?);
     Ok(())
 }

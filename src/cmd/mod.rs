@@ -5,42 +5,42 @@
 //! verb, never names gix and never touches the store: everything it needs
 //! is an operation.
 
-pub mod checkpoint;
-pub mod claim;
-pub mod close;
-pub mod completions;
-pub mod context;
-pub mod diff;
-pub mod export;
-pub mod fetch;
-pub mod fork;
-pub mod handoff;
-pub mod history;
-pub mod hook;
-pub mod hooks;
-pub mod intent;
-pub mod list;
-pub mod log;
-pub mod manpage;
-pub mod note;
-pub mod objective;
-pub mod pause;
-pub mod push;
-pub mod remote;
-pub mod rename;
-pub mod report;
-pub mod resolve;
-pub mod restore;
-pub mod resume;
-pub mod rewind;
-pub mod show;
-pub mod snapshot;
-pub mod start;
-pub mod status;
-pub mod summarize;
-pub mod sync;
-pub mod undo;
-pub mod who;
+pub(crate) mod checkpoint;
+pub(crate) mod claim;
+pub(crate) mod close;
+pub(crate) mod completions;
+pub(crate) mod context;
+pub(crate) mod diff;
+pub(crate) mod export;
+pub(crate) mod fetch;
+pub(crate) mod fork;
+pub(crate) mod handoff;
+pub(crate) mod history;
+pub(crate) mod hook;
+pub(crate) mod hooks;
+pub(crate) mod intent;
+pub(crate) mod list;
+pub(crate) mod log;
+pub(crate) mod manpage;
+pub(crate) mod note;
+pub(crate) mod objective;
+pub(crate) mod pause;
+pub(crate) mod push;
+pub(crate) mod remote;
+pub(crate) mod rename;
+pub(crate) mod report;
+pub(crate) mod resolve;
+pub(crate) mod restore;
+pub(crate) mod resume;
+pub(crate) mod rewind;
+pub(crate) mod show;
+pub(crate) mod snapshot;
+pub(crate) mod start;
+pub(crate) mod status;
+pub(crate) mod summarize;
+pub(crate) mod sync;
+pub(crate) mod undo;
+pub(crate) mod who;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -54,7 +54,7 @@ use crate::ops::{Engine, Options};
 use crate::render::{out, Palette};
 
 /// What a verb runs against: the engine and how to talk to the user.
-pub struct Ui {
+pub(crate) struct Ui {
     pub engine: Engine,
     /// `--quiet`: no status lines on stderr.
     pub quiet: bool,
@@ -62,20 +62,20 @@ pub struct Ui {
 
 impl Ui {
     /// Prints a status line on stderr unless `--quiet`.
-    pub fn say(&self, line: impl AsRef<str>) {
+    pub(crate) fn say(&self, line: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", line.as_ref());
         }
     }
 
     /// The colours for stdout (none unless it is a terminal, `NO_COLOR`, `color.ui`).
-    pub fn palette(&self) -> Palette {
+    pub(crate) fn palette(&self) -> Palette {
         Palette::for_stdout(self.engine.color_ui().as_deref())
     }
 }
 
 /// Prints `value` as one JSON document on stdout.
-pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     out(&text);
@@ -83,7 +83,7 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
 }
 
 /// Prints what a rewind, restore or undo did (or, with `--json`, the result).
-pub fn print_rewound(ui: &Ui, done: &crate::ops::Rewound, json: bool) -> Result<()> {
+pub(crate) fn print_rewound(ui: &Ui, done: &crate::ops::Rewound, json: bool) -> Result<()> {
     if json {
         return print_json(done);
     }
@@ -95,7 +95,7 @@ pub fn print_rewound(ui: &Ui, done: &crate::ops::Rewound, json: bool) -> Result<
 }
 
 /// Runs one parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     // Commands that need no repository.
     match &cli.command {
         Command::Completions(args) => return completions::run(args),

@@ -38,7 +38,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if !args.decision && (args.rationale.is_some() || !args.alternatives.is_empty()) {
         return Err(usage("--rationale and --alternative go with --decision"));
     }

@@ -36,7 +36,7 @@ pub enum Action {
     },
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     match &args.action {
         Action::Add { text, json } => {
             let landed = ops::objective_add(&ui.engine, text)?;

@@ -32,7 +32,7 @@ pub enum Action {
     },
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let Action::Setup { remote } = &args.action;
     let setup = ops::remote_setup(&ui.engine, remote.as_deref())?;
     if setup.added.is_empty() {

@@ -18,7 +18,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let (spec, new) = match args.names.as_slice() {
         [new] => (None, new),
         [session, new] => (Some(session.as_str()), new),

@@ -18,7 +18,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let (landed, blocker) = ops::resolve(&ui.engine, &args.blocker, args.how.as_deref())?;
     if args.json {
         return print_json(&landed);

@@ -39,7 +39,7 @@ pub enum Commits {
     Reset,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let commits = match args.commits {
         Commits::Keep => CommitsMode::Keep,
         Commits::Revert => CommitsMode::Revert,

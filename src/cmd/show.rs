@@ -20,7 +20,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let shown = ops::show(&ui.engine, args.session.as_deref(), args.events)?;
     if args.json {
         return print_json(&shown);

@@ -18,16 +18,12 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let landed = ops::snapshot(&ui.engine, &args.paths)?;
     if args.json {
         return print_json(&landed);
     }
     let tree = landed.header.latest_snapshot.as_ref().map_or("", |t| t.as_str());
-    out(&format!(
-        "Snapshot {} recorded in '{}'.\n",
-        short_id(tree),
-        landed.name
-    ));
+    out(&format!("Snapshot {} recorded in '{}'.\n", short_id(tree), landed.name));
     Ok(())
 }

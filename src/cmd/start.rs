@@ -29,7 +29,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let started = ops::start(
         &ui.engine,
         &StartInput {

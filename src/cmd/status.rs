@@ -14,7 +14,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let status = ops::status(&ui.engine)?;
     if args.json {
         return print_json(&status);

@@ -20,7 +20,7 @@ pub struct Args {
     pub format: String,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let summary = ops::summarize(&ui.engine, args.session.as_deref())?;
     match args.format.as_str() {
         "json" => print_json(&summary),

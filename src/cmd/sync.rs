@@ -22,7 +22,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let synced = ops::sync(&ui.engine, args.remote.as_deref(), args.allow_secrets)?;
     let result = &synced.pushed;
     if args.json {

@@ -25,7 +25,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let done = ops::undo(&ui.engine, args.event.as_deref(), args.dry_run)?;
     print_rewound(ui, &done, args.json)
 }

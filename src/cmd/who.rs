@@ -23,7 +23,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ui: &Ui, args: &Args) -> Result<()> {
+pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let (zones, paths) = ops::who(&ui.engine, &args.paths, args.days)?;
     if args.json {
         return print_json(&zones);

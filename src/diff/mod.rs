@@ -11,7 +11,7 @@
 //! `core.abbrev` is honoured.
 
 mod patch;
-pub mod patch_id;
+pub(crate) mod patch_id;
 mod quote;
 mod stat;
 #[cfg(test)]
@@ -41,7 +41,7 @@ pub enum DiffFormat {
 
 /// How `write_diff` prints; the default is plain `git diff`.
 #[derive(Clone, Debug)]
-pub struct DiffOptions {
+pub(crate) struct DiffOptions {
     pub format: DiffFormat,
     /// ANSI colours as `git diff --color=always` with default colours.
     pub color: bool,
@@ -68,7 +68,7 @@ impl Default for DiffOptions {
 /// Commits are accepted too and stand for their trees. A path whose type
 /// changes (file ⇄ symlink ⇄ submodule) counts once, as git's `T` status; a
 /// file replaced by a directory is a deletion and one addition per file in it.
-pub fn write_diff(
+pub(crate) fn write_diff(
     repo: &gix::Repository,
     old: gix::ObjectId,
     new: gix::ObjectId,
@@ -102,7 +102,7 @@ pub fn write_diff(
 /// A file that differs between two trees, with its lines as
 /// `git diff --numstat --no-renames` counts them and where they changed.
 #[derive(Clone, Debug)]
-pub struct ChangedFile {
+pub(crate) struct ChangedFile {
     /// The path, `/`-separated (lossily UTF-8).
     pub path: String,
     /// `A`, `D`, `M` or `T`, as `--name-status` prints it.
@@ -124,7 +124,7 @@ pub struct ChangedFile {
 /// The files that differ between two trees (or commits), in git's order,
 /// with their changed lines: the numbers `git diff --numstat --no-renames
 /// <old> <new>` prints, and the line ranges of its hunks.
-pub fn changed_lines(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<ChangedFile>> {
+pub(crate) fn changed_lines(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<ChangedFile>> {
     let mut files = Vec::new();
     for change in changed_files(repo, old, new)? {
         let old_content = Content::load(repo, change.old)?;

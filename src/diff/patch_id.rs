@@ -30,7 +30,7 @@ use super::{write_diff, DiffOptions};
 
 /// The stable patch id of `commit` against its first parent, `None` when
 /// the commit changes nothing.
-pub fn commit_patch_id(repo: &gix::Repository, commit: ObjectId) -> Result<Option<ObjectId>> {
+pub(crate) fn commit_patch_id(repo: &gix::Repository, commit: ObjectId) -> Result<Option<ObjectId>> {
     let c = repo
         .find_commit(commit)
         .with_context(|| format!("cannot read commit {commit}"))?;
@@ -45,7 +45,7 @@ pub fn commit_patch_id(repo: &gix::Repository, commit: ObjectId) -> Result<Optio
 
 /// The stable patch id of the patch text `patch` (one commit's diff), as
 /// `git patch-id --stable` computes it; `None` for a patch without changes.
-pub fn patch_id_of_text(patch: &[u8]) -> Option<ObjectId> {
+pub(crate) fn patch_id_of_text(patch: &[u8]) -> Option<ObjectId> {
     let mut sum = [0u8; 20];
     let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
     let mut len = 0usize;

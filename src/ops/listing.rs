@@ -143,7 +143,7 @@ pub struct History {
 
 /// Seconds since the epoch of `when` (a date `2026-11-01`, an RFC 3339
 /// time, or an age `3d`, `2w`, `12h`), relative to `now`.
-pub fn parse_since(when: &str, now: i64) -> Result<i64> {
+pub(super) fn parse_since(when: &str, now: i64) -> Result<i64> {
     let w = when.trim();
     let age = |n: &str, unit: i64| n.parse::<i64>().ok().map(|n| now - n * unit);
     let parsed = if let Some(n) = w.strip_suffix('h') {
@@ -301,10 +301,7 @@ pub struct Zone {
 /// directory; everything when empty). A session's files are those it
 /// changed (first → latest snapshot).
 pub fn who(engine: &Engine, paths: &[PathBuf], days: u32) -> Result<(Vec<Zone>, Vec<String>)> {
-    let paths: Vec<String> = paths
-        .iter()
-        .map(|p| engine.repo_path(p))
-        .collect::<Result<_>>()?;
+    let paths: Vec<String> = paths.iter().map(|p| engine.repo_path(p)).collect::<Result<_>>()?;
     let now = now();
     let recent = |h: &SessionHeader| now - h.updated.seconds() <= i64::from(days) * 86_400;
 

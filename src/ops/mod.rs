@@ -34,19 +34,19 @@ pub use hooks::{
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, report, who, History, HistoryRow, Listing, ListedSession, RemoteListing,
-    RemoteSession, Report, ReportPeriod, Zone,
+    history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
+    Report, ReportPeriod, Zone,
 };
 pub use recording::{
     checkpoint, claim, close, intent, note, objective_add, objective_done, objectives, pause, rename, resolve,
-    snapshot, CloseInput, Claimed, Closed, NoteInput, NoteKind,
+    snapshot, Claimed, CloseInput, Closed, NoteInput, NoteKind,
 };
 pub use remote::{
     fetch, handoff, push, remote_setup, sync, Fetched, FetchedSession, HandedOff, HandoffInput, PushInput, Pushed,
     RemoteSetup, Synced,
 };
-pub use resume::{resume, Resumed, ResumeInput};
-pub use rewind::{diff, restore, rewind, undo, DiffInput, Rewound, RewindInput};
+pub use resume::{resume, ResumeInput, Resumed};
+pub use rewind::{diff, restore, rewind, undo, DiffInput, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
 

@@ -27,10 +27,7 @@ pub fn intent(engine: &Engine, text: &str) -> Result<Landed> {
 /// current directory).
 pub fn snapshot(engine: &Engine, paths: &[PathBuf]) -> Result<Landed> {
     engine.store.workdir()?;
-    let paths = paths
-        .iter()
-        .map(|p| engine.repo_path(p))
-        .collect::<Result<Vec<_>>>()?;
+    let paths = paths.iter().map(|p| engine.repo_path(p)).collect::<Result<Vec<_>>>()?;
     let target = engine.target()?;
     let (event, _) = engine.snapshot_event(Body::Snapshot(PreEdit { paths, snapshot: None }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;
@@ -218,16 +215,15 @@ pub struct Claimed {
 /// `who` shows them and other sessions' checkpoints warn when they touch them.
 pub fn claim(engine: &Engine, paths: &[PathBuf]) -> Result<Claimed> {
     engine.store.workdir()?;
-    let paths = paths
-        .iter()
-        .map(|p| engine.repo_path(p))
-        .collect::<Result<Vec<_>>>()?;
+    let paths = paths.iter().map(|p| engine.repo_path(p)).collect::<Result<Vec<_>>>()?;
     let target = engine.target()?;
     let event = engine.event(Body::Claim(Claim { paths: paths.clone() }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;
     engine.store.register_claims(head.id.as_str(), &head.header.claims)?;
     for (other, claimed, path) in engine.store.claimed_by_others(&head.id, &paths)? {
-        engine.warn(&format!("session '{other}' claimed {claimed} already (it covers {path})"));
+        engine.warn(&format!(
+            "session '{other}' claimed {claimed} already (it covers {path})"
+        ));
     }
     Ok(Claimed {
         landed: Landed::new(&head, events),

@@ -171,7 +171,13 @@ pub fn sync(engine: &Engine, remote: Option<&str>, allow_secrets: bool) -> Resul
     let id = engine.target()?.head.id;
     let fetched = policy::fetch_sessions(&engine.store, &remote, &[id.to_string()], false, engine.progress)?;
     let merged = fetched.sessions.into_iter().find(|(f, _)| *f == id).map(|(_, m)| m);
-    let report = policy::push_sessions(&engine.store, &remote, std::slice::from_ref(&id), allow_secrets, engine.progress)?;
+    let report = policy::push_sessions(
+        &engine.store,
+        &remote,
+        std::slice::from_ref(&id),
+        allow_secrets,
+        engine.progress,
+    )?;
     let pushed = report
         .sessions
         .into_iter()
@@ -279,7 +285,9 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
     }
     Ok(HandedOff {
         landed: Landed::new(&head, events),
-        url: remote.as_deref().map(|r| engine.store.remote_url(r).unwrap_or_else(|| r.to_owned())),
+        url: remote
+            .as_deref()
+            .map(|r| engine.store.remote_url(r).unwrap_or_else(|| r.to_owned())),
         remote,
         pushed,
     })

@@ -248,7 +248,12 @@ fn most_recent(engine: &Engine) -> Result<SessionHead> {
             _ => None,
         })
         .max_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id)))
-        .ok_or_else(|| fail_with_hint("there is no open session to continue", "start one with `git session start`"))
+        .ok_or_else(|| {
+            fail_with_hint(
+                "there is no open session to continue",
+                "start one with `git session start`",
+            )
+        })
         .and_then(|s| engine.store.resolve(s.id.as_str()))
 }
 

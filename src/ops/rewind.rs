@@ -11,9 +11,9 @@ use anyhow::{Context, Result};
 use bstr::BString;
 
 use super::Engine;
-pub use crate::rewind::report::Rewound;
 use crate::error::{fail, fail_with_hint, usage};
 use crate::rewind::commits::{self, Head, Mode, Move};
+pub use crate::rewind::report::Rewound;
 use crate::rewind::target::{self, Point};
 use crate::rewind::{self, Execution, Plan, Scope};
 use crate::session::event::{CommitSeen, Rewound as RewoundBody};
@@ -153,10 +153,7 @@ pub fn restore(engine: &Engine, target_spec: &str, paths: &[PathBuf], dry_run: b
     let target = engine.target()?;
     let events = engine.store.events(&target.head)?;
     let point = target::find(&events, target_spec)?;
-    let rel = paths
-        .iter()
-        .map(|p| engine.repo_path(p))
-        .collect::<Result<Vec<_>>>()?;
+    let rel = paths.iter().map(|p| engine.repo_path(p)).collect::<Result<Vec<_>>>()?;
     let (event, capture) = engine.snapshot_event(Body::Restore(RewoundBody::default()))?;
     for (path, arg) in rel.iter().zip(paths) {
         if !path.is_empty()

@@ -16,7 +16,7 @@ use crate::store::Store;
 
 /// What a fetch brought.
 #[derive(Debug, Default)]
-pub struct Fetched {
+pub(crate) struct Fetched {
     /// The remote's name in `refs/aura/remotes/<name>/`.
     pub remote: String,
     /// Every session the remote has (of those asked for): id and head.
@@ -29,7 +29,7 @@ pub struct Fetched {
 
 /// The remote to talk to: a configured name or a URL, and the name its
 /// remote-tracking refs live under.
-pub fn open<'r>(store: &'r Store, name_or_url: &str) -> Result<(gix::Remote<'r>, String)> {
+pub(crate) fn open<'r>(store: &'r Store, name_or_url: &str) -> Result<(gix::Remote<'r>, String)> {
     let remote = store
         .repo()
         .find_fetch_remote(Some(name_or_url.as_bytes().as_bstr()))
@@ -48,7 +48,7 @@ pub fn open<'r>(store: &'r Store, name_or_url: &str) -> Result<(gix::Remote<'r>,
 
 /// A ref-name-safe name for a remote given as a URL: its letters and
 /// digits, the rest turned into `-` (`file:///srv/team.git` → `file-srv-team-git`).
-pub fn tracking_name_for_url(url: &str) -> String {
+pub(crate) fn tracking_name_for_url(url: &str) -> String {
     let mut out = String::new();
     for c in url.chars() {
         if c.is_ascii_alphanumeric() {
@@ -69,7 +69,7 @@ pub fn tracking_name_for_url(url: &str) -> String {
 /// from `name_or_url`. With `prune`, remote-tracking refs of sessions the
 /// remote no longer has are removed (only when fetching all). With
 /// `progress`, the transfer is shown on stderr.
-pub fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: bool, progress: bool) -> Result<Fetched> {
+pub(crate) fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: bool, progress: bool) -> Result<Fetched> {
     let (remote, name) = open(store, name_or_url)?;
     let specs: Vec<String> = if ids.is_empty() {
         vec![fetch_all_refspec(&name)]
@@ -111,8 +111,7 @@ pub fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: bool, prog
         let (Some(remote_name), Some(id)) = (mapping.remote.as_name(), mapping.remote.as_id()) else {
             continue;
         };
-        let Some(session) = session_id_of(&remote_name.to_str_lossy()).and_then(|id| SessionId::parse(id).ok())
-        else {
+        let Some(session) = session_id_of(&remote_name.to_str_lossy()).and_then(|id| SessionId::parse(id).ok()) else {
             continue;
         };
         fetched.sessions.push((session, id.to_owned()));

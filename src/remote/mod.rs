@@ -39,13 +39,13 @@
 //! curl backend applies them all; switch if users need them.
 
 mod delta;
-pub mod fetch;
+pub(crate) mod fetch;
 mod pack;
-pub mod policy;
-pub mod progress;
+pub(crate) mod policy;
+pub(crate) mod progress;
 mod push;
 
-pub use push::{push, PushOutcome, Reason, RefResult, RefUpdate, Rejection};
+pub(crate) use push::{push, Reason, RefResult, RefUpdate, Rejection};
 
 /// With `GIT_SESSION_PUSH_TIMING=1`, prints how long `phase` took to stderr
 /// (`push timing: <phase>: <ms> ms`): where the time of a push goes.

@@ -59,7 +59,7 @@ pub struct PushReport {
 /// Pushes sessions `ids` to `remote`: merge what was fetched before, scan for
 /// secrets (unless `allow_secrets`), push with leases, and when the remote
 /// moved meanwhile fetch, merge and retry.
-pub fn push_sessions(
+pub(crate) fn push_sessions(
     store: &Store,
     remote: &str,
     ids: &[SessionId],
@@ -167,7 +167,10 @@ fn refuse_secrets(store: &Store, repo: &gix::Repository, tracking_name: &str, up
     }
     let list: Vec<String> = findings
         .iter()
-        .map(|f| format!("  {}:{}: {} ({})", f.path, f.line, f.rule, f.excerpt))
+        .map(|f| {
+            let what = crate::secrets::describe(f.rule);
+            format!("  {}:{}: {}, {what} ({})", f.path, f.line, f.rule, f.excerpt)
+        })
         .collect();
     Err(fail_with_hint(
         format!(
@@ -180,7 +183,7 @@ fn refuse_secrets(store: &Store, repo: &gix::Repository, tracking_name: &str, up
 
 /// What a fetch did to each session it brought.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct FetchReport {
+pub(crate) struct FetchReport {
     /// The remote's name under `refs/aura/remotes/`.
     pub remote: String,
     /// Each session the remote has (of those asked for) and what merging it did.
@@ -195,7 +198,7 @@ pub struct FetchReport {
 /// empty) and merges each into the local session: created, fast-forwarded
 /// or joined by a `merge` event. The claims of a session that changed are
 /// registered.
-pub fn fetch_sessions(
+pub(crate) fn fetch_sessions(
     store: &Store,
     remote: &str,
     prefixes: &[String],

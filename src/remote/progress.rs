@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use gix::progress::{Id, MessageLevel, Step, StepShared, Unit};
 
 /// One task's line.
-pub struct Line {
+pub(crate) struct Line {
     name: String,
     max: Option<Step>,
     unit: Option<Unit>,
@@ -25,7 +25,7 @@ pub struct Line {
 }
 
 impl Line {
-    pub fn new(name: impl Into<String>) -> Line {
+    pub(crate) fn new(name: impl Into<String>) -> Line {
         Line::with(name.into(), Arc::new(AtomicBool::new(false)), true)
     }
 

@@ -36,7 +36,7 @@ use gix::ObjectId;
 
 /// One ref to update on the remote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefUpdate {
+pub(crate) struct RefUpdate {
     /// The full ref name, e.g. `refs/aura/sessions/<id>`.
     pub name: String,
     /// The value the remote must have for the update to happen; `None`
@@ -48,7 +48,7 @@ pub struct RefUpdate {
 
 /// What became of one [`RefUpdate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefResult {
+pub(crate) enum RefResult {
     /// The remote ref has the new value (also when it had it already).
     Ok,
     /// The ref was left alone, and why.
@@ -57,7 +57,7 @@ pub enum RefResult {
 
 /// Why the remote left a ref alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// The remote's ref is not where this clone expected it: our lease
     /// check (`stale info`, as git says for a failed lease) or the server's
     /// own compare-and-swap (`non-fast-forward`, a lost ref lock). A fetch
@@ -71,7 +71,7 @@ pub enum Reason {
 
 /// A rejected ref: the reason, and the message as the server (or we) gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
+pub(crate) struct Rejection {
     pub reason: Reason,
     pub message: String,
 }
@@ -123,7 +123,7 @@ impl std::fmt::Display for Rejection {
 
 /// The result of a [`push`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushOutcome {
+pub(crate) struct PushOutcome {
     /// One entry per [`RefUpdate`], in the same order: the ref name and its result.
     pub results: Vec<(String, RefResult)>,
     /// Bytes written to the remote after the ref advertisement: the command
@@ -152,7 +152,7 @@ pub struct PushOutcome {
 ///
 /// Errors are for what stops the whole push: no connection, a missing local
 /// object, a failed pack upload or a fatal error from the server.
-pub fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progress: bool) -> Result<PushOutcome> {
+pub(crate) fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progress: bool) -> Result<PushOutcome> {
     let (url, remote_name) = push_url(repo, remote)?;
     let display_url = url.to_bstring().to_string();
     let ssh = if url.scheme == gix::url::Scheme::Ssh {
@@ -420,7 +420,10 @@ fn plan(
             // Up to date: like git, nothing to send.
             Some(RefResult::Ok)
         } else if update.new.is_null() && current.is_none() {
-            Some(RefResult::Rejected(Rejection::ours(Reason::Refused, "remote ref does not exist")))
+            Some(RefResult::Rejected(Rejection::ours(
+                Reason::Refused,
+                "remote ref does not exist",
+            )))
         } else if update.new.is_null() && !caps.contains("delete-refs") {
             Some(RefResult::Rejected(Rejection::ours(
                 Reason::Refused,

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use gix::ObjectId;
 
-use super::{push, PushOutcome, RefResult, RefUpdate};
+use super::push::PushOutcome;
+use super::{push, RefResult, RefUpdate};
 
 /// Runs git in a sealed environment and returns its trimmed stdout.
 fn git(dir: &Path, args: &[&str]) -> String {

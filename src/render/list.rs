@@ -8,7 +8,7 @@ use crate::store::SessionSummary;
 
 /// One line per session; `current` gets a `*`. A session started in another
 /// work tree than `here` says which (relative to `cwd` when below it).
-pub fn list_table(
+pub(crate) fn list_table(
     sessions: &[&SessionSummary],
     current: Option<&str>,
     here: Option<&Path>,

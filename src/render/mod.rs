@@ -6,10 +6,10 @@ mod rewound;
 mod status;
 mod timeline;
 
-pub use list::list_table;
-pub use rewound::rewound;
-pub use status::{header_details, tldr};
-pub use timeline::timeline;
+pub(crate) use list::list_table;
+pub(crate) use rewound::rewound;
+pub(crate) use status::{header_details, tldr};
+pub(crate) use timeline::timeline;
 
 use std::io::{IsTerminal, Write};
 
@@ -17,12 +17,12 @@ use crate::session::{text, Timestamp};
 
 /// Writes `text` to stdout; a closed pipe (`git session log | head`) ends the
 /// program quietly with exit 0, as ripgrep and git do.
-pub fn out(text: &str) {
+pub(crate) fn out(text: &str) {
     out_bytes(text.as_bytes());
 }
 
 /// [`out`] for bytes that need not be UTF-8 (patches of arbitrary files).
-pub fn out_bytes(bytes: &[u8]) {
+pub(crate) fn out_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
@@ -36,7 +36,7 @@ pub fn out_bytes(bytes: &[u8]) {
 /// Colours for a terminal; all empty when stdout is not a terminal, when
 /// `NO_COLOR` is set, or when `color.ui` says never.
 #[derive(Clone, Copy, Debug)]
-pub struct Palette {
+pub(crate) struct Palette {
     pub bold: &'static str,
     pub dim: &'static str,
     pub yellow: &'static str,
@@ -47,7 +47,7 @@ pub struct Palette {
 }
 
 impl Palette {
-    pub const PLAIN: Palette = Palette {
+    pub(crate) const PLAIN: Palette = Palette {
         bold: "",
         dim: "",
         yellow: "",
@@ -67,7 +67,7 @@ impl Palette {
     };
 
     /// The palette for stdout given git's `color.ui` value.
-    pub fn for_stdout(color_ui: Option<&str>) -> Palette {
+    pub(crate) fn for_stdout(color_ui: Option<&str>) -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         match color_ui.map(str::to_ascii_lowercase).as_deref() {
             _ if no_color => Palette::PLAIN,
@@ -80,24 +80,24 @@ impl Palette {
 }
 
 /// `2026-11-24T07:21:28+01:00` → `2026-11-24 07:21`.
-pub fn short_time(time: &Timestamp) -> String {
+pub(crate) fn short_time(time: &Timestamp) -> String {
     time.short()
 }
 
 /// The first 12 characters of an id (a session id, an object id).
-pub fn short_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
+pub(crate) fn short_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
     text::prefix(id.as_ref(), 12)
 }
 
 /// How objectives and blockers are shown: the last 8 digits of the event id
 /// (the random part of a UUIDv7; its first digits are a timestamp shared by
 /// everything recorded in the same moment).
-pub fn item_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
+pub(crate) fn item_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
     text::suffix(id.as_ref(), 8)
 }
 
 /// `1h 05m`, `12m`, `0m`.
-pub fn hours(secs: u64) -> String {
+pub(crate) fn hours(secs: u64) -> String {
     let m = secs / 60;
     if m >= 60 {
         format!("{}h {:02}m", m / 60, m % 60)
@@ -107,7 +107,7 @@ pub fn hours(secs: u64) -> String {
 }
 
 /// How long between two times, as `2h 05m`.
-pub fn duration_between(from: &Timestamp, to: &Timestamp) -> String {
+pub(crate) fn duration_between(from: &Timestamp, to: &Timestamp) -> String {
     let secs = (to.seconds() - from.seconds()).max(0);
     let (h, m) = (secs / 3600, (secs % 3600) / 60);
     if h > 0 {

@@ -6,7 +6,7 @@ use crate::rewind::report::Rewound;
 use crate::session::text;
 
 /// The report of one operation, for stdout.
-pub fn rewound(r: &Rewound) -> String {
+pub(crate) fn rewound(r: &Rewound) -> String {
     let mut s = String::new();
     let verb = match r.operation {
         "rewind" => "Rewound",

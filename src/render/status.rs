@@ -7,7 +7,7 @@ use crate::session::SessionHeader;
 
 /// What a person or agent needs to get back into flow: objective, progress,
 /// current intent, blockers, next steps.
-pub fn tldr(h: &SessionHeader, p: Palette) -> String {
+pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -81,7 +81,7 @@ pub fn tldr(h: &SessionHeader, p: Palette) -> String {
 }
 
 /// Every header field, for `show`.
-pub fn header_details(h: &SessionHeader, p: Palette) -> String {
+pub(crate) fn header_details(h: &SessionHeader, p: Palette) -> String {
     let mut s = tldr(h, p);
     let _ = writeln!(s, "id:              {}", h.id);
     if let Some(w) = &h.worktree {

@@ -49,7 +49,7 @@ fn marker(event: &Event) -> &'static str {
 /// Draws `events` (in log order) as a tree, one line each, each line
 /// preceded by the event's id in `ids` when given (the names `rewind`,
 /// `restore`, `diff` and `undo` accept).
-pub fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> String {
+pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> String {
     // Depth of each event: pop open ancestors that are leaves (notes and the
     // like contain nothing) or not strictly higher-level.
     let mut depths = Vec::with_capacity(events.len());

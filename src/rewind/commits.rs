@@ -45,7 +45,7 @@ pub struct Listed {
 
 /// How the branch (or a detached HEAD) moves.
 #[derive(Clone, Debug)]
-pub struct Move {
+pub(crate) struct Move {
     /// `refs/heads/<branch>`, or `HEAD` when detached.
     pub refname: String,
     pub before: ObjectId,
@@ -59,7 +59,7 @@ pub struct Move {
 }
 
 /// Where HEAD is: its commit and the branch it is on.
-pub struct Head {
+pub(crate) struct Head {
     pub commit: ObjectId,
     pub refname: String,
 }
@@ -78,25 +78,18 @@ fn range(repo: &gix::Repository, head: ObjectId, base: ObjectId) -> Result<Vec<O
     Ok(out)
 }
 
-fn listed(repo: &gix::Repository, id: ObjectId) -> Listed {
+fn listed(store: &Store, id: ObjectId) -> Listed {
     Listed {
         commit: id.to_string(),
-        subject: subject(repo, id),
+        subject: store.commit_summary(id),
     }
-}
-
-fn subject(repo: &gix::Repository, id: ObjectId) -> String {
-    repo.find_commit(id)
-        .ok()
-        .and_then(|c| c.message().ok().map(|m| m.summary().to_string()))
-        .unwrap_or_default()
 }
 
 /// Plans reverting the session's own commits (`own`) made since `base`, on
 /// top of `head`. Merge commits and commits from elsewhere are left alone.
 /// The revert commits are written to the object database (unreferenced
 /// until the branch moves); a conflict writes nothing else and fails.
-pub fn plan_revert(
+pub(crate) fn plan_revert(
     store: &Store,
     head: &Head,
     base: ObjectId,
@@ -118,7 +111,7 @@ pub fn plan_revert(
         let commit = repo.find_commit(id).context("cannot read a commit")?;
         let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
         if !own.contains(&id) || parents.len() != 1 {
-            left.push(listed(repo, id));
+            left.push(listed(store, id));
             continue;
         }
         let tree = commit.tree_id()?.detach();
@@ -137,7 +130,7 @@ pub fn plan_revert(
                 format!(
                     "reverting {} '{}' conflicts with later changes in {}; nothing was changed",
                     id.to_hex_with_len(12),
-                    subject(repo, id),
+                    store.commit_summary(id),
                     paths.join(", ")
                 ),
                 "rewind with `--commits keep` and revert by hand, or `--commits reset` if the commits can go",
@@ -164,7 +157,7 @@ pub fn plan_revert(
         };
         tip = repo.write_object(&revert).context("cannot write a commit")?.detach();
         created.push(tip);
-        undone.push(listed(repo, id));
+        undone.push(listed(store, id));
     }
     if created.is_empty() {
         return Ok(None);
@@ -182,7 +175,7 @@ pub fn plan_revert(
 /// Plans moving the branch from `head` back to `base`. Refused when a commit
 /// in between is not the session's (unless `force`) or `base` is not an
 /// ancestor of `head` (the history was rewritten since).
-pub fn plan_reset(
+pub(crate) fn plan_reset(
     store: &Store,
     head: &Head,
     base: ObjectId,
@@ -206,9 +199,9 @@ pub fn plan_reset(
     let mut foreign = Vec::new();
     for id in range(repo, head.commit, base)? {
         if own.contains(&id) {
-            undone.push(listed(repo, id));
+            undone.push(listed(store, id));
         } else {
-            foreign.push(listed(repo, id));
+            foreign.push(listed(store, id));
         }
     }
     if !foreign.is_empty() && !force {

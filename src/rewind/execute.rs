@@ -15,7 +15,7 @@ use crate::session::{Body, Event};
 use crate::store::{oid, SessionHead, Store, Target};
 
 /// What to carry out.
-pub struct Execution<'a> {
+pub(crate) struct Execution<'a> {
     /// The `rewind`, `restore` or `undo` event, its snapshot (the work tree
     /// it replaces) and its own fields set; what the plan and the branch
     /// move say is added here.
@@ -30,14 +30,14 @@ pub struct Execution<'a> {
 }
 
 /// What a finished operation did.
-pub struct Done {
+pub(crate) struct Done {
     pub head: SessionHead,
     pub event: Event,
 }
 
 /// Records the event (the work tree it replaces, the plan, the branch move),
 /// then moves the branch, writes the files and updates the index.
-pub fn execute(store: &Store, target: &Target, run: Execution<'_>) -> Result<Done> {
+pub(crate) fn execute(store: &Store, target: &Target, run: Execution<'_>) -> Result<Done> {
     let lock = store.index_lock();
     if lock.exists() {
         return Err(fail_with_hint(
@@ -83,7 +83,11 @@ pub fn execute(store: &Store, target: &Target, run: Execution<'_>) -> Result<Don
     if let Some(m) = moves {
         let why = format!("git-session {}: {}", event.kind(), event.summary());
         store.move_head(&m.refname, m.before, m.after, &why)?;
-        index_paths.extend(super::changed_paths(store, store.tree_of(m.before)?, store.tree_of(m.after)?)?);
+        index_paths.extend(super::changed_paths(
+            store,
+            store.tree_of(m.before)?,
+            store.tree_of(m.after)?,
+        )?);
         index_paths.sort();
         index_paths.dedup();
     }

@@ -23,7 +23,7 @@ const OPTIONS: component::Options = component::Options {
 
 /// Refuses a path (`/`-separated, relative to the work tree) that could
 /// write outside the work tree or into `.git`.
-pub fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
+pub(super) fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
     if path.is_empty() || path.starts_with(b"/") {
         return Err(unsafe_path(path, "it is absolute or empty"));
     }
@@ -38,7 +38,7 @@ pub fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
 }
 
 /// The file-system path of a checked `/`-separated path.
-pub fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
+pub(super) fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
     let rel = gix::path::from_bstr(path).map_err(|_| unsafe_path(path, "it is not a valid file name here"))?;
     Ok(workdir.join(rel))
 }
@@ -47,7 +47,7 @@ pub fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
 /// symlink (or a file) on disk that the rewind does not remove first:
 /// writing there would follow the link out of the work tree.
 /// `removed_first` tells whether the rewind removes a given leading path.
-pub fn check_leading_dirs(workdir: &Path, path: &BStr, removed_first: impl Fn(&BStr) -> bool) -> Result<()> {
+pub(super) fn check_leading_dirs(workdir: &Path, path: &BStr, removed_first: impl Fn(&BStr) -> bool) -> Result<()> {
     let mut end = 0;
     while let Some(slash) = path[end..].find_byte(b'/') {
         let leading = path[..end + slash].as_bstr();

@@ -21,7 +21,7 @@ use crate::store::Store;
 /// gets the file's stat data when the work tree (snapshot `worktree`) holds
 /// the same blob, so git sees it clean without re-hashing; otherwise empty
 /// stat data, so git looks at the content.
-pub fn follow(store: &Store, paths: &[BString], source: Option<ObjectId>, worktree: ObjectId) -> Result<()> {
+pub(crate) fn follow(store: &Store, paths: &[BString], source: Option<ObjectId>, worktree: ObjectId) -> Result<()> {
     let repo = store.repo();
     if paths.is_empty() {
         return Ok(());

@@ -14,12 +14,12 @@
 //! a file is left alone with a warning), submodules (gitlinks are skipped),
 //! anything outside the work tree.
 
-pub mod commits;
+pub(crate) mod commits;
 mod execute;
 mod guard;
-pub mod index;
-pub mod report;
-pub mod target;
+pub(crate) mod index;
+pub(crate) mod report;
+pub(crate) mod target;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -32,11 +32,11 @@ use gix::ObjectId;
 use crate::snapshot::checkout::{remove_empty_parents, write_entries, Attributes};
 use crate::store::Store;
 
-pub use execute::{execute, Done, Execution};
+pub(crate) use execute::{execute, Execution};
 
 /// Which paths a rewind may change.
 #[derive(Clone, Debug)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// The whole work tree.
     All,
     /// These paths and everything below them (`/`-separated, relative to
@@ -66,13 +66,13 @@ impl Scope {
 }
 
 /// The paths of files (not directories) that differ between two trees, sorted.
-pub fn changed_paths(store: &Store, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
+pub(crate) fn changed_paths(store: &Store, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
     store.paths_between(a, b)
 }
 
 /// One file the rewind writes.
 #[derive(Clone, Debug)]
-pub struct Write {
+pub(crate) struct Write {
     pub path: BString,
     pub mode: EntryMode,
     pub id: ObjectId,
@@ -82,20 +82,17 @@ pub struct Write {
 
 /// A path the rewind leaves as it is, and why.
 #[derive(Clone, Debug)]
-pub struct Skip {
+pub(crate) struct Skip {
     pub path: BString,
     pub why: &'static str,
 }
 
 /// What a rewind will do, worked out before anything is written.
 #[derive(Clone, Debug)]
-pub struct Plan {
-    /// The snapshot of the work tree now.
-    pub from: ObjectId,
-    /// The snapshot asked for.
-    pub to: ObjectId,
-    /// The snapshot the work tree will have afterwards: `from` with the
-    /// planned changes (`to` unless something was skipped or scoped out).
+pub(crate) struct Plan {
+    /// The snapshot the work tree will have afterwards: the work tree's
+    /// snapshot now with the planned changes (the snapshot asked for unless
+    /// something was skipped or scoped out).
     pub after: ObjectId,
     pub write: Vec<Write>,
     pub remove: Vec<BString>,
@@ -107,7 +104,7 @@ pub struct Plan {
 
 impl Plan {
     /// Every path the rewind writes or removes, sorted.
-    pub fn changed_paths(&self) -> Vec<BString> {
+    pub(crate) fn changed_paths(&self) -> Vec<BString> {
         let mut paths: Vec<BString> = self
             .write
             .iter()
@@ -119,20 +116,20 @@ impl Plan {
         paths
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.write.is_empty() && self.remove.is_empty()
     }
 }
 
 /// What [`apply`] did.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Applied {
+pub(crate) struct Applied {
     pub written: usize,
     pub removed: usize,
 }
 
 /// Plans making the work tree (whose snapshot is `from`) equal `to` within `scope`.
-pub fn plan(store: &Store, from: ObjectId, to: ObjectId, scope: &Scope) -> Result<Plan> {
+pub(crate) fn plan(store: &Store, from: ObjectId, to: ObjectId, scope: &Scope) -> Result<Plan> {
     let repo = store.repo();
     let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
     let old = repo.find_tree(from).context("cannot read the work tree's snapshot")?;
@@ -239,8 +236,6 @@ pub fn plan(store: &Store, from: ObjectId, to: ObjectId, scope: &Scope) -> Resul
     }
     let after = editor.write().context("cannot write the resulting snapshot")?.detach();
     Ok(Plan {
-        from,
-        to,
         after,
         write: kept,
         remove,
@@ -252,7 +247,7 @@ pub fn plan(store: &Store, from: ObjectId, to: ObjectId, scope: &Scope) -> Resul
 /// Removes and writes files as planned. Files are removed first (so a file
 /// can become a directory and back), then written through gix's checkout:
 /// `.gitattributes` files first, then the rest with the attributes they set.
-pub fn apply(store: &Store, plan: &Plan) -> Result<Applied> {
+pub(crate) fn apply(store: &Store, plan: &Plan) -> Result<Applied> {
     let repo = store.repo();
     let workdir = repo.workdir().context("a work tree is needed")?.to_owned();
     let mut applied = Applied::default();
@@ -339,11 +334,11 @@ fn remove_empty_tree(dir: &Path) -> std::io::Result<()> {
 }
 
 /// A work-tree path for messages.
-pub fn display(path: &BStr) -> String {
+pub(crate) fn display(path: &BStr) -> String {
     path.to_str_lossy().into_owned()
 }
 
 /// The full path of a work-tree path after the guard accepted it.
-pub fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
+pub(crate) fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
     guard::full_path(workdir, path)
 }

@@ -55,7 +55,13 @@ pub struct Rewound {
 }
 
 impl Rewound {
-    pub(crate) fn new(operation: &'static str, what: &str, plan: &Plan, moves: Option<&Move>, dry_run: bool) -> Rewound {
+    pub(crate) fn new(
+        operation: &'static str,
+        what: &str,
+        plan: &Plan,
+        moves: Option<&Move>,
+        dry_run: bool,
+    ) -> Rewound {
         let show = |p: &BString| super::display(p.as_bstr());
         let added: HashSet<&BString> = plan.write.iter().filter(|w| w.added).map(|w| &w.path).collect();
         Rewound {
@@ -65,7 +71,12 @@ impl Rewound {
             session: None,
             event: None,
             write: plan.write.iter().filter(|w| !w.added).map(|w| show(&w.path)).collect(),
-            add: added.iter().map(|p| show(p)).collect::<BTreeSet<_>>().into_iter().collect(),
+            add: added
+                .iter()
+                .map(|p| show(p))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             remove: plan.remove.iter().filter(|p| !added.contains(p)).map(show).collect(),
             skipped: plan
                 .skipped
@@ -91,4 +102,3 @@ impl Rewound {
         self.write.len() + self.add.len() + self.remove.len()
     }
 }
-

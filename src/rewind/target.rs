@@ -11,7 +11,7 @@ use crate::store::StoredEvent;
 
 /// A snapshot of a session, found by name.
 #[derive(Clone, Debug)]
-pub struct Point {
+pub(crate) struct Point {
     pub event: Event,
     pub commit: ObjectId,
     pub tree: ObjectId,
@@ -19,7 +19,7 @@ pub struct Point {
 
 impl Point {
     /// How the point is named in messages: `checkpoint 'label'` or `intent 'text'`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let summary = self.event.summary();
         let first = summary.lines().next().unwrap_or("");
         match self.event.known_kind() {
@@ -31,7 +31,7 @@ impl Point {
 }
 
 /// Finds the point `spec` names among `events` (in log order).
-pub fn find(events: &[StoredEvent], spec: &str) -> Result<Point> {
+pub(crate) fn find(events: &[StoredEvent], spec: &str) -> Result<Point> {
     let spec = spec.trim();
     if spec.is_empty() {
         return Err(fail("an empty name names no point of the session"));

@@ -28,7 +28,7 @@
 //! the session trees in step with HEAD's, path by path, would remove it if it
 //! ever matters.
 
-pub mod rules;
+pub(crate) mod rules;
 
 #[cfg(test)]
 mod tests;
@@ -40,10 +40,15 @@ use anyhow::{Context, Result};
 use gix::ObjectId;
 use regex::Regex;
 
-pub use rules::{Rule, RULES};
+use rules::RULES;
+
+/// What the rule `id` finds, for people ("GitHub fine-grained personal access token").
+pub(crate) fn describe(id: &str) -> &'static str {
+    RULES.iter().find(|r| r.id == id).map_or("", |r| r.description)
+}
 
 /// Blobs larger than this are not scanned (a stray dump is not a config file).
-pub const MAX_BLOB_SIZE: u64 = 2 * 1024 * 1024;
+pub(crate) const MAX_BLOB_SIZE: u64 = 2 * 1024 * 1024;
 
 /// A blob with a NUL byte in this many leading bytes is binary and not
 /// scanned (git's own heuristic).
@@ -51,11 +56,11 @@ const BINARY_PROBE: usize = 8000;
 
 /// One thing that looks like a secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Path of the blob inside the tree it was met in, `/`-separated (for a
     /// session event: `worktree/src/config.rs`, `attachments/plan.md`, …).
     pub path: String,
-    /// The [`Rule::id`] that matched.
+    /// The [`rules::Rule::id`] that matched.
     pub rule: &'static str,
     /// 1-based line number of the start of the match.
     pub line: usize,
@@ -76,7 +81,7 @@ static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// than [`MAX_BLOB_SIZE`] yield nothing. Invalid UTF-8 is replaced, not
 /// rejected. Findings come in rule order, then in order of position; when two
 /// rules match overlapping text on one line only the earlier rule reports.
-pub fn scan_blob(path: &str, data: &[u8]) -> Vec<Finding> {
+pub(crate) fn scan_blob(path: &str, data: &[u8]) -> Vec<Finding> {
     if data.len() as u64 > MAX_BLOB_SIZE || is_binary(data) {
         return Vec::new();
     }
@@ -138,7 +143,7 @@ fn is_binary(data: &[u8]) -> bool {
 /// walk yields is scanned, except subtrees and blobs that also appear in the
 /// trees of the `exclude` tips themselves. Each blob is scanned once, under
 /// the path it was first met at (commits newest first, trees breadth first).
-pub fn scan_new_blobs(repo: &gix::Repository, tips: &[ObjectId], exclude: &[ObjectId]) -> Result<Vec<Finding>> {
+pub(crate) fn scan_new_blobs(repo: &gix::Repository, tips: &[ObjectId], exclude: &[ObjectId]) -> Result<Vec<Finding>> {
     let mut tip_commits = Vec::new();
     let mut roots = Vec::new();
     let mut tip_blobs = Vec::new();

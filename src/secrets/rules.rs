@@ -7,7 +7,7 @@
 //! is reported as `github-token`, not also as `generic-assignment`.
 
 /// One rule of the table.
-pub struct Rule {
+pub(crate) struct Rule {
     /// Stable name, printed in reports and accepted by future allow-lists.
     pub id: &'static str,
     /// What the rule finds, for people.
@@ -23,7 +23,7 @@ pub struct Rule {
 /// Every rule, most specific first. The secret of a match (what the excerpt
 /// is cut from) is the first capture group that took part in it, or the
 /// whole match when the pattern has none.
-pub static RULES: &[Rule] = &[
+pub(crate) static RULES: &[Rule] = &[
     Rule {
         id: "private-key",
         description: "PEM or OpenSSH private key",

@@ -689,11 +689,7 @@ impl Event {
             head: common.head,
             branch: common.branch,
             attachments: common.attachments,
-            body: Body::Unknown(Unknown {
-                kind,
-                fields: map,
-                raw,
-            }),
+            body: Body::Unknown(Unknown { kind, fields: map, raw }),
         })
     }
 

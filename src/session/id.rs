@@ -204,7 +204,15 @@ mod tests {
 
     #[test]
     fn forged_ids_are_refused_not_sliced() {
-        for bad in ["", "é", "0190aaaa\u{7}", "a b", "x".repeat(65).as_str(), "ab/cd", "日本語のid"] {
+        for bad in [
+            "",
+            "é",
+            "0190aaaa\u{7}",
+            "a b",
+            "x".repeat(65).as_str(),
+            "ab/cd",
+            "日本語のid",
+        ] {
             assert!(EventId::parse(bad).is_err(), "{bad:?}");
             assert!(SessionId::parse(bad).is_err(), "{bad:?}");
         }
@@ -219,7 +227,12 @@ mod tests {
         let hex = "4b825dc642cb6eb9a060e54bf8d69288fbef4904";
         assert_eq!(Oid::parse(&hex.to_uppercase()).unwrap().as_str(), hex);
         assert_eq!(Oid::parse(hex).unwrap().short(7), "4b825dc");
-        for bad in ["", "4b825dc", "zz825dc642cb6eb9a060e54bf8d69288fbef4904", "é4b825dc642cb6eb9a060e54bf8d69288fbef490"] {
+        for bad in [
+            "",
+            "4b825dc",
+            "zz825dc642cb6eb9a060e54bf8d69288fbef4904",
+            "é4b825dc642cb6eb9a060e54bf8d69288fbef490",
+        ] {
             assert!(Oid::parse(bad).is_err(), "{bad:?}");
         }
     }

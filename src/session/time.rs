@@ -151,7 +151,13 @@ mod tests {
         assert_eq!(a.short(), "2026-11-24 07:21");
         assert!(b > a, "06:30Z is after 07:21+01:00");
         assert_eq!(Timestamp::from_unix(0, 0).as_str(), "1970-01-01T00:00:00Z");
-        for bad in ["", "yesterday", "2026-11-24T07:21:28+01:00é", "2026-13-01T00:00:00Z", "２０２６-01-01"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-11-24T07:21:28+01:00é",
+            "2026-13-01T00:00:00Z",
+            "２０２６-01-01",
+        ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad:?}");
         }
     }

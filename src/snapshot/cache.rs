@@ -45,7 +45,7 @@ pub(crate) struct FileId {
 }
 
 impl FileId {
-    pub fn of(md: &std::fs::Metadata) -> Self {
+    pub(super) fn of(md: &std::fs::Metadata) -> Self {
         #[cfg(unix)]
         let ino = {
             use std::os::unix::fs::MetadataExt;
@@ -233,7 +233,7 @@ pub(crate) struct Dir {
 }
 
 impl Dir {
-    pub fn new(git_dir: &Path) -> Self {
+    pub(super) fn new(git_dir: &Path) -> Self {
         Dir {
             path: git_dir.join("aura"),
         }
@@ -246,7 +246,7 @@ impl Dir {
     /// The current time as the file system that holds the cache sees it (the clock that stamps
     /// file mtimes), taken by writing a tiny file; any file modified later has an mtime at least
     /// this. Falls back to the system clock minus a second.
-    pub fn fs_now(&self) -> Time {
+    pub(super) fn fs_now(&self) -> Time {
         let probe = || -> std::io::Result<std::time::SystemTime> {
             std::fs::create_dir_all(&self.path)?;
             let mut f = std::fs::File::create(self.file("clock"))?;
@@ -258,7 +258,7 @@ impl Dir {
     }
 
     /// Load the cache; any inconsistency or corruption gives `None` (a full capture follows).
-    pub fn load(&self, config: &str, object_hash: gix::hash::Kind) -> Option<Loaded> {
+    pub(super) fn load(&self, config: &str, object_hash: gix::hash::Kind) -> Option<Loaded> {
         let data = std::fs::read(self.file("state")).ok()?;
         let sidecar = Sidecar::parse(&data)?;
         if sidecar.config != config {
@@ -312,7 +312,12 @@ impl Dir {
     /// Write the cache; `sidecar.tracked` and `sidecar.changes` must name the files to keep for
     /// [`TrackedSave::Keep`] and [`TrackedSave::Overlay`]. Returns `Ok(false)` when another
     /// process holds the lock.
-    pub fn save(&self, tracked: TrackedSave<'_>, untracked: &gix::index::State, mut sidecar: Sidecar) -> Result<bool> {
+    pub(super) fn save(
+        &self,
+        tracked: TrackedSave<'_>,
+        untracked: &gix::index::State,
+        mut sidecar: Sidecar,
+    ) -> Result<bool> {
         std::fs::create_dir_all(&self.path).with_context(|| format!("creating {}", self.path.display()))?;
         let Some(_lock) = Lock::acquire(self.file("lock"))? else {
             return Ok(false);

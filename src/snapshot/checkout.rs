@@ -37,7 +37,9 @@ pub fn write_entries(
         Attributes::WorkTree => Source::WorktreeThenIdMapping,
         Attributes::Entries => Source::IdMapping,
     };
-    let mut opts = repo.checkout_options(source).context("cannot read the checkout options")?;
+    let mut opts = repo
+        .checkout_options(source)
+        .context("cannot read the checkout options")?;
     opts.overwrite_existing = true;
     opts.destination_is_initially_empty = false;
     let objects = repo

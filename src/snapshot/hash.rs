@@ -19,7 +19,7 @@ pub(crate) struct LazyIndex {
 }
 
 impl LazyIndex {
-    pub fn new(path: PathBuf, object_hash: gix::hash::Kind) -> Self {
+    pub(super) fn new(path: PathBuf, object_hash: gix::hash::Kind) -> Self {
         LazyIndex {
             path,
             object_hash,
@@ -28,7 +28,7 @@ impl LazyIndex {
     }
 
     /// Use an index that was already read.
-    pub fn with(path: PathBuf, state: gix::index::State) -> Self {
+    pub(super) fn with(path: PathBuf, state: gix::index::State) -> Self {
         let object_hash = state.object_hash();
         let cell = OnceLock::new();
         let _ = cell.set(Ok(state));
@@ -39,7 +39,7 @@ impl LazyIndex {
         }
     }
 
-    pub fn get(&self) -> Result<&gix::index::State> {
+    pub(super) fn get(&self) -> Result<&gix::index::State> {
         self.cell
             .get_or_init(|| read_user_index(&self.path, self.object_hash).map_err(|e| format!("{e:#}")))
             .as_ref()
@@ -83,7 +83,11 @@ pub(crate) struct Hasher<'r> {
 
 impl<'r> Hasher<'r> {
     /// `attr_index` provides `.gitattributes` files missing from the work tree.
-    pub fn new(repo: &'r gix::Repository, attr_index: &gix::index::State, user_index: &'r LazyIndex) -> Result<Self> {
+    pub(super) fn new(
+        repo: &'r gix::Repository,
+        attr_index: &gix::index::State,
+        user_index: &'r LazyIndex,
+    ) -> Result<Self> {
         let workdir = repo.workdir().context("a work tree is required")?.to_owned();
         let stack = repo
             .attributes_only(
@@ -106,7 +110,7 @@ impl<'r> Hasher<'r> {
 
     /// Hash the work-tree file at `rela` as a blob (`link`: the symlink's target), writing it to
     /// the object database. `None` if it vanished meanwhile.
-    pub fn blob(&mut self, rela: &BStr, link: bool) -> Result<Option<ObjectId>> {
+    pub(super) fn blob(&mut self, rela: &BStr, link: bool) -> Result<Option<ObjectId>> {
         let rela_path = gix::path::from_bstr(rela)?;
         let full = self.workdir.join(&rela_path);
         if link {

@@ -16,7 +16,7 @@ pub(crate) struct Writer<'r> {
 }
 
 impl<'r> Writer<'r> {
-    pub fn new(repo: &'r gix::Repository) -> Self {
+    pub(super) fn new(repo: &'r gix::Repository) -> Self {
         Writer {
             repo,
             stack: vec![(BString::default(), Vec::new())],
@@ -26,7 +26,7 @@ impl<'r> Writer<'r> {
     }
 
     /// Add the entry at `path`; paths must come in strictly increasing byte order.
-    pub fn push(&mut self, path: &BStr, kind: EntryKind, id: ObjectId) -> Result<()> {
+    pub(super) fn push(&mut self, path: &BStr, kind: EntryKind, id: ObjectId) -> Result<()> {
         if !self.last.is_empty() && path <= self.last.as_bstr() {
             bail!("tree entries out of order: {:?} after {:?}", path, self.last);
         }
@@ -80,7 +80,7 @@ impl<'r> Writer<'r> {
     }
 
     /// Close all directories and write the root tree.
-    pub fn finish(mut self) -> Result<ObjectId> {
+    pub(super) fn finish(mut self) -> Result<ObjectId> {
         while self.stack.len() > 1 {
             self.close()?;
         }

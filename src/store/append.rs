@@ -24,7 +24,7 @@ impl Store {
     /// With `seed`, the session is created: the ref must not exist yet and the
     /// header starts from `seed`. Each event gets the next Lamport clock value
     /// at the moment it lands; its other fields are kept as given.
-    pub fn append(
+    pub(crate) fn append(
         &self,
         id: &SessionId,
         seed: Option<&SessionHeader>,

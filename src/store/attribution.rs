@@ -182,7 +182,7 @@ impl Store {
 
     /// The stable patch id of a commit against its first parent (as
     /// `git patch-id --stable`), `None` when it changes nothing or cannot be read.
-    pub fn patch_id(&self, id: ObjectId) -> Option<ObjectId> {
+    pub(crate) fn patch_id(&self, id: ObjectId) -> Option<ObjectId> {
         crate::diff::patch_id::commit_patch_id(&self.repo, id).ok().flatten()
     }
 }

@@ -13,7 +13,7 @@ use crate::session::SessionId;
 
 /// `a` and `b` name the same path, or one is a directory holding the other
 /// (the empty path holds everything).
-pub fn overlaps(a: &str, b: &str) -> bool {
+pub(crate) fn overlaps(a: &str, b: &str) -> bool {
     let within = |inner: &str, outer: &str| {
         outer.is_empty() || (inner.starts_with(outer) && inner.as_bytes().get(outer.len()) == Some(&b'/'))
     };
@@ -26,7 +26,7 @@ impl Store {
     }
 
     /// Every `(session id, path)` claimed.
-    pub fn claims(&self) -> Vec<(String, String)> {
+    pub(crate) fn claims(&self) -> Vec<(String, String)> {
         let Ok(text) = std::fs::read_to_string(self.claims_path()) else {
             return Vec::new();
         };
@@ -37,7 +37,7 @@ impl Store {
     }
 
     /// Makes `paths` the claims of session `id` (none: forget it).
-    pub fn register_claims(&self, id: &str, paths: &[String]) -> Result<()> {
+    pub(crate) fn register_claims(&self, id: &str, paths: &[String]) -> Result<()> {
         let mut all: Vec<(String, String)> = self.claims().into_iter().filter(|(i, _)| i != id).collect();
         all.extend(paths.iter().map(|p| (id.to_owned(), p.clone())));
         let path = self.claims_path();
@@ -61,7 +61,7 @@ impl Store {
     /// The open sessions other than `id` that claimed one of `paths`:
     /// `(session name, claimed path, path of paths)`. Reads the claims
     /// registry, not every session.
-    pub fn claimed_by_others(&self, id: &SessionId, paths: &[String]) -> Result<Vec<(String, String, String)>> {
+    pub(crate) fn claimed_by_others(&self, id: &SessionId, paths: &[String]) -> Result<Vec<(String, String, String)>> {
         let mut out = Vec::new();
         for (other, claimed) in self.claims() {
             let hits: Vec<&String> = paths.iter().filter(|p| overlaps(p, &claimed)).collect();

@@ -9,12 +9,12 @@ use crate::error::fail;
 
 impl Store {
     /// Whether `name` is a configured remote.
-    pub fn has_remote(&self, name: &str) -> bool {
+    pub(crate) fn has_remote(&self, name: &str) -> bool {
         self.repo.find_remote(name).is_ok()
     }
 
     /// The fetch URL of the configured remote `name`.
-    pub fn remote_url(&self, name: &str) -> Option<String> {
+    pub(crate) fn remote_url(&self, name: &str) -> Option<String> {
         self.repo
             .find_remote(name)
             .ok()
@@ -26,7 +26,7 @@ impl Store {
     /// configured push refspec replaces git's default) and the one that
     /// pushes every session, each only when it is not there yet. Returns
     /// the `key value` lines added.
-    pub fn add_session_refspecs(&self, remote: &str) -> Result<Vec<String>> {
+    pub(crate) fn add_session_refspecs(&self, remote: &str) -> Result<Vec<String>> {
         let fetch = fetch_all_refspec(remote);
         let push = push_all_refspec();
         let path = self.repo.git_dir().join("config");

@@ -8,7 +8,7 @@ use crate::session::SessionId;
 
 /// The current session of a work tree and how far its HEAD reflog was read.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Current {
+pub(crate) struct Current {
     pub session: SessionId,
     /// Bytes of `logs/HEAD` already turned into events.
     #[serde(default)]
@@ -21,7 +21,7 @@ impl Store {
     }
 
     /// The current session of this work tree, if any.
-    pub fn current(&self) -> Result<Option<Current>> {
+    pub(crate) fn current(&self) -> Result<Option<Current>> {
         let path = self.current_path();
         match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
@@ -37,7 +37,7 @@ impl Store {
     }
 
     /// Makes `current` the current session of this work tree (atomically).
-    pub fn set_current(&self, current: &Current) -> Result<()> {
+    pub(crate) fn set_current(&self, current: &Current) -> Result<()> {
         let path = self.current_path();
         let dir = self.private_dir();
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -48,7 +48,7 @@ impl Store {
     }
 
     /// Leaves this work tree without a current session.
-    pub fn clear_current(&self) -> Result<()> {
+    pub(crate) fn clear_current(&self) -> Result<()> {
         let path = self.current_path();
         match std::fs::remove_file(&path) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => {

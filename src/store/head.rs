@@ -12,7 +12,7 @@ use crate::error::fail;
 
 /// Where HEAD of the work tree is.
 #[derive(Clone, Debug, Default)]
-pub struct HeadState {
+pub(crate) struct HeadState {
     /// The commit HEAD points at; `None` in a repository without commits.
     pub commit: Option<ObjectId>,
     /// The short branch name; `None` when detached.
@@ -21,7 +21,7 @@ pub struct HeadState {
 
 impl HeadState {
     /// The ref a new commit would move: the branch, or HEAD when detached.
-    pub fn refname(&self) -> String {
+    pub(crate) fn refname(&self) -> String {
         match &self.branch {
             Some(b) => branch_ref(b),
             None => HEAD.to_owned(),
@@ -31,7 +31,7 @@ impl HeadState {
 
 impl Store {
     /// HEAD of the work tree: its commit (if born) and branch (if not detached).
-    pub fn head_state(&self) -> Result<HeadState> {
+    pub(crate) fn head_state(&self) -> Result<HeadState> {
         let head = self.repo.head().context("cannot read HEAD")?;
         let branch = head.referent_name().map(|n| n.shorten().to_string());
         let commit = head.id().map(|id| id.detach());
@@ -39,7 +39,7 @@ impl Store {
     }
 
     /// The tree of HEAD's commit, `None` in a repository without commits.
-    pub fn head_tree(&self) -> Result<Option<ObjectId>> {
+    pub(crate) fn head_tree(&self) -> Result<Option<ObjectId>> {
         match self.head_state()?.commit {
             Some(commit) => Ok(Some(self.tree_of(commit)?)),
             None => Ok(None),
@@ -47,7 +47,7 @@ impl Store {
     }
 
     /// The tree of a commit.
-    pub fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
+    pub(crate) fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
         let commit = self
             .repo
             .find_commit(commit)
@@ -56,12 +56,12 @@ impl Store {
     }
 
     /// The commit `refs/heads/<branch>` points at, `None` when there is no such branch.
-    pub fn branch_tip(&self, branch: &str) -> Result<Option<ObjectId>> {
+    pub(crate) fn branch_tip(&self, branch: &str) -> Result<Option<ObjectId>> {
         self.ref_target(&branch_ref(branch))
     }
 
     /// Whether `ancestor` is `descendant` or one of its ancestors.
-    pub fn is_ancestor(&self, ancestor: ObjectId, descendant: ObjectId) -> bool {
+    pub(crate) fn is_ancestor(&self, ancestor: ObjectId, descendant: ObjectId) -> bool {
         ancestor == descendant
             || self
                 .repo
@@ -72,7 +72,7 @@ impl Store {
     }
 
     /// Creates `refs/heads/<branch>` at `commit`; it must not exist.
-    pub fn create_branch(&self, branch: &str, commit: ObjectId, reflog: &str) -> Result<()> {
+    pub(crate) fn create_branch(&self, branch: &str, commit: ObjectId, reflog: &str) -> Result<()> {
         let name = branch_ref(branch);
         self.edit_ref(RefChange::set(&name, Expect::Absent, commit).logged(reflog))?
             .with_context(|| format!("cannot create the branch {branch}"))
@@ -81,7 +81,7 @@ impl Store {
     /// Moves the branch HEAD is on (or a detached HEAD) from `before` to
     /// `after` by compare-and-swap, through HEAD so both reflogs say why.
     /// `shown` names the ref in the error.
-    pub fn move_head(&self, shown: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
+    pub(crate) fn move_head(&self, shown: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
         let change = RefChange {
             through: true,
             ..RefChange::set(HEAD, Expect::Exactly(before), after).logged(why)
@@ -97,7 +97,7 @@ impl Store {
 
     /// Moves `refs/heads/<branch>` from `before` to `after` (a branch HEAD is
     /// not on) by compare-and-swap.
-    pub fn move_branch(&self, branch: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
+    pub(crate) fn move_branch(&self, branch: &str, before: ObjectId, after: ObjectId, why: &str) -> Result<()> {
         let name = branch_ref(branch);
         self.edit_ref(RefChange::set(&name, Expect::Exactly(before), after).logged(why))?
             .with_context(|| format!("cannot move the branch {branch}"))
@@ -105,7 +105,7 @@ impl Store {
 
     /// Points HEAD at `refs/heads/<branch>`; `reflog` is the entry git would
     /// write (`checkout: moving from A to B`).
-    pub fn attach_head(&self, branch: &str, reflog: &str) -> Result<()> {
+    pub(crate) fn attach_head(&self, branch: &str, reflog: &str) -> Result<()> {
         let name = branch_ref(branch);
         let change = RefChange {
             name: HEAD,
@@ -117,13 +117,8 @@ impl Store {
         self.edit_ref(change)?.context("cannot move HEAD")
     }
 
-    /// The first line of a commit's message, or an empty string.
-    pub fn commit_subject(&self, id: ObjectId) -> String {
-        self.commit_message(id).lines().next().unwrap_or_default().to_owned()
-    }
-
     /// A commit's summary as git shows it (its first paragraph on one line).
-    pub fn commit_summary(&self, id: ObjectId) -> String {
+    pub(crate) fn commit_summary(&self, id: ObjectId) -> String {
         self.repo
             .find_commit(id)
             .ok()
@@ -132,7 +127,7 @@ impl Store {
     }
 
     /// The whole message of a commit, or an empty string.
-    pub fn commit_message(&self, id: ObjectId) -> String {
+    pub(crate) fn commit_message(&self, id: ObjectId) -> String {
         self.repo
             .find_commit(id)
             .ok()

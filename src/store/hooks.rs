@@ -17,7 +17,7 @@ use super::Store;
 use crate::error::fail_with_hint;
 
 /// The hooks git-session installs.
-pub const HOOK_NAMES: [&str; 2] = ["prepare-commit-msg", "post-commit"];
+pub(crate) const HOOK_NAMES: [&str; 2] = ["prepare-commit-msg", "post-commit"];
 
 /// The line that marks a script as git-session's.
 const MARKER: &str =
@@ -28,7 +28,7 @@ pub const CHAINED_SUFFIX: &str = ".pre-git-session";
 
 /// What one hook file is.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HookState {
+pub(crate) enum HookState {
     /// No file.
     Absent,
     /// Ours, calling `binary`; `chained` when a previous hook runs first.
@@ -55,7 +55,7 @@ impl Store {
     /// The directory git runs hooks from: `core.hooksPath` (`~/` expanded,
     /// relative to the work tree's top as git runs hooks there, or to the git
     /// dir in a bare repository), else `<common git dir>/hooks`.
-    pub fn hooks_dir(&self) -> PathBuf {
+    pub(crate) fn hooks_dir(&self) -> PathBuf {
         let config = self.repo.config_snapshot();
         let Some(value) = config
             .string("core.hooksPath")
@@ -80,13 +80,13 @@ impl Store {
     }
 
     /// What `dir/name` is.
-    pub fn hook_state(&self, dir: &Path, name: &str) -> HookState {
+    pub(crate) fn hook_state(&self, dir: &Path, name: &str) -> HookState {
         hook_state(dir, name)
     }
 
     /// Installs our `name` hook in `dir`, running `binary`. Installing again
     /// rewrites only a script whose binary path changed.
-    pub fn install_hook(&self, dir: &Path, name: &str, binary: &Path) -> Result<HookChange> {
+    pub(crate) fn install_hook(&self, dir: &Path, name: &str, binary: &Path) -> Result<HookChange> {
         let path = dir.join(name);
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
         let script = hook_script(name, binary);
@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// Removes our `name` hook from `dir` and puts back the one it chained to.
-    pub fn uninstall_hook(&self, dir: &Path, name: &str) -> Result<HookChange> {
+    pub(crate) fn uninstall_hook(&self, dir: &Path, name: &str) -> Result<HookChange> {
         let path = dir.join(name);
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
         match hook_state(dir, name) {

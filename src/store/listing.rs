@@ -35,7 +35,7 @@ pub struct SessionSummary {
 
 /// One entry of a listing: a healthy session, or a ref that cannot be read.
 #[derive(Debug)]
-pub enum Listed {
+pub(crate) enum Listed {
     Ok(SessionSummary),
     Broken {
         refname: String,
@@ -140,7 +140,7 @@ impl Store {
     }
 
     /// Every ref under `refs/aura/sessions/`, sorted by id (so by creation time).
-    pub fn list(&self) -> Result<Vec<Listed>> {
+    pub(crate) fn list(&self) -> Result<Vec<Listed>> {
         let platform = self.repo.references().context("cannot read references")?;
         let iter = platform
             .prefixed(SESSIONS_PREFIX.trim_end_matches('/'))

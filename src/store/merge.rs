@@ -40,7 +40,7 @@ const ATTEMPTS: usize = 5;
 impl Store {
     /// Brings `theirs` (an event commit of session `id`, fetched from
     /// `from`) into the local ref of the session.
-    pub fn merge_in(
+    pub(crate) fn merge_in(
         &self,
         id: &SessionId,
         theirs: ObjectId,

@@ -15,38 +15,36 @@ mod claims;
 mod config;
 mod current;
 mod head;
-pub mod hooks;
+pub(crate) mod hooks;
 mod listing;
-pub mod merge;
+pub(crate) mod merge;
 mod read;
 mod record;
 mod reflog;
-pub mod refs;
+pub(crate) mod refs;
 mod tracking;
 mod trees;
-pub mod worktree;
+pub(crate) mod worktree;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::error::{fail, fail_with_hint};
-use crate::session::{Oid, Person, Snapshot, SkippedFile, Timestamp};
+use crate::session::{Oid, Person, SkippedFile, Snapshot, Timestamp};
 
-pub use claims::overlaps;
+pub(crate) use claims::overlaps;
+pub(crate) use current::Current;
 /// The object id of the repository's objects (commits, trees), for the
 /// layers above that hold one without looking inside.
-pub use gix::ObjectId;
-pub use current::Current;
-pub use head::HeadState;
-pub use listing::{Listed, SessionSummary};
-pub use read::{SessionHead, StoredEvent};
-pub use record::Target;
-pub use reflog::SeenCommit;
-pub use tracking::TrackedSession;
+pub(crate) use gix::ObjectId;
+pub(crate) use listing::{Listed, SessionSummary};
+pub(crate) use read::{SessionHead, StoredEvent};
+pub(crate) use record::Target;
+pub(crate) use reflog::SeenCommit;
 
 /// An open repository and the operations on its sessions.
-pub struct Store {
+pub(crate) struct Store {
     repo: gix::Repository,
     /// Where warnings go (the front end decides: stderr, a tool result).
     warnings: std::rc::Rc<dyn Fn(&str)>,
@@ -58,7 +56,7 @@ const DEFAULT_MAX_UNTRACKED: u64 = 50 << 20;
 impl Store {
     /// Opens the repository containing `dir`, honouring `GIT_DIR`,
     /// `GIT_WORK_TREE` and the other variables git honours.
-    pub fn discover(dir: &Path) -> Result<Store> {
+    pub(crate) fn discover(dir: &Path) -> Result<Store> {
         let dir = if dir.is_absolute() {
             dir.to_owned()
         } else {
@@ -98,22 +96,22 @@ impl Store {
     }
 
     /// Sends warnings to `sink` instead of stderr.
-    pub fn set_warnings(&mut self, sink: std::rc::Rc<dyn Fn(&str)>) {
+    pub(crate) fn set_warnings(&mut self, sink: std::rc::Rc<dyn Fn(&str)>) {
         self.warnings = sink;
     }
 
     /// Where this store's warnings go.
-    pub fn warnings(&self) -> std::rc::Rc<dyn Fn(&str)> {
+    pub(crate) fn warnings(&self) -> std::rc::Rc<dyn Fn(&str)> {
         self.warnings.clone()
     }
 
     /// A warning for the user: something went wrong that did not stop the operation.
-    pub fn warn(&self, text: &str) {
+    pub(crate) fn warn(&self, text: &str) {
         (self.warnings)(text);
     }
 
     /// The work tree, or an error for a bare repository.
-    pub fn workdir(&self) -> Result<&Path> {
+    pub(crate) fn workdir(&self) -> Result<&Path> {
         self.repo.workdir().ok_or_else(|| {
             fail_with_hint(
                 format!(
@@ -126,12 +124,12 @@ impl Store {
     }
 
     /// Whether the repository has a work tree.
-    pub fn has_workdir(&self) -> bool {
+    pub(crate) fn has_workdir(&self) -> bool {
         self.repo.workdir().is_some()
     }
 
     /// `<git dir of this worktree>/aura`, the tool's private per-worktree state.
-    pub fn private_dir(&self) -> PathBuf {
+    pub(crate) fn private_dir(&self) -> PathBuf {
         self.repo.git_dir().join("aura")
     }
 
@@ -147,7 +145,7 @@ impl Store {
     /// Not `repo.committer()`: gix computes the local time zone there by
     /// walking the whole zoneinfo database, which costs more than the rest of
     /// a `note` together. The offset comes from the C library instead.
-    pub fn identity(&self) -> Result<(Person, Timestamp)> {
+    pub(crate) fn identity(&self) -> Result<(Person, Timestamp)> {
         let config = self.repo.config_snapshot();
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
         let conf = |key: &str| config.string(key).map(|v| v.to_string()).filter(|v| !v.is_empty());
@@ -176,12 +174,12 @@ impl Store {
     }
 
     /// A git config value as a string (`session.*` and friends).
-    pub fn config_string(&self, key: &str) -> Option<String> {
+    pub(crate) fn config_string(&self, key: &str) -> Option<String> {
         self.repo.config_snapshot().string(key).map(|s| s.to_string())
     }
 
     /// A git config integer, with git's `k`/`m`/`g` suffixes.
-    pub fn config_integer(&self, key: &str) -> Result<Option<i64>> {
+    pub(crate) fn config_integer(&self, key: &str) -> Result<Option<i64>> {
         match self.repo.config_snapshot().try_integer(key) {
             Ok(v) => Ok(v),
             Err(err) => Err(fail(format!("bad config value for {key}: {err}"))),
@@ -189,7 +187,7 @@ impl Store {
     }
 
     /// A capture of the work tree with the configured options (objects only; nothing recorded).
-    pub fn capture(&self) -> Result<crate::snapshot::Capture> {
+    pub(crate) fn capture(&self) -> Result<crate::snapshot::Capture> {
         self.workdir()?;
         let max = match self.config_integer("session.maxUntrackedSize")? {
             Some(v) if v > 0 => Some(v as u64),
@@ -206,7 +204,7 @@ impl Store {
 
     /// A capture of every untracked file, whatever its size (for telling
     /// whether a work tree is clean).
-    pub fn capture_all(&self) -> Result<crate::snapshot::Capture> {
+    pub(crate) fn capture_all(&self) -> Result<crate::snapshot::Capture> {
         self.workdir()?;
         crate::snapshot::capture(
             &self.repo,
@@ -219,7 +217,7 @@ impl Store {
     /// The snapshot fields of an event for `capture`: its tree, the index as
     /// a tree when it differs from both HEAD's tree and the work tree, and
     /// the files left out.
-    pub fn snapshot_of(&self, capture: &crate::snapshot::Capture) -> Result<Snapshot> {
+    pub(crate) fn snapshot_of(&self, capture: &crate::snapshot::Capture) -> Result<Snapshot> {
         let head_tree = self.head_tree()?;
         let staged = capture
             .index_tree
@@ -240,7 +238,7 @@ impl Store {
     }
 
     /// Writes `bytes` as a blob (an attachment) and returns its id.
-    pub fn write_blob(&self, bytes: &[u8]) -> Result<Oid> {
+    pub(crate) fn write_blob(&self, bytes: &[u8]) -> Result<Oid> {
         Ok(oid(self
             .repo
             .write_blob(bytes)
@@ -249,34 +247,34 @@ impl Store {
     }
 
     /// The empty tree of this repository's hash.
-    pub fn empty_tree(&self) -> ObjectId {
+    pub(crate) fn empty_tree(&self) -> ObjectId {
         ObjectId::empty_tree(self.repo.object_hash())
     }
 
     /// Whether `id` names a commit in this repository.
-    pub fn has_commit(&self, id: ObjectId) -> bool {
+    pub(crate) fn has_commit(&self, id: ObjectId) -> bool {
         self.repo.find_commit(id).is_ok()
     }
 
     /// Switches a clean work tree (its files and index equal HEAD's tree) to
     /// the tree of `commit`, writing only what differs; HEAD is moved by the caller.
-    pub fn checkout_clean(&self, commit: ObjectId) -> Result<crate::snapshot::checkout::Switched> {
+    pub(crate) fn checkout_clean(&self, commit: ObjectId) -> Result<crate::snapshot::checkout::Switched> {
         crate::snapshot::checkout::checkout_clean_worktree(&self.repo, commit)
     }
 
     /// The path of the user's index lock, which a rewind refuses to work past.
-    pub fn index_lock(&self) -> PathBuf {
+    pub(crate) fn index_lock(&self) -> PathBuf {
         self.repo.index_path().with_extension("lock")
     }
 }
 
 /// A gix object id as the domain's [`Oid`].
-pub fn oid(id: ObjectId) -> Oid {
+pub(crate) fn oid(id: ObjectId) -> Oid {
     Oid::parse(&id.to_string()).expect("gix writes object ids in hex")
 }
 
 /// The domain's [`Oid`] as a gix object id; an id of another hash than this
 /// build's (SHA-1) is refused.
-pub fn object_id(id: &Oid) -> Result<ObjectId> {
+pub(crate) fn object_id(id: &Oid) -> Result<ObjectId> {
     ObjectId::from_hex(id.as_str().as_bytes()).map_err(|_| fail(format!("{id} is not a SHA-1 object id")))
 }

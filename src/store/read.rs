@@ -14,7 +14,7 @@ const MAX_JSON: u64 = 1 << 20;
 
 /// A session's head commit and the header stored in it.
 #[derive(Clone, Debug)]
-pub struct SessionHead {
+pub(crate) struct SessionHead {
     pub id: SessionId,
     pub commit: ObjectId,
     pub header: SessionHeader,
@@ -22,7 +22,7 @@ pub struct SessionHead {
 
 /// An event together with the commit that carries it.
 #[derive(Clone, Debug)]
-pub struct StoredEvent {
+pub(crate) struct StoredEvent {
     pub commit: ObjectId,
     pub event: Event,
 }
@@ -36,7 +36,7 @@ pub(super) struct EventCommit {
 
 impl Store {
     /// The head of session `id`, or `None` if there is no such ref.
-    pub fn head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
+    pub(crate) fn head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
         let refname = session_ref(id.as_str());
         let Some(commit) = self.ref_target(&refname)? else {
             return Ok(None);
@@ -51,7 +51,7 @@ impl Store {
 
     /// Finds a session by id, name, or a unique prefix of either. A full id
     /// wins over a name.
-    pub fn resolve(&self, spec: &str) -> Result<SessionHead> {
+    pub(crate) fn resolve(&self, spec: &str) -> Result<SessionHead> {
         let listed = self.list()?;
         // (id, name) of every session, readable or not: a session that
         // cannot be read is still found, and `head` then reports why.
@@ -108,7 +108,7 @@ impl Store {
 
     /// The header in the event commit `commit` (read for the ref `refname`,
     /// which names it in errors).
-    pub fn header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
+    pub(crate) fn header_at(&self, refname: &str, commit: ObjectId) -> Result<SessionHeader> {
         self.read_header_at(refname, commit)
     }
 
@@ -172,12 +172,12 @@ impl Store {
 
     /// The session's events in log order (Lamport clock, then event id),
     /// oldest first. Walks the event parents, never the anchor commits.
-    pub fn events(&self, head: &SessionHead) -> Result<Vec<StoredEvent>> {
+    pub(crate) fn events(&self, head: &SessionHead) -> Result<Vec<StoredEvent>> {
         self.events_at(&head.id, head.commit)
     }
 
     /// The events of session `id` from the event commit `tip`, in log order.
-    pub fn events_at(&self, id: &SessionId, tip: ObjectId) -> Result<Vec<StoredEvent>> {
+    pub(crate) fn events_at(&self, id: &SessionId, tip: ObjectId) -> Result<Vec<StoredEvent>> {
         let refname = session_ref(id.as_str());
         let mut out = Vec::new();
         let mut seen = gix::hashtable::HashSet::default();

@@ -9,7 +9,7 @@ use crate::session::{Body, Event};
 
 /// The session a recording goes to.
 #[derive(Clone, Debug)]
-pub struct Target {
+pub(crate) struct Target {
     pub head: SessionHead,
     /// Set when it is this work tree's current session (its reflog is followed).
     pub current: Option<Current>,
@@ -17,7 +17,7 @@ pub struct Target {
 
 impl Store {
     /// A new event stamped with the user, the time, HEAD and branch.
-    pub fn stamp(&self, body: Body) -> Result<Event> {
+    pub(crate) fn stamp(&self, body: Body) -> Result<Event> {
         let (author, time) = self.identity()?;
         let head = self.head_state()?;
         let mut event = Event::new(body, time, author);
@@ -29,7 +29,7 @@ impl Store {
     /// Appends `events` to the target session, preceded by `commit` and
     /// `branch` events for what HEAD's reflog shows since the last command.
     /// With no events and nothing new in the reflog, nothing is written.
-    pub fn record(&self, target: &Target, events: Vec<Event>) -> Result<(SessionHead, Vec<Event>)> {
+    pub(crate) fn record(&self, target: &Target, events: Vec<Event>) -> Result<(SessionHead, Vec<Event>)> {
         let (mut all, offset) = match &target.current {
             Some(current) => {
                 let (seen, offset) = self.head_reflog_since(current.reflog_offset)?;

@@ -10,7 +10,7 @@ use super::Store;
 
 /// One HEAD reflog entry that moved HEAD.
 #[derive(Clone, Debug)]
-pub struct SeenCommit {
+pub(crate) struct SeenCommit {
     pub previous: Option<ObjectId>,
     pub new: ObjectId,
     /// The reflog message, e.g. `commit: fix parser` or `checkout: moving from a to b`.
@@ -23,13 +23,13 @@ impl Store {
     }
 
     /// The current length of the HEAD reflog in bytes (where the next entry starts).
-    pub fn head_reflog_len(&self) -> u64 {
+    pub(crate) fn head_reflog_len(&self) -> u64 {
         std::fs::metadata(self.head_reflog_path()).map(|m| m.len()).unwrap_or(0)
     }
 
     /// HEAD reflog entries written after byte `offset`, and the new offset.
     /// A reflog that shrank (expired, rewritten) yields nothing and restarts at its end.
-    pub fn head_reflog_since(&self, offset: u64) -> Result<(Vec<SeenCommit>, u64)> {
+    pub(crate) fn head_reflog_since(&self, offset: u64) -> Result<(Vec<SeenCommit>, u64)> {
         let path = self.head_reflog_path();
         let mut file = match std::fs::File::open(&path) {
             Ok(f) => f,

@@ -10,54 +10,54 @@ use gix::ObjectId;
 use super::Store;
 
 /// The prefix under which every session ref lives.
-pub const SESSIONS_PREFIX: &str = "refs/aura/sessions/";
+pub(crate) const SESSIONS_PREFIX: &str = "refs/aura/sessions/";
 
 /// The prefix of every remote's remote-tracking session refs.
-pub const REMOTES_PREFIX: &str = "refs/aura/remotes/";
+pub(crate) const REMOTES_PREFIX: &str = "refs/aura/remotes/";
 
 /// `HEAD` of the work tree.
-pub const HEAD: &str = "HEAD";
+pub(crate) const HEAD: &str = "HEAD";
 
 /// The user's own history, which a push's secrets scan takes as public.
-pub const USER_PREFIXES: [&str; 3] = ["refs/heads/", "refs/remotes/", "refs/tags/"];
+pub(crate) const USER_PREFIXES: [&str; 3] = ["refs/heads/", "refs/remotes/", "refs/tags/"];
 
 /// `refs/aura/sessions/<id>`: the head of a session's event log.
-pub fn session_ref(id: &str) -> String {
+pub(crate) fn session_ref(id: &str) -> String {
     format!("{SESSIONS_PREFIX}{id}")
 }
 
 /// The session id in a full ref name under [`SESSIONS_PREFIX`], if it is one.
-pub fn session_id_of(full_name: &str) -> Option<&str> {
+pub(crate) fn session_id_of(full_name: &str) -> Option<&str> {
     full_name.strip_prefix(SESSIONS_PREFIX)
 }
 
 /// `refs/aura/remotes/<remote>/sessions/`: where fetched session heads land.
-pub fn remote_sessions_prefix(remote: &str) -> String {
+pub(crate) fn remote_sessions_prefix(remote: &str) -> String {
     format!("{REMOTES_PREFIX}{remote}/sessions/")
 }
 
 /// `refs/aura/remotes/<remote>/sessions/<id>`.
-pub fn remote_session_ref(remote: &str, id: &str) -> String {
+pub(crate) fn remote_session_ref(remote: &str, id: &str) -> String {
     format!("{}{id}", remote_sessions_prefix(remote))
 }
 
 /// `(remote, id)` of a full remote-tracking session ref name.
-pub fn remote_session_of(full_name: &str) -> Option<(&str, &str)> {
+pub(crate) fn remote_session_of(full_name: &str) -> Option<(&str, &str)> {
     full_name.strip_prefix(REMOTES_PREFIX)?.split_once("/sessions/")
 }
 
 /// `refs/heads/<branch>`.
-pub fn branch_ref(branch: &str) -> String {
+pub(crate) fn branch_ref(branch: &str) -> String {
     format!("refs/heads/{branch}")
 }
 
 /// The fetch refspec that brings every session of `remote` beside the local ones.
-pub fn fetch_all_refspec(tracking: &str) -> String {
+pub(crate) fn fetch_all_refspec(tracking: &str) -> String {
     format!("+{SESSIONS_PREFIX}*:{}*", remote_sessions_prefix(tracking))
 }
 
 /// The fetch refspec for one session id (or every id starting with a prefix).
-pub fn fetch_refspec(tracking: &str, id: &str, whole_id: bool) -> String {
+pub(crate) fn fetch_refspec(tracking: &str, id: &str, whole_id: bool) -> String {
     let to = remote_sessions_prefix(tracking);
     if whole_id {
         format!("+{SESSIONS_PREFIX}{id}:{to}{id}")
@@ -67,13 +67,13 @@ pub fn fetch_refspec(tracking: &str, id: &str, whole_id: bool) -> String {
 }
 
 /// The push refspec that carries every session under its own name.
-pub fn push_all_refspec() -> String {
+pub(crate) fn push_all_refspec() -> String {
     format!("{SESSIONS_PREFIX}*:{SESSIONS_PREFIX}*")
 }
 
 /// What a ref must hold for an edit to happen.
 #[derive(Clone, Copy, Debug)]
-pub enum Expect {
+pub(crate) enum Expect {
     Anything,
     Absent,
     Exactly(ObjectId),
@@ -81,7 +81,7 @@ pub enum Expect {
 
 /// What a ref becomes.
 #[derive(Clone, Copy, Debug)]
-pub enum NewValue<'a> {
+pub(crate) enum NewValue<'a> {
     Object(ObjectId),
     /// A symbolic ref to this full name (HEAD to a branch).
     Symbolic(&'a str),
@@ -90,7 +90,7 @@ pub enum NewValue<'a> {
 
 /// One ref change.
 #[derive(Clone, Copy, Debug)]
-pub struct RefChange<'a> {
+pub(crate) struct RefChange<'a> {
     /// The full name.
     pub name: &'a str,
     pub expect: Expect,
@@ -104,7 +104,7 @@ pub struct RefChange<'a> {
 
 impl<'a> RefChange<'a> {
     /// `name` set to `new` when it holds `expect`.
-    pub fn set(name: &'a str, expect: Expect, new: ObjectId) -> RefChange<'a> {
+    pub(crate) fn set(name: &'a str, expect: Expect, new: ObjectId) -> RefChange<'a> {
         RefChange {
             name,
             expect,
@@ -114,7 +114,7 @@ impl<'a> RefChange<'a> {
         }
     }
 
-    pub fn logged(self, message: &'a str) -> RefChange<'a> {
+    pub(crate) fn logged(self, message: &'a str) -> RefChange<'a> {
         RefChange {
             reflog: Some(message),
             ..self
@@ -126,7 +126,7 @@ impl Store {
     /// The one way this program changes a ref. The outer error is a bad ref
     /// name; the inner one is gix's answer, whose `is_conflict()` tells a
     /// lost compare-and-swap.
-    pub fn edit_ref(&self, change: RefChange<'_>) -> Result<std::result::Result<(), gix::Error>> {
+    pub(crate) fn edit_ref(&self, change: RefChange<'_>) -> Result<std::result::Result<(), gix::Error>> {
         let name: FullName = change
             .name
             .try_into()
@@ -176,14 +176,14 @@ impl Store {
     }
 
     /// [`Store::edit_ref`] for callers that only need to know it failed.
-    pub fn edit_ref_or_fail(&self, change: RefChange<'_>) -> Result<()> {
+    pub(crate) fn edit_ref_or_fail(&self, change: RefChange<'_>) -> Result<()> {
         let name = change.name.to_owned();
         self.edit_ref(change)?
             .map_err(|err| anyhow::Error::new(err).context(format!("cannot update {name}")))
     }
 
     /// The object a ref points at, `None` if the ref does not exist.
-    pub fn ref_target(&self, refname: &str) -> Result<Option<ObjectId>> {
+    pub(crate) fn ref_target(&self, refname: &str) -> Result<Option<ObjectId>> {
         let r = self
             .repo
             .try_find_reference(refname)

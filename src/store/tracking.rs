@@ -13,7 +13,7 @@ use super::Store;
 use crate::session::{SessionHeader, SessionId};
 
 /// A session known only from a remote (fetched, not merged here yet).
-pub struct TrackedSession {
+pub(crate) struct TrackedSession {
     pub remote: String,
     pub id: SessionId,
     pub commit: ObjectId,
@@ -22,18 +22,18 @@ pub struct TrackedSession {
 
 impl Store {
     /// Where session `id` was on `remote` at the last fetch or push.
-    pub fn tracking(&self, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
+    pub(crate) fn tracking(&self, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
         self.ref_target(&remote_session_ref(remote, id.as_str()))
     }
 
     /// Records that session `id` is at `commit` on `remote`.
-    pub fn set_tracking(&self, remote: &str, id: &SessionId, commit: ObjectId, why: &str) -> Result<()> {
+    pub(crate) fn set_tracking(&self, remote: &str, id: &SessionId, commit: ObjectId, why: &str) -> Result<()> {
         let name = remote_session_ref(remote, id.as_str());
         self.edit_ref_or_fail(RefChange::set(&name, Expect::Anything, commit).logged(why))
     }
 
     /// Forgets where session `id` is on `remote` (it is gone from there).
-    pub fn delete_tracking(&self, remote: &str, id: &str) -> Result<()> {
+    pub(crate) fn delete_tracking(&self, remote: &str, id: &str) -> Result<()> {
         let name = remote_session_ref(remote, id);
         self.edit_ref_or_fail(RefChange {
             name: &name,
@@ -46,7 +46,7 @@ impl Store {
 
     /// Every `(id, head)` under `refs/aura/remotes/<remote>/sessions/`
     /// (refs whose name is not a session id are skipped).
-    pub fn tracked_sessions(&self, remote: &str) -> Result<Vec<(SessionId, ObjectId)>> {
+    pub(crate) fn tracked_sessions(&self, remote: &str) -> Result<Vec<(SessionId, ObjectId)>> {
         Ok(self
             .refs_under(&remote_sessions_prefix(remote))?
             .into_iter()
@@ -56,7 +56,7 @@ impl Store {
 
     /// The names (what follows the prefix) of every ref under
     /// `refs/aura/remotes/<remote>/sessions/`, valid ids or not.
-    pub fn tracked_names(&self, remote: &str) -> Result<Vec<String>> {
+    pub(crate) fn tracked_names(&self, remote: &str) -> Result<Vec<String>> {
         Ok(self
             .refs_under(&remote_sessions_prefix(remote))?
             .into_iter()
@@ -65,7 +65,7 @@ impl Store {
     }
 
     /// Every `(remote, id, head)` under any remote's sessions.
-    pub fn all_tracked_sessions(&self) -> Result<Vec<(String, SessionId, ObjectId)>> {
+    pub(crate) fn all_tracked_sessions(&self) -> Result<Vec<(String, SessionId, ObjectId)>> {
         Ok(self
             .refs_under(REMOTES_PREFIX)?
             .into_iter()
@@ -78,7 +78,7 @@ impl Store {
 
     /// The commits of the user's branches, remote-tracking branches and
     /// tags: history that is shared already, whatever a session carries.
-    pub fn user_tips(&self) -> Result<Vec<ObjectId>> {
+    pub(crate) fn user_tips(&self) -> Result<Vec<ObjectId>> {
         let mut out = Vec::new();
         for prefix in USER_PREFIXES {
             out.extend(self.refs_under(prefix)?.into_iter().map(|(_, id)| id));
@@ -90,7 +90,7 @@ impl Store {
 
     /// The fetched sessions of every remote whose id or name is `spec` or
     /// starts with it (one entry per session id, the first remote's).
-    pub fn find_tracked(&self, spec: &str) -> Result<Vec<TrackedSession>> {
+    pub(crate) fn find_tracked(&self, spec: &str) -> Result<Vec<TrackedSession>> {
         let mut out: Vec<TrackedSession> = Vec::new();
         for (remote, id, commit) in self.all_tracked_sessions()? {
             if out.iter().any(|t| t.id == id) {

@@ -11,7 +11,7 @@ use crate::session::Oid;
 
 impl Store {
     /// The paths of files (not directories) that differ between two trees, sorted.
-    pub fn paths_between(&self, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
+    pub(crate) fn paths_between(&self, a: ObjectId, b: ObjectId) -> Result<Vec<BString>> {
         if a == b {
             return Ok(Vec::new());
         }
@@ -31,7 +31,7 @@ impl Store {
     }
 
     /// [`Store::paths_between`] two snapshots, as text.
-    pub fn changed_paths(&self, a: &Oid, b: &Oid) -> Result<Vec<String>> {
+    pub(crate) fn changed_paths(&self, a: &Oid, b: &Oid) -> Result<Vec<String>> {
         Ok(self
             .paths_between(object_id(a)?, object_id(b)?)?
             .into_iter()
@@ -41,18 +41,18 @@ impl Store {
 
     /// The files that differ between two snapshots with their changed lines,
     /// as `git diff --numstat --no-renames` counts them.
-    pub fn changed_lines(&self, a: &Oid, b: &Oid) -> Result<Vec<ChangedFile>> {
+    pub(crate) fn changed_lines(&self, a: &Oid, b: &Oid) -> Result<Vec<ChangedFile>> {
         crate::diff::changed_lines(&self.repo, object_id(a)?, object_id(b)?)
     }
 
     /// True when `tree` holds `path` (a file or a directory; `/`-separated).
-    pub fn tree_has(&self, tree: ObjectId, path: &str) -> Result<bool> {
+    pub(crate) fn tree_has(&self, tree: ObjectId, path: &str) -> Result<bool> {
         let tree = self.repo.find_tree(tree).context("cannot read a snapshot")?;
         Ok(tree.lookup_entry(path.split('/'))?.is_some())
     }
 
     /// Writes the difference between two trees as `git diff --no-renames` would.
-    pub fn write_diff(
+    pub(crate) fn write_diff(
         &self,
         from: ObjectId,
         to: ObjectId,

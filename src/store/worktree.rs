@@ -41,7 +41,7 @@ use crate::error::{fail, fail_with_hint, usage};
 /// A failure at any step leaves nothing behind: the branch, the work tree,
 /// the directories created for it and the administrative directory are
 /// removed again.
-pub fn add(store: &Store, path: &Path, branch: &str, commit: ObjectId) -> Result<PathBuf> {
+pub(crate) fn add(store: &Store, path: &Path, branch: &str, commit: ObjectId) -> Result<PathBuf> {
     let repo = &store.repo;
     let branch_ref = branch_ref_name(branch)?;
     if repo
@@ -131,7 +131,7 @@ pub fn add(store: &Store, path: &Path, branch: &str, commit: ObjectId) -> Result
 /// that is not ignored, which is when `git status --porcelain` prints
 /// nothing. Submodules are looked into; untracked files count even where
 /// `status.showUntrackedFiles=no` hides them from git.
-pub fn is_clean(worktree_path: &Path) -> Result<bool> {
+pub(crate) fn is_clean(worktree_path: &Path) -> Result<bool> {
     let repo = gix::open(worktree_path)
         .with_context(|| format!("cannot open the work tree at '{}'", worktree_path.display()))?;
     let dirwalk = repo
@@ -161,7 +161,7 @@ pub fn is_clean(worktree_path: &Path) -> Result<bool> {
 /// main work tree, is not a linked work tree of `repo`, is locked, contains a
 /// submodule, or is not clean (see [`is_clean`]). A registered work tree
 /// whose directory is gone loses its administrative directory.
-pub fn remove(store: &Store, path: &Path) -> Result<()> {
+pub(crate) fn remove(store: &Store, path: &Path) -> Result<()> {
     let repo = &store.repo;
     // Absolute, so that gix matches it whole and not as a suffix of a registered path.
     let target = std::path::absolute(path).with_context(|| format!("cannot resolve '{}'", path.display()))?;

@@ -41,7 +41,12 @@ impl Brief {
 
 /// The brief of `head` within `limit` characters; `context_files` are the
 /// project's own context files (path and text) to end with.
-pub fn brief(store: &Store, head: &SessionHead, limit: usize, context_files: Vec<(String, String)>) -> Result<Brief> {
+pub(crate) fn brief(
+    store: &Store,
+    head: &SessionHead,
+    limit: usize,
+    context_files: Vec<(String, String)>,
+) -> Result<Brief> {
     Ok(Brief {
         session: head.id.clone(),
         limit,
@@ -52,12 +57,7 @@ pub fn brief(store: &Store, head: &SessionHead, limit: usize, context_files: Vec
 /// Every section of the brief, before the budget is applied.
 fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, String)>) -> Result<Vec<Section>> {
     let events = store.events(head)?;
-    let newest = |kind: EventKind| {
-        events
-            .iter()
-            .rev()
-            .filter(move |e| e.event.known_kind() == Some(kind))
-    };
+    let newest = |kind: EventKind| events.iter().rev().filter(move |e| e.event.known_kind() == Some(kind));
 
     let mut sections = vec![Section {
         title: "TL;DR".into(),

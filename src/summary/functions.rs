@@ -55,7 +55,7 @@ use serde::Serialize;
 
 /// The languages functions are named in, by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Language {
+pub(crate) enum Language {
     Rust,
     Python,
     JavaScript,
@@ -66,7 +66,7 @@ pub enum Language {
 
 impl Language {
     /// The language of a file, from its extension.
-    pub fn for_path(path: &str) -> Option<Language> {
+    pub(crate) fn for_path(path: &str) -> Option<Language> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         Some(match ext.as_str() {
             "rs" => Language::Rust,
@@ -90,7 +90,7 @@ impl Language {
 /// A function found in a text: its qualified name and its lines (0-based,
 /// end exclusive), from the definition line to the end of its body.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Function {
+pub(crate) struct Function {
     pub name: String,
     pub lines: Range<usize>,
 }
@@ -119,7 +119,7 @@ impl FunctionChange {
 ///
 /// `hunks` are pairs of changed line ranges (0-based, end exclusive) in the
 /// old and the new text, as a line diff gives them.
-pub fn changed_functions(
+pub(crate) fn changed_functions(
     lang: Language,
     old: &str,
     new: &str,
@@ -173,7 +173,7 @@ fn outermost(mut fns: Vec<Function>) -> Vec<Function> {
 
 /// Every function definition (with a body) in `text`, nested ones included,
 /// in order of their definition lines.
-pub fn functions(lang: Language, text: &str) -> Vec<Function> {
+pub(crate) fn functions(lang: Language, text: &str) -> Vec<Function> {
     let clean = blank_non_code(lang, text);
     let lines: Vec<&str> = clean.split('\n').collect();
     let defs = definitions(lang, &lines);
@@ -438,7 +438,11 @@ fn brace_extent(lines: &[&str], at: usize, from: usize) -> Option<usize> {
         if !opened && i > at + SIGNATURE_LINES {
             return None;
         }
-        let text = if i == at { line.get(from..).unwrap_or_default() } else { line };
+        let text = if i == at {
+            line.get(from..).unwrap_or_default()
+        } else {
+            line
+        };
         for c in text.chars() {
             match c {
                 '(' | '[' if !opened => parens += 1,

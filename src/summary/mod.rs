@@ -11,11 +11,11 @@
 //! of kinds this version does not know are listed raw in `other_events`.
 
 mod brief;
-pub mod functions;
+pub(crate) mod functions;
 mod text;
 
-pub use brief::{brief, Brief, Section};
-pub use text::{summary_markdown, summary_text};
+pub(crate) use brief::{brief, Brief};
+pub(crate) use text::{summary_markdown, summary_text};
 
 use std::collections::HashMap;
 
@@ -25,12 +25,12 @@ use serde_json::Value;
 use anyhow::Result;
 
 use crate::diff::ChangedFile;
-use crate::store::{SessionHead, Store};
 use crate::session::{Body, Event, EventId, SessionHeader, SessionId, Timestamp};
+use crate::store::{SessionHead, Store};
 use functions::{FunctionChange, Language};
 
 /// Texts in a summary are cut to this many characters.
-pub const MAX_TEXT: usize = 300;
+pub(crate) const MAX_TEXT: usize = 300;
 
 /// The JSON document `git session summarize --format json` prints (schema
 /// version 1; fields are only ever added).
@@ -183,13 +183,13 @@ pub struct FunctionSummary {
 }
 
 /// `text` cut to [`MAX_TEXT`] characters, with `…` when something was cut.
-pub fn cut(text: &str) -> String {
+pub(crate) fn cut(text: &str) -> String {
     crate::session::text::cut(text, MAX_TEXT)
 }
 
 /// Folds a session's events (in log order) and its header into a summary
 /// without the files section (see [`files_changed`]).
-pub fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
+pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
     let mut s = Summary {
         format: 1,
         session: SessionRef {
@@ -393,7 +393,7 @@ fn raw(event: &Event) -> Value {
 
 /// The files section: each changed file with its line counts and, for a
 /// text file in a known language, the functions its changed lines are in.
-pub fn files_changed(changed: &[ChangedFile]) -> Vec<FileSummary> {
+pub(crate) fn files_changed(changed: &[ChangedFile]) -> Vec<FileSummary> {
     changed
         .iter()
         .map(|file| {
@@ -430,7 +430,7 @@ fn span(header: &SessionHeader) -> Option<(&crate::session::Oid, &crate::session
 
 /// The files a session changed (see [`span`]), with their line counts and
 /// the functions the changes are in.
-pub fn session_files(store: &Store, header: &SessionHeader) -> Result<Vec<FileSummary>> {
+pub(crate) fn session_files(store: &Store, header: &SessionHeader) -> Result<Vec<FileSummary>> {
     match span(header) {
         Some((base, latest)) => Ok(files_changed(&store.changed_lines(base, latest)?)),
         None => Ok(Vec::new()),
@@ -439,7 +439,7 @@ pub fn session_files(store: &Store, header: &SessionHeader) -> Result<Vec<FileSu
 
 /// The paths of the files a session changed (see [`span`]), without
 /// reading their contents.
-pub fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec<String>> {
+pub(crate) fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec<String>> {
     match span(header) {
         Some((base, latest)) => store.changed_paths(base, latest),
         None => Ok(Vec::new()),
@@ -447,7 +447,7 @@ pub fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec<String
 }
 
 /// The summary of a session: one walk of its log folded, and the files it changed.
-pub fn summarize(store: &Store, head: &SessionHead) -> Result<Summary> {
+pub(crate) fn summarize(store: &Store, head: &SessionHead) -> Result<Summary> {
     let events: Vec<Event> = store.events(head)?.into_iter().map(|e| e.event).collect();
     let mut summary = fold(&head.header, &events);
     if span(&head.header).is_some() {

@@ -44,7 +44,7 @@ fn counts(file: &FileSummary) -> String {
 }
 
 /// The compact terminal form.
-pub fn summary_text(s: &Summary, p: Palette) -> String {
+pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
     let mut o = String::new();
     let (b, d, r) = (p.bold, p.dim, p.reset);
     let _ = writeln!(
@@ -205,7 +205,7 @@ fn md(text: &str) -> String {
 /// The markdown form: a title, then Summary, Changes, Functions, Commits,
 /// Decisions, Open questions and blockers, Next steps and Notes; empty
 /// sections are left out.
-pub fn summary_markdown(s: &Summary) -> String {
+pub(crate) fn summary_markdown(s: &Summary) -> String {
     let mut o = String::new();
     let title = s
         .intents

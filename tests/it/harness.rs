@@ -12,14 +12,14 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_git-session");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_git-session");
 
 /// The commit and author date every command sees unless a test says otherwise.
-pub const DATE: &str = "2026-01-02 03:04:05 +0000";
+pub(crate) const DATE: &str = "2026-01-02 03:04:05 +0000";
 
 /// A temporary directory holding a work tree (`repo/`), a private `HOME`
 /// and room for siblings (linked worktrees, bare clones).
-pub struct TestRepo {
+pub(crate) struct TestRepo {
     _tmp: tempfile::TempDir,
     /// The temporary directory (canonical path).
     pub root: PathBuf,
@@ -32,7 +32,7 @@ pub struct TestRepo {
 
 impl TestRepo {
     /// A repository on branch `main` with one commit (`README`).
-    pub fn new() -> TestRepo {
+    pub(crate) fn new() -> TestRepo {
         let t = TestRepo::empty();
         t.write("README", "hello\n");
         t.git(&["add", "README"]);
@@ -41,7 +41,7 @@ impl TestRepo {
     }
 
     /// A repository on branch `main` without commits.
-    pub fn empty() -> TestRepo {
+    pub(crate) fn empty() -> TestRepo {
         let t = TestRepo::bare_dir();
         fs::create_dir_all(&t.dir).unwrap();
         t.git(&["init", "-q", "-b", "main"]);
@@ -51,7 +51,7 @@ impl TestRepo {
     }
 
     /// Only the temporary directory: `dir` does not exist yet.
-    pub fn bare_dir() -> TestRepo {
+    pub(crate) fn bare_dir() -> TestRepo {
         let tmp = tempfile::Builder::new().prefix("git-session-it").tempdir().unwrap();
         let root = tmp.path().canonicalize().unwrap();
         let home = root.join("home");
@@ -66,14 +66,14 @@ impl TestRepo {
     }
 
     /// Sets an environment variable for every later command of this repo.
-    pub fn set_env(&mut self, key: &str, value: &str) {
+    pub(crate) fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.into(), value.into()));
     }
 
     /// The sealed environment: nothing of the machine's git config, identity,
     /// locale, time zone or colours leaks in.
-    pub fn seal(&self, cmd: &mut Command) {
+    pub(crate) fn seal(&self, cmd: &mut Command) {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)
@@ -95,12 +95,12 @@ impl TestRepo {
     }
 
     /// `git-session ARGS` in the work tree, not run yet.
-    pub fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         self.cmd_in(&self.dir, args)
     }
 
     /// `git-session ARGS` in `cwd`, not run yet.
-    pub fn cmd_in(&self, cwd: &Path, args: &[&str]) -> Command {
+    pub(crate) fn cmd_in(&self, cwd: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
         self.seal(&mut cmd);
         cmd.args(args).current_dir(cwd).stdin(Stdio::null());
@@ -108,21 +108,21 @@ impl TestRepo {
     }
 
     /// Runs `git-session ARGS` in the work tree.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.run_in(&self.dir, args)
     }
 
     /// Runs `git-session ARGS` in `cwd`.
-    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+    pub(crate) fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
         checked(args, self.cmd_in(cwd, args).output().expect("cannot run git-session"))
     }
 
     /// Runs `git ARGS` (e.g. `session status`) with the binary's directory first on PATH.
-    pub fn run_via_git(&self, args: &[&str]) -> Output {
+    pub(crate) fn run_via_git(&self, args: &[&str]) -> Output {
         self.run_via_git_env(args, &[])
     }
 
-    pub fn run_via_git_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) fn run_via_git_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new("git");
         self.seal(&mut cmd);
         let bin_dir = Path::new(BIN).parent().unwrap();
@@ -142,22 +142,22 @@ impl TestRepo {
     }
 
     /// Runs `git-session ARGS`, asserts exit 0 and returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         self.ok_in(&self.dir, args)
     }
 
-    pub fn ok_in(&self, cwd: &Path, args: &[&str]) -> String {
+    pub(crate) fn ok_in(&self, cwd: &Path, args: &[&str]) -> String {
         let out = self.run_in(cwd, args);
         assert_status(args, &out, 0);
         String::from_utf8(out.stdout).expect("stdout is not UTF-8")
     }
 
     /// Runs `git-session ARGS`, asserts exit `code` and returns stderr.
-    pub fn fails(&self, args: &[&str], code: i32) -> String {
+    pub(crate) fn fails(&self, args: &[&str], code: i32) -> String {
         self.fails_in(&self.dir, args, code)
     }
 
-    pub fn fails_in(&self, cwd: &Path, args: &[&str], code: i32) -> String {
+    pub(crate) fn fails_in(&self, cwd: &Path, args: &[&str], code: i32) -> String {
         let out = self.run_in(cwd, args);
         assert_status(args, &out, code);
         String::from_utf8_lossy(&out.stderr).into_owned()
@@ -165,22 +165,22 @@ impl TestRepo {
 
     /// Runs `git-session ARGS` (which should include `--json`), asserts exit 0
     /// and parses stdout as exactly one JSON document.
-    pub fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         self.json_in(&self.dir, args)
     }
 
-    pub fn json_in(&self, cwd: &Path, args: &[&str]) -> Value {
+    pub(crate) fn json_in(&self, cwd: &Path, args: &[&str]) -> Value {
         let out = self.ok_in(cwd, args);
         serde_json::from_str(&out)
             .unwrap_or_else(|e| panic!("`git-session {}` printed invalid JSON ({e}):\n{out}", args.join(" ")))
     }
 
     /// Runs `git ARGS` in the work tree, asserts success, returns trimmed stdout.
-    pub fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         self.git_in(&self.dir, args)
     }
 
-    pub fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
+    pub(crate) fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
         let out = self.git_output_in(cwd, args, &[]);
         assert!(
             out.status.success(),
@@ -193,7 +193,7 @@ impl TestRepo {
     }
 
     /// Runs `git ARGS` in `cwd` with extra environment; returns the raw output.
-    pub fn git_output_in(&self, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) fn git_output_in(&self, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new("git");
         self.seal(&mut cmd);
         cmd.args(args).current_dir(cwd).stdin(Stdio::null());
@@ -204,7 +204,7 @@ impl TestRepo {
     }
 
     /// Runs a script of `fixtures/` in `cwd` with the sealed environment.
-    pub fn fixture_in(&self, cwd: &Path, script: &str, args: &[&str]) -> String {
+    pub(crate) fn fixture_in(&self, cwd: &Path, script: &str, args: &[&str]) -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(script);
         let mut cmd = Command::new("bash");
         self.seal(&mut cmd);
@@ -224,7 +224,7 @@ impl TestRepo {
         String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
     }
 
-    pub fn fixture(&self, script: &str, args: &[&str]) -> String {
+    pub(crate) fn fixture(&self, script: &str, args: &[&str]) -> String {
         self.fixture_in(&self.dir, script, args)
     }
 
@@ -234,12 +234,12 @@ impl TestRepo {
     /// sees as one text, ready for an inline insta snapshot: the exit code,
     /// stdout and stderr, with what changes from run to run replaced by
     /// placeholders (see [`TestRepo::normalise`]).
-    pub fn snapshot(&self, args: &[&str]) -> String {
+    pub(crate) fn snapshot(&self, args: &[&str]) -> String {
         self.snapshot_in(&self.dir, args)
     }
 
     /// [`TestRepo::snapshot`] with `cwd` as the working directory.
-    pub fn snapshot_in(&self, cwd: &Path, args: &[&str]) -> String {
+    pub(crate) fn snapshot_in(&self, cwd: &Path, args: &[&str]) -> String {
         let out = self.run_in(cwd, args);
         let code = match out.status.code() {
             Some(code) => code.to_string(),
@@ -262,7 +262,7 @@ impl TestRepo {
     /// abbreviation that happens to be all digits is still caught and a
     /// number that abbreviates nothing stays. Times need no placeholder: the
     /// sealed environment fixes them ([`DATE`]).
-    pub fn normalise(&self, text: &str, repos: &[&Path]) -> String {
+    pub(crate) fn normalise(&self, text: &str, repos: &[&Path]) -> String {
         let known = self.known_ids(repos);
         let text = text.replace(self.root.to_str().expect("temporary path is UTF-8"), "[ROOT]");
         let hex = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").expect("valid regex");
@@ -304,12 +304,12 @@ impl TestRepo {
 
     // ---- files ----
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
     }
 
     /// Writes a file (creating parent directories, replacing a symlink).
-    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         if p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
@@ -319,14 +319,14 @@ impl TestRepo {
     }
 
     /// Writes a file below another work tree (a linked worktree).
-    pub fn write_in(&self, dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn write_in(&self, dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
         let p = dir.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, content).unwrap();
     }
 
     /// Removes a file, a symlink or a whole directory.
-    pub fn remove(&self, rel: &str) {
+    pub(crate) fn remove(&self, rel: &str) {
         let p = self.path(rel);
         match p.symlink_metadata() {
             Ok(m) if m.is_dir() => fs::remove_dir_all(&p).unwrap(),
@@ -335,11 +335,11 @@ impl TestRepo {
         }
     }
 
-    pub fn chmod(&self, rel: &str, mode: u32) {
+    pub(crate) fn chmod(&self, rel: &str, mode: u32) {
         fs::set_permissions(self.path(rel), fs::Permissions::from_mode(mode)).unwrap();
     }
 
-    pub fn symlink(&self, target: &str, rel: &str) {
+    pub(crate) fn symlink(&self, target: &str, rel: &str) {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         symlink(target, p).unwrap();
@@ -348,18 +348,18 @@ impl TestRepo {
     // ---- sessions ----
 
     /// The id of this work tree's current session.
-    pub fn current_id(&self) -> String {
+    pub(crate) fn current_id(&self) -> String {
         let v = self.json(&["status", "--json"]);
         v["session"]["id"].as_str().expect("no current session").to_owned()
     }
 
     /// `status --json` of the current session: its header.
-    pub fn header(&self) -> Value {
+    pub(crate) fn header(&self) -> Value {
         self.json(&["status", "--json"])["session"].clone()
     }
 
     /// The events of a session, oldest first (`log --json`), as `(commit, event)`.
-    pub fn events(&self, session: &str) -> Vec<(String, Value)> {
+    pub(crate) fn events(&self, session: &str) -> Vec<(String, Value)> {
         let v = self.json(&["log", session, "--json"]);
         v.as_array()
             .expect("log --json is an array")
@@ -369,7 +369,7 @@ impl TestRepo {
     }
 
     /// The kinds of a session's events in log order.
-    pub fn kinds(&self, session: &str) -> Vec<String> {
+    pub(crate) fn kinds(&self, session: &str) -> Vec<String> {
         self.events(session)
             .iter()
             .map(|(_, e)| e["kind"].as_str().unwrap().to_owned())
@@ -381,7 +381,7 @@ impl TestRepo {
     /// What git writes for the work tree `cwd`: a copy of its index, `git add -A`,
     /// `git write-tree`. The copy's mtime is set to 1970 so every entry is
     /// racily clean and git compares contents, not stat data.
-    pub fn oracle_tree_in(&self, cwd: &Path) -> String {
+    pub(crate) fn oracle_tree_in(&self, cwd: &Path) -> String {
         let index = cwd.join(self.git_in(cwd, &["rev-parse", "--git-path", "index"]));
         let copy = self.root.join(format!("oracle-index-{}", std::process::id()));
         let _ = fs::remove_file(&copy);
@@ -407,16 +407,16 @@ impl TestRepo {
         unreachable!()
     }
 
-    pub fn oracle_tree(&self) -> String {
+    pub(crate) fn oracle_tree(&self) -> String {
         self.oracle_tree_in(&self.dir)
     }
 
     /// Everything of the user's that recording must not touch.
-    pub fn user_state(&self) -> UserState {
+    pub(crate) fn user_state(&self) -> UserState {
         self.user_state_in(&self.dir)
     }
 
-    pub fn user_state_in(&self, cwd: &Path) -> UserState {
+    pub(crate) fn user_state_in(&self, cwd: &Path) -> UserState {
         let git_path = |p: &str| cwd.join(self.git_in(cwd, &["rev-parse", "--git-path", p]));
         let mut files = BTreeMap::new();
         walk(cwd, cwd, &mut files);
@@ -438,7 +438,7 @@ impl TestRepo {
     }
 
     /// Asserts `git fsck --strict` finds nothing wrong.
-    pub fn fsck(&self) {
+    pub(crate) fn fsck(&self) {
         let out = self.git_output_in(&self.dir, &["fsck", "--strict", "--no-dangling", "--no-progress"], &[]);
         let text = format!(
             "{}{}",
@@ -463,7 +463,7 @@ fn checked(args: &[&str], out: Output) -> Output {
     out
 }
 
-pub fn assert_status(args: &[&str], out: &Output, code: i32) {
+pub(crate) fn assert_status(args: &[&str], out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
         Some(code),
@@ -477,7 +477,7 @@ pub fn assert_status(args: &[&str], out: &Output, code: i32) {
 
 /// One entry of the work tree as the user sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Entry {
+pub(crate) enum Entry {
     File {
         len: usize,
         hash: u64,
@@ -490,7 +490,7 @@ pub enum Entry {
 
 /// The user's index, HEAD, branches and work tree, byte for byte.
 #[derive(Clone, PartialEq, Eq)]
-pub struct UserState {
+pub(crate) struct UserState {
     pub index: Option<Vec<u8>>,
     pub head: Vec<u8>,
     pub refs: String,
@@ -510,7 +510,7 @@ impl std::fmt::Debug for UserState {
 
 impl UserState {
     /// Asserts `self` (before) and `after` are identical, naming what changed.
-    pub fn assert_same(&self, after: &UserState, what: &str) {
+    pub(crate) fn assert_same(&self, after: &UserState, what: &str) {
         assert!(self.index == after.index, "{what}: the user's index changed");
         assert!(self.head == after.head, "{what}: HEAD changed");
         assert_eq!(self.refs, after.refs, "{what}: branches changed");
@@ -570,7 +570,7 @@ fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
 }
 
 /// The event of `kind` among the events a recording command printed with `--json`.
-pub fn event_of<'a>(recorded: &'a Value, kind: &str) -> &'a Value {
+pub(crate) fn event_of<'a>(recorded: &'a Value, kind: &str) -> &'a Value {
     recorded["events"]
         .as_array()
         .expect("events")
@@ -594,28 +594,28 @@ fn with_newline(text: &str) -> String {
     }
 }
 
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A small deterministic PRNG (xorshift64*), so random edits are reproducible.
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed.max(1))
     }
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545F4914F6CDD1D)
     }
     /// A number in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

@@ -106,7 +106,10 @@ fn uses(code: &str) -> Vec<String> {
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
         rest = &rest[at + "crate::".len()..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if name.is_empty() && rest.starts_with('{') {
             // The first path segment of each entry at the top of the group.
             let mut depth = 0;
@@ -159,7 +162,10 @@ fn every_module_uses_only_the_layers_below_it() {
             }
         }
     }
-    assert!(wrong.is_empty(), "modules that use a layer above or beside their own: {wrong:#?}");
+    assert!(
+        wrong.is_empty(),
+        "modules that use a layer above or beside their own: {wrong:#?}"
+    );
 }
 
 #[test]
@@ -197,7 +203,11 @@ fn a_verb_never_names_another_verb() {
     for verb in &verbs {
         let code = std::fs::read_to_string(src().join("cmd").join(format!("{verb}.rs"))).unwrap();
         for other in verbs.iter().filter(|o| *o != verb) {
-            for form in [format!("super::{other}::"), format!("cmd::{other}::"), format!("super::{other}}}")] {
+            for form in [
+                format!("super::{other}::"),
+                format!("cmd::{other}::"),
+                format!("super::{other}}}"),
+            ] {
                 if code.contains(&form) {
                     wrong.push(format!("cmd/{verb}.rs names {form}"));
                 }
@@ -216,6 +226,9 @@ fn the_layer_scan_sees_uses() {
     assert_eq!(uses("use crate::{error::fail, ops::{self, Engine}};"), ["error", "ops"]);
     assert_eq!(uses("let x = crate::store::Store::discover(p);"), ["store"]);
     let sources = sources();
-    let ops = sources.iter().find(|(top, _, _)| top == "ops").expect("src/ops is scanned");
+    let ops = sources
+        .iter()
+        .find(|(top, _, _)| top == "ops")
+        .expect("src/ops is scanned");
     assert!(uses(&ops.2).iter().any(|u| u == "store"), "ops uses the store");
 }
