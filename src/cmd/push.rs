@@ -5,7 +5,7 @@
 //! remote moved, the session is fetched, merged and pushed again (a few
 //! times at most). Before anything is sent, the blobs the push would carry
 //! that are not in the user's own history are scanned for secrets
-//! (DESIGN.md invariant 8).
+//! (docs/design.md invariant 8).
 
 use anyhow::Result;
 

@@ -1,4 +1,4 @@
-//! The secrets scan that runs before `git session push` (DESIGN.md §4,
+//! The secrets scan that runs before `git session push` (docs/design.md §4,
 //! invariant 8: a push that would carry something that looks like a secret
 //! stops and says where).
 //!

@@ -1,4 +1,4 @@
-//! Work tree → tree: exact, incremental snapshots (DESIGN.md invariants 1–3).
+//! Work tree → tree: exact, incremental snapshots (docs/design.md invariants 1–3).
 //!
 //! [`capture()`] produces the tree `git add -A && git write-tree` would write on a copy of the
 //! user's index, without touching the index, `HEAD`, refs or any work-tree file. It keeps a private

@@ -1,6 +1,6 @@
 //! The one way to change a session: build the event commits on the head that
 //! was read, then move the ref by compare-and-swap; on a lost race, re-base
-//! the events onto the new head and try again (DESIGN.md invariant 4).
+//! the events onto the new head and try again (docs/design.md invariant 4).
 
 use std::time::{Duration, Instant, SystemTime};
 

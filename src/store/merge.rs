@@ -1,5 +1,5 @@
 //! Bringing a session's head from elsewhere (a fetch) into the local ref
-//! (DESIGN.md invariant 5): a new session is created, a head that contains
+//! (docs/design.md invariant 5): a new session is created, a head that contains
 //! the local one is fast-forwarded to, and diverged heads are joined by a
 //! `merge` event whose parents are both heads and whose header is the fold
 //! of the union of their events, ordered by (Lamport clock, event id). No
