@@ -245,6 +245,14 @@ impl Engine {
         Ok(parts.join("/"))
     }
 
+    /// `remote`, else the default remote ([`Engine::default_remote`]).
+    fn remote_or_default(&self, remote: Option<&str>) -> Result<String> {
+        match remote {
+            Some(r) => Ok(r.to_owned()),
+            None => self.default_remote(),
+        }
+    }
+
     /// The remote sessions travel to and from when none is named:
     /// `session.remote`, else the current branch's upstream remote, else `origin`.
     fn default_remote(&self) -> Result<String> {

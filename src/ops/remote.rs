@@ -55,10 +55,7 @@ pub struct Fetched {
 /// names known here) from `remote` (default: `session.remote`, the
 /// branch's upstream remote, `origin`) and merges each into the local one.
 pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: bool) -> Result<Fetched> {
-    let remote = match remote {
-        Some(r) => r.to_owned(),
-        None => engine.default_remote()?,
-    };
+    let remote = engine.remote_or_default(remote)?;
     let ids = session_prefixes(engine, sessions)?;
     let report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
     if report.sessions.is_empty() && !sessions.is_empty() {
@@ -122,10 +119,7 @@ impl Pushed {
 
 /// Pushes sessions, never forcing (see `remote::policy`).
 pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
-    let remote = match &input.remote {
-        Some(r) => r.clone(),
-        None => engine.default_remote()?,
-    };
+    let remote = engine.remote_or_default(input.remote.as_deref())?;
     let ids: Vec<SessionId> = if input.all {
         engine
             .store
@@ -164,10 +158,7 @@ pub struct Synced {
 
 /// Fetches the target session from `remote`, merges it and pushes the result.
 pub fn sync(engine: &Engine, remote: Option<&str>, allow_secrets: bool) -> Result<Synced> {
-    let remote = match remote {
-        Some(r) => r.to_owned(),
-        None => engine.default_remote()?,
-    };
+    let remote = engine.remote_or_default(remote)?;
     let id = engine.target()?.head.id;
     let fetched = policy::fetch_sessions(&engine.store, &remote, &[id.to_string()], false, engine.progress)?;
     let merged = fetched.sessions.into_iter().find(|(f, _)| *f == id).map(|(_, m)| m);
@@ -304,10 +295,7 @@ pub struct RemoteSetup {
 /// Opts `remote` (default: `session.remote`, the branch's upstream remote,
 /// `origin`) in to carrying sessions with plain `git fetch` and `git push`.
 pub fn remote_setup(engine: &Engine, remote: Option<&str>) -> Result<RemoteSetup> {
-    let remote = match remote {
-        Some(r) => r.to_owned(),
-        None => engine.default_remote()?,
-    };
+    let remote = engine.remote_or_default(remote)?;
     if !engine.store.has_remote(&remote) {
         return Err(fail_with_hint(
             format!("there is no remote named '{remote}'"),

@@ -561,3 +561,30 @@ fn is_progress_line(line: &str) -> bool {
         .iter()
         .any(|prefix| line.starts_with(prefix))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejection_is_classified_once_by_what_cures_it() {
+        for moved in [
+            "non-fast-forward",
+            "stale info",
+            "fetch first",
+            "failed to lock",
+            "cannot lock ref 'refs/aura/sessions/x': is at 1234 but expected 5678",
+            "incorrect old value provided",
+        ] {
+            assert_eq!(Rejection::from_server(moved).reason, Reason::Moved, "{moved}");
+        }
+        assert_eq!(
+            Rejection::from_server("pre-receive hook declined").reason,
+            Reason::Declined
+        );
+        for refused in ["deny updating a hidden ref", "deletion prohibited", "funny refname"] {
+            assert_eq!(Rejection::from_server(refused).reason, Reason::Refused, "{refused}");
+        }
+        assert_eq!(Rejection::from_server("non-fast-forward").message, "non-fast-forward");
+    }
+}
