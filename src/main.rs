@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use git_session::error::UserError;
+use git_session::session::text::escape_controls;
 
 fn main() -> ExitCode {
     let cli = match git_session::cli::Cli::try_parse() {
@@ -18,10 +19,13 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
-            eprintln!("error: {err}");
+            // Messages quote names, labels and paths, which may come from
+            // somebody else's session: no control character reaches the terminal.
+            let safe = |text: String| escape_controls(&text).into_owned();
+            eprintln!("error: {}", safe(err.to_string()));
             for cause in err.chain().skip(1) {
                 if cause.downcast_ref::<UserError>().is_none() {
-                    eprintln!("  caused by: {cause}");
+                    eprintln!("  caused by: {}", safe(cause.to_string()));
                 }
             }
             if let Some(hint) = user.and_then(|u| u.hint.as_deref()) {

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{print_json, Ui};
 use crate::ops;
-use crate::render::{list_table, out, short_id, short_time};
+use crate::render::{esc_line, list_table, out, short_id, short_time};
 
 /// Arguments of `git session list` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -89,11 +89,11 @@ fn list_remote(ui: &Ui, remote: &str, args: &Args) -> Result<()> {
         };
         text.push_str(&format!(
             "  {:<width$} {:<11} {} {:<16} {:<24} {}{local}\n",
-            r.name,
+            esc_line(&r.name),
             r.status.as_str(),
             short_id(&r.id),
             r.branch.as_deref().unwrap_or("-"),
-            r.owner.as_deref().unwrap_or("-"),
+            esc_line(r.owner.as_deref().unwrap_or("-")),
             short_time(&r.updated),
         ));
     }

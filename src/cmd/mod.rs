@@ -64,7 +64,7 @@ impl Ui {
     /// Prints a status line on stderr unless `--quiet`.
     pub(crate) fn say(&self, line: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", line.as_ref());
+            eprintln!("{}", crate::render::esc(line.as_ref()));
         }
     }
 
@@ -125,7 +125,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             Options {
                 session: cli.session.clone(),
                 progress: !cli.quiet && std::io::stderr().is_terminal(),
-                warnings: Rc::new(|text| eprintln!("warning: {text}")),
+                warnings: Rc::new(|text| eprintln!("warning: {}", crate::render::esc(text))),
             },
         )?,
         quiet: cli.quiet,

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{print_json, Ui};
 use crate::ops;
-use crate::render::{out, short_id, short_time};
+use crate::render::{esc_line, out, short_id, short_time};
 
 /// Arguments of `git session who` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -52,15 +52,15 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             z.name,
             short_id(&z.session),
             z.status,
-            z.owner.as_deref().unwrap_or("?"),
+            esc_line(z.owner.as_deref().unwrap_or("?")),
             z.branch.as_deref().unwrap_or("(detached)"),
             short_time(&z.updated)
         ));
         for c in &z.claimed {
-            s.push_str(&format!("  claimed  {c}\n"));
+            s.push_str(&format!("  claimed  {}\n", esc_line(c)));
         }
         for f in z.touched.iter().take(20) {
-            s.push_str(&format!("  touched  {f}\n"));
+            s.push_str(&format!("  touched  {}\n", esc_line(f)));
         }
         if z.touched.len() > 20 {
             s.push_str(&format!("  … and {} more files\n", z.touched.len() - 20));

@@ -304,12 +304,12 @@ pub fn close(engine: &Engine, input: &CloseInput<'_>) -> Result<Closed> {
             header.status.as_str()
         )));
     }
-    let linked = linked_worktree(header);
+    let linked = linked_worktree(header).filter(|dir| engine.store.created_worktree(&target.head.id, dir));
     if input.remove_worktree {
         match &linked {
             None => {
                 return Err(fail(format!(
-                    "session '{}' has no linked worktree to remove",
+                    "session '{}' has no linked worktree that this clone created for it; nothing was changed",
                     header.name
                 )))
             }

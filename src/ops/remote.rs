@@ -88,6 +88,19 @@ pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: 
     })
 }
 
+/// Notes the sessions that reached `remote` as shared with it (when it is a
+/// configured remote): the `pre-push` hook of `remote setup` carries them
+/// along with plain `git push` to it.
+fn remember_shared(engine: &Engine, remote: &str, pushed: &[policy::Pushed]) -> Result<()> {
+    if !engine.store.has_remote(remote) {
+        return Ok(());
+    }
+    for p in pushed.iter().filter(|p| p.result != PushResult::Rejected) {
+        engine.store.register_shared(remote, &p.session)?;
+    }
+    Ok(())
+}
+
 /// What to push.
 #[derive(Clone, Debug, Default)]
 pub struct PushInput {
@@ -140,6 +153,7 @@ pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
             .collect::<Result<_>>()?
     };
     let report = policy::push_sessions(&engine.store, &remote, &ids, input.allow_secrets, engine.progress)?;
+    remember_shared(engine, &remote, &report.sessions)?;
     Ok(Pushed {
         remote,
         sessions: report.sessions,
@@ -169,6 +183,7 @@ pub fn sync(engine: &Engine, remote: Option<&str>, allow_secrets: bool) -> Resul
         allow_secrets,
         engine.progress,
     )?;
+    remember_shared(engine, &remote, &report.sessions)?;
     let pushed = report
         .sessions
         .into_iter()
@@ -272,6 +287,7 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
             input.allow_secrets,
             engine.progress,
         )?;
+        remember_shared(engine, remote, &report.sessions)?;
         pushed = report.sessions.into_iter().next();
     }
     Ok(HandedOff {

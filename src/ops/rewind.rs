@@ -18,7 +18,7 @@ use crate::rewind::target::{self, Point};
 use crate::rewind::{self, Execution, Plan, Scope};
 use crate::session::event::{CommitSeen, Rewound as RewoundBody};
 use crate::session::{Body, Event, EventKind};
-use crate::store::{object_id, oid, StoredEvent};
+use crate::store::{object_id, oid, Journal, StoredEvent};
 
 /// Plans, then (unless `dry_run`) carries out one operation.
 struct Run<'a> {
@@ -131,9 +131,12 @@ fn plan_commits(
         commit,
         refname: state.refname(),
     };
+    // The session's own commits are those this clone recorded: a commit
+    // event that arrived by a fetch vouches for nothing here.
+    let journal = engine.store.journal();
     let own: HashSet<_> = events
         .iter()
-        .filter(|e| e.event.clock > point.event.clock)
+        .filter(|e| e.event.clock > point.event.clock && journal.by_this_clone(e.commit))
         .filter_map(|e| match &e.event.body {
             Body::Commit(CommitSeen { commit: Some(c), .. }) => object_id(c).ok(),
             _ => None,
@@ -198,15 +201,27 @@ fn undoable(e: &StoredEvent) -> bool {
     )
 }
 
-/// The rewind, restore or undo `spec` names (default: the latest).
-fn find_undoable<'a>(events: &'a [StoredEvent], spec: Option<&str>, name: &str) -> Result<&'a StoredEvent> {
+/// The rewind, restore or undo `spec` names (default: the latest), of
+/// those this work tree recorded: an event that arrived by a fetch is
+/// somebody else's, and its branch and files are not this work tree's to
+/// go back to.
+fn find_undoable<'a>(
+    events: &'a [StoredEvent],
+    spec: Option<&str>,
+    name: &str,
+    journal: &Journal,
+) -> Result<&'a StoredEvent> {
     let Some(spec) = spec else {
-        return events.iter().rev().find(|e| undoable(e)).ok_or_else(|| {
-            fail_with_hint(
-                format!("session '{name}' has nothing to undo"),
-                "undo takes back a `git session rewind`, `restore` or `undo`",
-            )
-        });
+        return events
+            .iter()
+            .rev()
+            .find(|e| undoable(e) && journal.by_this_worktree(e.commit))
+            .ok_or_else(|| {
+                fail_with_hint(
+                    format!("session '{name}' has nothing to undo in this work tree"),
+                    "undo takes back a `git session rewind`, `restore` or `undo` made here",
+                )
+            });
     };
     let spec = spec.trim().to_ascii_lowercase();
     let found: Vec<&StoredEvent> = events
@@ -219,6 +234,10 @@ fn find_undoable<'a>(events: &'a [StoredEvent], spec: Option<&str>, name: &str) 
         })
         .collect();
     match found.as_slice() {
+        [one] if undoable(one) && !journal.by_this_worktree(one.commit) => Err(fail(format!(
+            "the {} event '{spec}' was not recorded in this work tree (it came with a fetch, or from another worktree); undo takes back only what was done here",
+            one.event.kind()
+        ))),
         [one] if undoable(one) => Ok(one),
         [one] => Err(fail(format!(
             "'{spec}' is a {} event; undo takes back a rewind, restore or undo",
@@ -239,7 +258,7 @@ pub fn undo(engine: &Engine, spec: Option<&str>, dry_run: bool) -> Result<Rewoun
     engine.store.workdir()?;
     let target = engine.target()?;
     let events = engine.store.events(&target.head)?;
-    let undone = find_undoable(&events, spec, &target.head.header.name)?;
+    let undone = find_undoable(&events, spec, &target.head.header.name, &engine.store.journal())?;
     let e = &undone.event;
     let (Body::Rewind(r) | Body::Restore(r) | Body::Undo(r)) = &e.body else {
         unreachable!("find_undoable returns rewinds, restores and undos");
@@ -265,7 +284,8 @@ pub fn undo(engine: &Engine, spec: Option<&str>, dry_run: bool) -> Result<Rewoun
         tree(r.head_before.as_ref()),
         tree(r.head_after.as_ref()),
     ) {
-        if engine.store.head_state()?.commit == Some(head_after) {
+        let state = engine.store.head_state()?;
+        if state.commit == Some(head_after) && state.refname() == *refname {
             moves = Some(Move {
                 refname: refname.clone(),
                 before: head_after,

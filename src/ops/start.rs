@@ -133,6 +133,7 @@ fn start_in_new_worktree(
             return Err(err);
         }
     };
+    engine.store.register_worktree(&landed.session, &dir)?;
     Ok(Started {
         landed,
         worktree: Some(dir.display().to_string()),

@@ -30,7 +30,7 @@ pub(crate) fn list_table(
             "paused" => p.yellow,
             _ => p.dim,
         };
-        let intent: String = h.intent.chars().take(50).collect();
+        let intent = super::esc_line(crate::session::text::prefix(&h.intent, 50)).into_owned();
         let elsewhere = h
             .worktree
             .as_deref()
@@ -38,12 +38,8 @@ pub(crate) fn list_table(
             .filter(|w| Some(*w) != here)
             .map(|w| {
                 let shown = w.strip_prefix(cwd).map(|r| r.display().to_string());
-                format!(
-                    "  {}[worktree {}]{}",
-                    p.cyan,
-                    shown.unwrap_or_else(|_| w.display().to_string()),
-                    p.reset
-                )
+                let shown = shown.unwrap_or_else(|_| w.display().to_string());
+                format!("  {}[worktree {}]{}", p.cyan, super::esc_line(&shown), p.reset)
             })
             .unwrap_or_default();
         let _ = writeln!(

@@ -96,6 +96,18 @@ pub(crate) fn item_id<T: AsRef<str> + ?Sized>(id: &T) -> &str {
     text::suffix(id.as_ref(), 8)
 }
 
+/// A text from a session (an intent, a label, a note — maybe from somebody
+/// else's remote) made safe for a terminal: control characters other than
+/// newline and tab are written as escapes, as git quotes odd paths.
+pub(crate) fn esc(text: &str) -> std::borrow::Cow<'_, str> {
+    text::escape_controls(text)
+}
+
+/// [`esc`] for a text shown on one line: newlines and tabs are escaped too.
+pub(crate) fn esc_line(text: &str) -> std::borrow::Cow<'_, str> {
+    text::escape_line(text)
+}
+
 /// `1h 05m`, `12m`, `0m`.
 pub(crate) fn hours(secs: u64) -> String {
     let m = secs / 60;

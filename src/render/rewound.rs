@@ -14,10 +14,10 @@ pub(crate) fn rewound(r: &Rewound) -> String {
         _ => "Undid",
     };
     if r.dry_run {
-        s.push_str(&format!("Would {} {}:\n", r.operation, r.what));
+        s.push_str(&format!("Would {} {}:\n", r.operation, super::esc_line(&r.what)));
         for (tag, list) in [("write", &r.write), ("add", &r.add), ("remove", &r.remove)] {
             for p in list {
-                s.push_str(&format!("  {tag:<7} {p}\n"));
+                s.push_str(&format!("  {tag:<7} {}\n", super::esc_line(p)));
             }
         }
         if r.changes() == 0 {
@@ -27,18 +27,18 @@ pub(crate) fn rewound(r: &Rewound) -> String {
         s.push_str(&format!(
             "Nothing to {}: the work tree already matches {}.\n",
             r.operation,
-            r.what.strip_prefix("to ").unwrap_or(&r.what)
+            super::esc_line(r.what.strip_prefix("to ").unwrap_or(&r.what))
         ));
     } else {
         s.push_str(&format!(
             "{verb} {}: {} written, {} removed.\n",
-            r.what,
+            super::esc_line(&r.what),
             plural(r.write.len() + r.add.len(), "file"),
             r.remove.len()
         ));
     }
     for skip in &r.skipped {
-        s.push_str(&format!("  left alone: {} ({})\n", skip.path, skip.why));
+        s.push_str(&format!("  left alone: {} ({})\n", super::esc_line(&skip.path), skip.why));
     }
     if let Some(c) = &r.commits {
         let (revert, moved) = if r.dry_run {
@@ -74,7 +74,7 @@ pub(crate) fn rewound(r: &Rewound) -> String {
 }
 
 fn one_commit(c: &Listed) -> String {
-    format!("{} {}", text::prefix(&c.commit, 7), c.subject)
+    format!("{} {}", text::prefix(&c.commit, 7), super::esc_line(&c.subject))
 }
 
 fn plural(n: usize, what: &str) -> String {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{duration_between, item_id, short_id, short_time, Palette};
+use super::{duration_between, esc, esc_line, item_id, short_id, short_time, Palette};
 use crate::session::SessionHeader;
 
 /// What a person or agent needs to get back into flow: objective, progress,
@@ -13,7 +13,7 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
         s,
         "{}Session {}{} ({}, {})",
         p.bold,
-        h.name,
+        esc_line(&h.name),
         p.reset,
         h.status.as_str(),
         short_id(&h.id)
@@ -37,45 +37,49 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
         .first()
         .map(|o| o.text.as_str())
         .unwrap_or("(none set: `git session objective add TEXT`)");
-    let _ = writeln!(s, "{}Objective:{} {objective}", p.bold, p.reset);
+    let _ = writeln!(s, "{}Objective:{} {}", p.bold, p.reset, esc(objective));
     for o in h.objectives.iter().skip(1) {
-        let _ = writeln!(s, "           {}", o.text);
+        let _ = writeln!(s, "           {}", esc(&o.text));
     }
     if c.objectives_done > 0 {
         let _ = writeln!(s, "  ({} objective(s) done)", c.objectives_done);
     }
     if let Some(progress) = &h.progress {
-        let _ = writeln!(s, "{}Progress:{}  {}", p.bold, p.reset, progress.text);
+        let _ = writeln!(s, "{}Progress:{}  {}", p.bold, p.reset, esc(&progress.text));
     }
     let intent = h.intent.as_ref().map(|i| i.text.as_str()).unwrap_or("(none)");
-    let _ = writeln!(s, "{}Intent:{}    {intent}", p.bold, p.reset);
+    let _ = writeln!(s, "{}Intent:{}    {}", p.bold, p.reset, esc(intent));
     if let Some(cp) = &h.checkpoint {
-        let _ = writeln!(s, "{}Last checkpoint:{} {}", p.bold, p.reset, cp.text);
+        let _ = writeln!(s, "{}Last checkpoint:{} {}", p.bold, p.reset, esc(&cp.text));
     }
     if h.blockers.is_empty() {
         let _ = writeln!(s, "{}Blockers:{}  none", p.bold, p.reset);
     } else {
         let _ = writeln!(s, "{}{}Blockers:{}", p.bold, p.red, p.reset);
         for b in &h.blockers {
-            let _ = writeln!(s, "  - {} {}[{}]{}", b.text, p.dim, item_id(&b.id), p.reset);
+            let _ = writeln!(s, "  - {} {}[{}]{}", esc(&b.text), p.dim, item_id(&b.id), p.reset);
         }
     }
     if !h.next.is_empty() {
         let _ = writeln!(s, "{}Next:{}", p.bold, p.reset);
         for n in h.next.iter().rev() {
-            let _ = writeln!(s, "  - {}", n.text);
+            let _ = writeln!(s, "  - {}", esc(&n.text));
         }
     }
     if let Some(note) = &h.handoff {
-        let by = h.handoff_by.as_deref().unwrap_or("?");
+        let by = esc_line(h.handoff_by.as_deref().unwrap_or("?"));
         let _ = writeln!(
             s,
             "{}Handoff note:{} {} {}(from {by}){}",
-            p.bold, p.reset, note.text, p.dim, p.reset
+            p.bold,
+            p.reset,
+            esc(&note.text),
+            p.dim,
+            p.reset
         );
     }
     if !h.claims.is_empty() {
-        let _ = writeln!(s, "{}Claims:{}    {}", p.bold, p.reset, h.claims.join(", "));
+        let _ = writeln!(s, "{}Claims:{}    {}", p.bold, p.reset, esc_line(&h.claims.join(", ")));
     }
     s
 }
@@ -85,20 +89,20 @@ pub(crate) fn header_details(h: &SessionHeader, p: Palette) -> String {
     let mut s = tldr(h, p);
     let _ = writeln!(s, "id:              {}", h.id);
     if let Some(w) = &h.worktree {
-        let _ = writeln!(s, "work tree:       {w}");
+        let _ = writeln!(s, "work tree:       {}", esc_line(w));
     }
     let field = |v: &Option<crate::session::Oid>| v.as_ref().map_or("-", |v| v.short(12)).to_owned();
     let _ = writeln!(s, "base commit:     {}", field(&h.base_commit));
     let _ = writeln!(s, "base snapshot:   {}", field(&h.base_snapshot));
     let _ = writeln!(s, "latest snapshot: {}", field(&h.latest_snapshot));
     if let Some(o) = &h.owner {
-        let _ = writeln!(s, "owner:           {o}");
+        let _ = writeln!(s, "owner:           {}", esc_line(o));
     }
     if let Some(f) = &h.forked_from {
         let _ = writeln!(s, "forked from:     {f}");
     }
     if let Some(r) = &h.reason {
-        let _ = writeln!(s, "reason:          {r}");
+        let _ = writeln!(s, "reason:          {}", esc_line(r));
     }
     s
 }

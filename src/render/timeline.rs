@@ -94,7 +94,7 @@ pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> 
             _ => "",
         };
         let summary = e.summary();
-        let summary: String = summary.lines().next().unwrap_or("").chars().take(80).collect();
+        let summary = super::esc_line(crate::session::text::prefix(summary.lines().next().unwrap_or(""), 80)).into_owned();
         let label = if summary.is_empty() {
             String::new()
         } else {
@@ -108,7 +108,7 @@ pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> 
             s,
             "{prefix}{colour}{} {}{}{label}  {}{}{}",
             marker(e),
-            e.kind(),
+            super::esc_line(e.kind()),
             p.reset,
             p.dim,
             short_time(&e.time),

@@ -108,8 +108,21 @@ pub struct SessionHeader {
     pub reason: Option<String>,
     pub created: Timestamp,
     pub updated: Timestamp,
+    #[serde(deserialize_with = "bounded_clock")]
     pub clock: u64,
     pub last_event: EventId,
+}
+
+/// A clock no larger than [`super::MAX_CLOCK`].
+fn bounded_clock<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let clock = u64::deserialize(d)?;
+    if clock > super::MAX_CLOCK {
+        return Err(serde::de::Error::custom(format!(
+            "the Lamport clock {clock} is above {}",
+            super::MAX_CLOCK
+        )));
+    }
+    Ok(clock)
 }
 
 /// A gap between two events longer than this (seconds) is a break, not work.
@@ -169,10 +182,10 @@ impl SessionHeader {
     /// Folds `event` into the header. The event's clock must already be set.
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);
-        self.active_seconds += active_gap(self.updated.seconds(), event.time.seconds());
+        self.active_seconds = (self.active_seconds).saturating_add(active_gap(self.updated.seconds(), event.time.seconds()));
         self.updated = event.time.clone();
         self.last_event = event.id.clone();
-        self.counters.events += 1;
+        self.counters.events = self.counters.events.saturating_add(1);
         if event.branch.is_some() {
             self.branch = event.branch.clone();
         }
@@ -206,18 +219,18 @@ impl SessionHeader {
                 }
             }
             Body::Intent(_) => {
-                self.counters.intents += 1;
+                self.counters.intents = self.counters.intents.saturating_add(1);
                 self.intent = Some(item());
             }
-            Body::Snapshot(_) => self.counters.snapshots += 1,
+            Body::Snapshot(_) => self.counters.snapshots = self.counters.snapshots.saturating_add(1),
             Body::Checkpoint(_) => {
-                self.counters.checkpoints += 1;
+                self.counters.checkpoints = self.counters.checkpoints.saturating_add(1);
                 self.checkpoint = Some(item());
             }
-            Body::Note(_) | Body::Discovery(_) => self.counters.notes += 1,
-            Body::Decision(_) => self.counters.decisions += 1,
+            Body::Note(_) | Body::Discovery(_) => self.counters.notes = self.counters.notes.saturating_add(1),
+            Body::Decision(_) => self.counters.decisions = self.counters.decisions.saturating_add(1),
             Body::Progress(_) => {
-                self.counters.notes += 1;
+                self.counters.notes = self.counters.notes.saturating_add(1);
                 self.progress = Some(item());
             }
             Body::Next(_) => push_bounded(&mut self.next, item()),
@@ -226,16 +239,16 @@ impl SessionHeader {
                 if let Some(target) = &resolved.resolves {
                     self.blockers.retain(|b| b.id != *target);
                 }
-                self.counters.blockers_resolved += 1;
+                self.counters.blockers_resolved = self.counters.blockers_resolved.saturating_add(1);
             }
             Body::Objective(_) => push_bounded(&mut self.objectives, item()),
             Body::ObjectiveDone(done) => {
                 if let Some(target) = &done.objective {
                     self.objectives.retain(|o| o.id != *target);
                 }
-                self.counters.objectives_done += 1;
+                self.counters.objectives_done = self.counters.objectives_done.saturating_add(1);
             }
-            Body::Commit(_) => self.counters.commits += 1,
+            Body::Commit(_) => self.counters.commits = self.counters.commits.saturating_add(1),
             Body::Pause => self.status = Status::Paused,
             Body::Resume(resume) => {
                 self.status = Status::Active;

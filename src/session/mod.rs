@@ -22,3 +22,9 @@ pub use time::{seconds, TimeError, Timestamp};
 
 /// The on-disk format this build writes and the newest it can read.
 pub const FORMAT: u32 = 1;
+
+/// The largest Lamport clock a reader accepts (2^53, the largest integer
+/// every JSON reader represents exactly). A log of a trillion events stays
+/// far below it; a forged clock near `u64::MAX` is refused instead of
+/// wrapping every later event around to the front.
+pub const MAX_CLOCK: u64 = 1 << 53;

@@ -18,6 +18,21 @@ const RETRY_FOR: Duration = Duration::from_secs(30);
 /// A ref lock older than this has lost its writer (ref updates take milliseconds).
 const STALE_LOCK: Duration = Duration::from_secs(10);
 
+/// The largest `event.json` this version writes. Readers accept up to
+/// [`super::read::MAX_JSON`], so what one version writes every version reads.
+const MAX_EVENT: usize = 256 << 10;
+
+/// The Lamport clock after `clock`; a clock that cannot grow is refused
+/// (readers refuse clocks above [`crate::session::MAX_CLOCK`]).
+fn next_clock(clock: u64, id: &SessionId) -> Result<u64> {
+    match clock.checked_add(1) {
+        Some(next) if next <= crate::session::MAX_CLOCK => Ok(next),
+        _ => Err(fail(format!(
+            "session {id} has a Lamport clock of {clock}, too large to record another event; it was forged or damaged"
+        ))),
+    }
+}
+
 impl Store {
     /// Appends `events`, in order, to session `id` and returns the new head.
     ///
@@ -48,15 +63,23 @@ impl Store {
                 (Some(commit), None) => (self.read_header_at(&refname, commit)?, Some(commit)),
             };
             let mut landed = Vec::with_capacity(events.len());
+            let mut written = Vec::new();
             for event in events {
                 let mut event = event.clone();
-                event.clock = header.clock + 1;
+                event.clock = next_clock(header.clock, id)?;
                 header.apply(&event);
                 let parents: Vec<ObjectId> = tip.into_iter().collect();
-                tip = Some(self.write_event_commit(id, &event, &header, &parents)?);
+                let commit = self.write_event_commit(id, &event, &header, &parents)?;
+                if super::journal::journaled(event.known_kind()) {
+                    written.push((commit, event.kind().to_owned()));
+                }
+                tip = Some(commit);
                 landed.push(event);
             }
             let new = tip.context("no event to append")?;
+            // Before the ref moves: a commit that lands is always journaled
+            // (one that loses the race is never in the log, so its line is moot).
+            self.journal_written(&written)?;
             let err = match self.compare_and_swap(&refname, prev, new)? {
                 Ok(_) => {
                     let head = SessionHead {
@@ -128,11 +151,22 @@ impl Store {
         let blob = |bytes: Vec<u8>| -> Result<ObjectId> {
             Ok(self.repo.write_blob(bytes).context("cannot write an object")?.detach())
         };
+        let json = event.to_json();
+        if json.len() > MAX_EVENT {
+            return Err(fail_with_hint(
+                format!(
+                    "this {} event would be {} bytes, more than the {MAX_EVENT} a session event may hold; nothing was recorded",
+                    event.kind(),
+                    json.len()
+                ),
+                "keep notes short (a long text belongs in a file of the work tree, which snapshots carry), and claim directories rather than every file",
+            ));
+        }
         let mut entries = vec![
             Entry {
                 mode: EntryKind::Blob.into(),
                 filename: "event.json".into(),
-                oid: blob(event.to_json())?,
+                oid: blob(json)?,
             },
             Entry {
                 mode: EntryKind::Blob.into(),

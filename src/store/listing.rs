@@ -13,7 +13,7 @@ use super::refs::{session_id_of, SESSIONS_PREFIX};
 use super::Store;
 use crate::session::{SessionHeader, SessionId, Status, Timestamp};
 
-const CACHE_MAGIC: &str = "git-session sessions cache v2";
+const CACHE_MAGIC: &str = "git-session sessions cache v3";
 
 /// What a listing shows of a session (and what name resolution needs).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -61,44 +61,54 @@ impl SessionSummary {
         }
     }
 
+    /// One line of the cache: the summary as JSON, so that no text from a
+    /// session (a name or a path with a newline, a tab) can split the line
+    /// or pose as another session.
     fn to_line(&self) -> String {
-        format!(
-            "{} {} {} {} {} {} {}\t{}\t{}\n",
-            self.id,
-            self.commit,
-            self.status.as_str(),
-            self.events,
-            self.updated,
-            self.branch.as_deref().unwrap_or("-"),
-            self.name,
-            self.intent,
-            self.worktree.as_deref().unwrap_or("")
-        )
+        let line = CacheLine {
+            id: self.id.clone(),
+            commit: self.commit.to_string(),
+            name: self.name.clone(),
+            status: self.status,
+            branch: self.branch.clone(),
+            events: self.events,
+            updated: self.updated.clone(),
+            intent: self.intent.clone(),
+            worktree: self.worktree.clone(),
+        };
+        let mut text = serde_json::to_string(&line).expect("a cache line serialises");
+        text.push('\n');
+        text
     }
 
     fn from_line(line: &str) -> Option<SessionSummary> {
-        let (head, rest) = line.split_once('\t')?;
-        let (intent, worktree) = rest.split_once('\t')?;
-        let mut f = head.split(' ');
-        let id = SessionId::parse(f.next()?).ok()?;
-        let commit = ObjectId::from_hex(f.next()?.as_bytes()).ok()?;
-        let status = serde_json::from_value(serde_json::Value::String(f.next()?.to_owned())).ok()?;
-        let events = f.next()?.parse().ok()?;
-        let updated = Timestamp::parse(f.next()?).ok()?;
-        let branch = Some(f.next()?).filter(|b| *b != "-").map(str::to_owned);
-        let name = f.next()?.to_owned();
+        let line: CacheLine = serde_json::from_str(line).ok()?;
         Some(SessionSummary {
-            id,
-            commit,
-            name,
-            status,
-            branch,
-            events,
-            updated,
-            intent: intent.to_owned(),
-            worktree: Some(worktree).filter(|w| !w.is_empty()).map(str::to_owned),
+            id: line.id,
+            commit: ObjectId::from_hex(line.commit.as_bytes()).ok()?,
+            name: line.name,
+            status: line.status,
+            branch: line.branch,
+            events: line.events,
+            updated: line.updated,
+            intent: line.intent,
+            worktree: line.worktree,
         })
     }
+}
+
+/// A line of `sessions.cache`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheLine {
+    id: SessionId,
+    commit: String,
+    name: String,
+    status: Status,
+    branch: Option<String>,
+    events: u64,
+    updated: Timestamp,
+    intent: String,
+    worktree: Option<String>,
 }
 
 impl Store {

@@ -56,7 +56,10 @@ impl Store {
                 Some(ours) if ours == theirs => return Ok(Merged::UpToDate),
                 Some(ours) => match self.merge_base(ours, theirs)? {
                     Some(base) if base == theirs => return Ok(Merged::UpToDate),
-                    Some(base) if base == ours => (Merged::FastForward, theirs),
+                    Some(base) if base == ours => {
+                        self.check_new_events(id, theirs, ours)?;
+                        (Merged::FastForward, theirs)
+                    }
                     _ => {
                         let (commit, added) = self.write_merge(id, ours, theirs, from, author, time)?;
                         (
@@ -79,6 +82,7 @@ impl Store {
                         header.id
                     )));
                 }
+                check_name(&refname, &header.name)?;
             }
             match self.compare_and_swap(&refname, local, new)? {
                 Ok(_) => return Ok(result),
@@ -87,6 +91,23 @@ impl Store {
             }
         }
         Err(fail(format!("cannot merge into {refname}: it kept moving")))
+    }
+
+    /// Checks the events of `theirs` that `ours` does not have before they
+    /// become ours: their Lamport clocks cannot run further ahead of ours
+    /// than there are new events (every event adds one to the clock of what
+    /// it follows), and the names they give the session are names.
+    fn check_new_events(&self, id: &SessionId, theirs: ObjectId, ours: ObjectId) -> Result<()> {
+        let refname = session_ref(id.as_str());
+        let local_clock = self.read_header_at(&refname, ours)?.clock;
+        let new = self.events_between(id, theirs, ours)?;
+        check_clocks(&refname, local_clock, new.iter().map(|e| e.event.clock))?;
+        for e in &new {
+            if let Body::Rename(r) = &e.event.body {
+                check_name(&refname, &r.name)?;
+            }
+        }
+        Ok(())
     }
 
     fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<Option<ObjectId>> {
@@ -114,6 +135,8 @@ impl Store {
             .filter(|e| !known.contains(e.id.as_str()))
             .collect();
         let count = added.len();
+        let local_clock = mine.iter().map(|e| e.event.clock).max().unwrap_or(0);
+        check_clocks(&session_ref(id.as_str()), local_clock, added.iter().map(|e| e.clock))?;
         union.extend(added);
         union.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
         let Some(first) = union.first() else {
@@ -138,9 +161,39 @@ impl Store {
             time.clone(),
             author.clone(),
         );
-        merge.clock = header.clock + 1;
+        check_name(&session_ref(id.as_str()), &header.name)?;
+        merge.clock = header
+            .clock
+            .checked_add(1)
+            .filter(|c| *c <= crate::session::MAX_CLOCK)
+            .ok_or_else(|| fail(format!("session {id}: its Lamport clock cannot grow any more")))?;
         header.apply(&merge);
         let commit = self.write_event_commit(id, &merge, &header, &[ours, theirs])?;
         Ok((commit, count))
+    }
+}
+
+/// A name from elsewhere must be one this version would have accepted from
+/// the user: no control characters, nothing git's ref rules refuse.
+fn check_name(refname: &str, name: &str) -> Result<()> {
+    if crate::session::normalize_name(name).ok().as_deref() == Some(name) {
+        return Ok(());
+    }
+    Err(fail(format!(
+        "{refname}: the session's name {:?} is not a valid session name; it was not merged",
+        crate::session::text::prefix(name, 80)
+    )))
+}
+
+/// The clocks of the events new to this clone cannot run further ahead of
+/// the local clock than there are new events.
+fn check_clocks(refname: &str, local_clock: u64, new: impl Iterator<Item = u64> + Clone) -> Result<()> {
+    let count = new.clone().count() as u64;
+    let bound = local_clock.saturating_add(count).saturating_add(1);
+    match new.max() {
+        Some(clock) if clock > bound => Err(fail(format!(
+            "{refname}: a fetched event has the Lamport clock {clock}, far ahead of the {local_clock} here with {count} new events; it was not merged"
+        ))),
+        _ => Ok(()),
     }
 }

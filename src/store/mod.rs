@@ -15,6 +15,7 @@ mod claims;
 mod config;
 mod current;
 mod head;
+mod journal;
 pub(crate) mod hooks;
 mod listing;
 pub(crate) mod merge;
@@ -35,6 +36,7 @@ use crate::session::{Oid, Person, SkippedFile, Snapshot, Timestamp};
 
 pub(crate) use claims::overlaps;
 pub(crate) use current::Current;
+pub(crate) use journal::Journal;
 /// The object id of the repository's objects (commits, trees), for the
 /// layers above that hold one without looking inside.
 pub(crate) use gix::ObjectId;

@@ -9,8 +9,10 @@ use super::Store;
 use crate::error::{fail, fail_with_hint};
 use crate::session::{read_versioned, Event, ReadError, SessionHeader, SessionId};
 
-/// `event.json` and `session.json` larger than this are refused as corrupt.
-const MAX_JSON: u64 = 1 << 20;
+/// `event.json` and `session.json` larger than this are refused as corrupt
+/// (a writer keeps events far smaller: `append::MAX_EVENT`; older versions
+/// wrote events of a few megabytes, which stay readable).
+pub(super) const MAX_JSON: u64 = 16 << 20;
 
 /// A session's head commit and the header stored in it.
 #[derive(Clone, Debug)]
@@ -69,12 +71,25 @@ impl Store {
             self.head(&id)?
                 .ok_or_else(|| fail(format!("session {id} disappeared while it was being read")))
         };
-        let exact = candidates
-            .iter()
-            .find(|(id, _)| *id == spec)
-            .or_else(|| candidates.iter().find(|(_, name)| *name == spec));
-        if let Some((id, _)) = exact {
+        if let Some((id, _)) = candidates.iter().find(|(id, _)| *id == spec) {
             return load(id);
+        }
+        // A name is unique among the sessions started here, but a fetch can
+        // bring another of the same name: then it names neither.
+        let named: Vec<&(&str, &str)> = candidates.iter().filter(|(_, name)| *name == spec).collect();
+        match named.as_slice() {
+            [(id, _)] => return load(id),
+            [] => {}
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .map(|(id, name)| format!("  {id} {name} ({})", self.origin(id)))
+                    .collect();
+                return Err(fail_with_hint(
+                    format!("'{spec}' names more than one session:\n{}", names.join("\n")),
+                    "name it by its id (or a unique prefix of the id)",
+                ));
+            }
         }
         let matches: Vec<&(&str, &str)> = candidates
             .iter()
@@ -93,6 +108,36 @@ impl Store {
                     "give more characters of the id or the name",
                 ))
             }
+        }
+    }
+
+    /// Where the session `id` comes from, for people: `started here` when
+    /// this clone wrote its first event, else the remotes that have it.
+    fn origin(&self, id: &str) -> String {
+        let Ok(id) = SessionId::parse(id) else {
+            return "unreadable".into();
+        };
+        let journal = self.journal();
+        let first = self
+            .head(&id)
+            .ok()
+            .flatten()
+            .and_then(|head| self.events(&head).ok())
+            .and_then(|events| events.into_iter().next());
+        if first.is_some_and(|e| journal.by_this_clone(e.commit)) {
+            return "started here".into();
+        }
+        let remotes: Vec<String> = self
+            .all_tracked_sessions()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, i, _)| *i == id)
+            .map(|(remote, _, _)| remote)
+            .collect();
+        if remotes.is_empty() {
+            "fetched".into()
+        } else {
+            format!("from {}", remotes.join(", "))
         }
     }
 
@@ -124,7 +169,7 @@ impl Store {
         let not_ours = |why: &str| {
             fail_with_hint(
                 format!("{refname} is not a git-session ref ({why} at {commit})"),
-                format!("if it belongs to another tool, move it out of refs/aura/sessions/ (`git update-ref -d {refname}` deletes it)"),
+                format!("git-session leaves it as it is; `git log {refname}` shows what it holds"),
             )
         };
         let object = self
@@ -177,33 +222,92 @@ impl Store {
     }
 
     /// The events of session `id` from the event commit `tip`, in log order.
+    ///
+    /// The event at `tip` must be readable. An older event commit that is
+    /// not (no `event.json`, a corrupt or oversized one, a future format)
+    /// does not make the session unreadable: it is read around, shown as a
+    /// `damaged` event, and the walk goes on through its parents.
     pub(crate) fn events_at(&self, id: &SessionId, tip: ObjectId) -> Result<Vec<StoredEvent>> {
+        self.walk_events(id, tip, None)
+    }
+
+    /// The events reachable from `from` that are not `stop` or behind it on
+    /// the way (the events of `from` that a session at `stop` lacks, when
+    /// `from` contains `stop`), in log order.
+    pub(super) fn events_between(&self, id: &SessionId, from: ObjectId, stop: ObjectId) -> Result<Vec<StoredEvent>> {
+        self.walk_events(id, from, Some(stop))
+    }
+
+    fn walk_events(&self, id: &SessionId, tip: ObjectId, stop: Option<ObjectId>) -> Result<Vec<StoredEvent>> {
         let refname = session_ref(id.as_str());
         let mut out = Vec::new();
         let mut seen = gix::hashtable::HashSet::default();
-        let mut todo = vec![tip];
-        while let Some(commit) = todo.pop() {
-            if !seen.insert(commit) {
+        // (commit, the clock of the event that led here)
+        let mut todo = vec![(tip, None::<u64>)];
+        while let Some((commit, child_clock)) = todo.pop() {
+            if Some(commit) == stop || !seen.insert(commit) {
                 continue;
             }
-            let parts = self.read_event_commit(&refname, commit, false)?;
-            let anchor = parts
-                .event
-                .head
-                .as_ref()
-                .and_then(|h| ObjectId::from_hex(h.as_str().as_bytes()).ok());
-            for parent in parts.parents {
+            let (parents, event) = match self.read_event_commit(&refname, commit, false) {
+                Ok(parts) => (parts.parents, parts.event),
+                Err(err) if commit != tip => self.damaged(commit, child_clock, &err)?,
+                Err(err) => return Err(err),
+            };
+            let anchor = event.head.as_ref().and_then(|h| ObjectId::from_hex(h.as_str().as_bytes()).ok());
+            for parent in parents {
                 if Some(parent) != anchor {
-                    todo.push(parent);
+                    todo.push((parent, Some(event.clock)));
                 }
             }
-            out.push(StoredEvent {
-                commit,
-                event: parts.event,
-            });
+            out.push(StoredEvent { commit, event });
         }
         out.sort_by(|a, b| (a.event.clock, &a.event.id).cmp(&(b.event.clock, &b.event.id)));
         Ok(out)
+    }
+
+    /// The stand-in for an event commit that cannot be read: kind
+    /// `damaged`, the reason as its text, the commit's own time, and a clock
+    /// just below the event that follows it. Its parents are the commit's
+    /// event parents (an anchor cannot be told apart without `event.json`:
+    /// it is followed only while it still reads as an event commit).
+    fn damaged(&self, commit: ObjectId, child_clock: Option<u64>, why: &anyhow::Error) -> Result<(Vec<ObjectId>, Event)> {
+        let object = self
+            .repo
+            .find_commit(commit)
+            .with_context(|| format!("cannot read the event commit {commit}"))?;
+        let time = object
+            .time()
+            .map(|t| crate::session::Timestamp::from_unix(t.seconds, t.offset))
+            .unwrap_or_else(|_| crate::session::Timestamp::from_unix(0, 0));
+        let parents: Vec<ObjectId> = object
+            .parent_ids()
+            .map(|p| p.detach())
+            .filter(|p| self.is_event_commit(*p))
+            .collect();
+        let json = serde_json::json!({
+            "format": crate::session::FORMAT,
+            "id": commit.to_string(),
+            "clock": child_clock.map_or(0, |c| c.saturating_sub(1)),
+            "kind": "damaged",
+            "time": time.to_string(),
+            "author": {"name": "", "email": ""},
+            "head": null,
+            "branch": null,
+            "text": format!("this event cannot be read: {}", format!("{why:#}").lines().next().unwrap_or("")),
+        });
+        let event = Event::from_json(json.to_string().as_bytes()).map_err(|err| fail(format!("{err}")))?;
+        Ok((parents, event))
+    }
+
+    /// Whether `commit` looks like an event commit (its tree has `event.json` or `session.json`).
+    fn is_event_commit(&self, commit: ObjectId) -> bool {
+        let Ok(commit) = self.repo.find_commit(commit) else {
+            return false;
+        };
+        let Ok(tree) = commit.tree() else {
+            return false;
+        };
+        tree.find_entry("event.json").is_some() || tree.find_entry("session.json").is_some()
     }
 }
 

@@ -33,9 +33,10 @@ pub struct Brief {
 }
 
 impl Brief {
-    /// The brief as markdown: `## title`, then its items.
-    pub fn render(&self) -> String {
-        render(&self.sections)
+    /// The brief as markdown: `## title`, then its items; control
+    /// characters from the session's texts are escaped.
+    pub(crate) fn render(&self) -> String {
+        crate::render::esc(&render(&self.sections)).into_owned()
     }
 }
 

@@ -18,9 +18,10 @@ fn duration(secs: u64) -> String {
     }
 }
 
-/// A text on one line: line breaks and runs of white space become one space.
+/// A text on one line: line breaks and runs of white space become one space,
+/// and control characters are escaped (the text may come from a fetch).
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::render::esc_line(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
 }
 
 /// The functions of a file as `name (added)`, `name`, … (modified ones plain).
@@ -176,7 +177,7 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
         let lines = files
             .iter()
             .map(|f| {
-                let mut line = format!("{} {} {}", f.status, f.path, counts(f));
+                let mut line = format!("{} {} {}", f.status, one_line(&f.path), counts(f));
                 if !f.functions.is_empty() {
                     let _ = write!(line, "  {}", function_list(f, ""));
                 }
@@ -194,7 +195,7 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
 /// An event of an unknown kind in one line: its kind and its JSON.
 fn other_event(value: &serde_json::Value) -> String {
     let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or("?");
-    format!("{kind}: {value}")
+    format!("{}: {value}", one_line(kind))
 }
 
 /// Escapes what would break a markdown table cell or start markup.
