@@ -5,6 +5,7 @@
 use anyhow::Result;
 
 use super::{print_json, Ui};
+use crate::error::fail;
 use crate::ops::{self, Merged};
 use crate::render::{out, short_id};
 
@@ -27,7 +28,8 @@ pub struct Args {
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let fetched = ops::fetch(&ui.engine, args.remote.as_deref(), &args.sessions, args.prune)?;
     if args.json {
-        return print_json(&fetched);
+        print_json(&fetched)?;
+        return refuse_when_asked_failed(&fetched);
     }
     let mut text = String::new();
     for s in &fetched.sessions {
@@ -55,6 +57,17 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
         ));
     } else {
         out(&format!("From {}:\n{text}", fetched.remote));
+    }
+    refuse_when_asked_failed(&fetched)
+}
+
+/// Exit 1 when a session the user named could not be merged (the others were).
+fn refuse_when_asked_failed(fetched: &ops::Fetched) -> Result<()> {
+    if fetched.failed_asked() {
+        return Err(fail(format!(
+            "{} has a session asked for that could not be merged (see the warning above)",
+            fetched.remote
+        )));
     }
     Ok(())
 }

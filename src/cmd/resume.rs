@@ -15,17 +15,26 @@ pub struct Args {
     /// Resume the most recently updated open session.
     #[arg(long = "continue", short = 'c', conflicts_with = "session_arg")]
     pub continue_last: bool,
+    /// Move the session's branch forward to the session's last commit even
+    /// when no branch, tag or remote-tracking branch here has the commits in
+    /// between (without it, they are shown and asked about on a terminal,
+    /// and left out otherwise).
+    #[arg(long)]
+    pub fast_forward: bool,
     /// Print the resumed session's header as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
+    let ask: &dyn Fn(&str, &[(String, String)]) -> bool = &ask_to_fast_forward;
     let resumed = ops::resume(
         &ui.engine,
         &ResumeInput {
             session: args.session.clone(),
             continue_last: args.continue_last,
+            fast_forward: args.fast_forward,
+            confirm_fast_forward: Some(ask),
         },
     )?;
     for note in &resumed.notes {
@@ -36,4 +45,24 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     }
     out(&tldr(&resumed.session, ui.palette()));
     Ok(())
+}
+
+/// On a terminal, shows the commits a fast-forward of `branch` would take
+/// and asks whether to take them.
+fn ask_to_fast_forward(branch: &str, commits: &[(String, String)]) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return false;
+    }
+    eprintln!("The session moved '{branch}' on to commits that only it carries:");
+    for (id, subject) in commits {
+        eprintln!("  {} {}", crate::session::text::prefix(id, 7), crate::render::esc_line(subject));
+    }
+    eprint!("Fast-forward '{branch}' to them? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes")
 }

@@ -205,10 +205,8 @@ impl Engine {
 
     /// Makes `id` this work tree's current session, reading HEAD's reflog from now on.
     fn make_current(&self, id: &SessionId) -> Result<()> {
-        self.store.set_current(&Current {
-            session: id.clone(),
-            reflog_offset: self.store.head_reflog_len(),
-        })
+        self.store
+            .set_current(&Current::at(id.clone(), self.store.head_reflog_end()))
     }
 
     /// A path the user gave (relative to [`Engine::cwd`], or absolute) as a

@@ -41,6 +41,15 @@ pub struct FetchedSession {
     pub name: String,
 }
 
+/// A session a fetch brought but could not merge.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NotMerged {
+    pub session: SessionId,
+    pub error: String,
+    /// Whether the user asked for it by name or id (then the fetch failed).
+    pub asked: bool,
+}
+
 /// What a fetch did.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Fetched {
@@ -49,6 +58,15 @@ pub struct Fetched {
     pub sessions: Vec<FetchedSession>,
     pub pruned: Vec<String>,
     pub bytes: u64,
+    /// Sessions left unmerged (each also warned about).
+    pub failed: Vec<NotMerged>,
+}
+
+impl Fetched {
+    /// Whether a session the user named could not be merged.
+    pub fn failed_asked(&self) -> bool {
+        self.failed.iter().any(|f| f.asked)
+    }
 }
 
 /// Fetches sessions (all, or those `sessions` name: ids, id prefixes or
@@ -58,7 +76,19 @@ pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: 
     let remote = engine.remote_or_default(remote)?;
     let ids = session_prefixes(engine, sessions)?;
     let report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
-    if report.sessions.is_empty() && !sessions.is_empty() {
+    let failed: Vec<NotMerged> = report
+        .failed
+        .iter()
+        .map(|(id, error)| {
+            engine.warn(&format!("left session {id} from {} as it was: {error}", report.remote));
+            NotMerged {
+                session: id.clone(),
+                error: error.clone(),
+                asked: ids.iter().any(|p| id.as_str().starts_with(p.as_str())),
+            }
+        })
+        .collect();
+    if report.sessions.is_empty() && failed.is_empty() && !sessions.is_empty() {
         return Err(fail_with_hint(
             format!("{} has none of the sessions asked for", report.remote),
             format!(
@@ -85,6 +115,7 @@ pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: 
         sessions: out,
         pruned: report.pruned,
         bytes: report.bytes,
+        failed,
     })
 }
 
@@ -175,6 +206,9 @@ pub fn sync(engine: &Engine, remote: Option<&str>, allow_secrets: bool) -> Resul
     let remote = engine.remote_or_default(remote)?;
     let id = engine.target()?.head.id;
     let fetched = policy::fetch_sessions(&engine.store, &remote, &[id.to_string()], false, engine.progress)?;
+    if let Some((_, error)) = fetched.failed.first() {
+        return Err(fail(format!("cannot merge the session from {remote}: {error}")));
+    }
     let merged = fetched.sessions.into_iter().find(|(f, _)| *f == id).map(|(_, m)| m);
     let report = policy::push_sessions(
         &engine.store,

@@ -11,13 +11,24 @@ use crate::session::{Body, SessionHeader};
 use crate::store::{object_id, oid, Listed, SessionHead, Target};
 
 /// Which session to resume.
-#[derive(Clone, Debug, Default)]
-pub struct ResumeInput {
+#[derive(Default)]
+pub struct ResumeInput<'a> {
     /// Its id, name or a unique prefix (default: `--session`, else the current one).
     pub session: Option<String>,
     /// The most recently updated open session.
     pub continue_last: bool,
+    /// Move an existing branch forward to commits that only the session
+    /// carries (no branch, tag or remote-tracking branch here has them)
+    /// without asking.
+    pub fast_forward: bool,
+    /// Asked, when `fast_forward` is not set, whether to move `branch`
+    /// forward to those commits (`(id, subject)`, newest first); without
+    /// it, the branch stays and a hint says how to take them.
+    pub confirm_fast_forward: Option<&'a dyn Fn(&str, &[(String, String)]) -> bool>,
 }
+
+/// How many of the commits a fast-forward would take are shown.
+const SHOWN_COMMITS: usize = 20;
 
 /// A session resumed.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -38,7 +49,7 @@ pub struct Resumed {
 /// restores its latest snapshot (undoably) when it was last worked on in
 /// another work tree — refusing, before anything changes, to overwrite
 /// work that no snapshot holds.
-pub fn resume(engine: &Engine, input: &ResumeInput) -> Result<Resumed> {
+pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
     let workdir = engine.store.workdir()?.to_owned();
     let mut notes = Vec::new();
     let head = if input.continue_last {
@@ -74,7 +85,7 @@ pub fn resume(engine: &Engine, input: &ResumeInput) -> Result<Resumed> {
     // command first, like any other command does.
     let current = engine.store.current()?.filter(|c| c.session == head.id);
     if restore.is_some() {
-        catch_up_branch(engine, &head, &mut notes)?;
+        catch_up_branch(engine, &head, input, &mut notes)?;
     }
     let switched = switch_branch(engine, &head, &mut notes)?;
     let mut target = Target { head, current };
@@ -208,9 +219,17 @@ fn latest_session_commit(engine: &Engine, head: &SessionHead) -> Result<Option<c
 
 /// A session that comes from another clone may have moved its branch on
 /// there: when the branch here is behind the last commit the session saw,
-/// fast-forward it (never anything else). When HEAD is on it, the work tree
-/// follows; the caller checked that the work tree holds nothing unsaved.
-fn catch_up_branch(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>) -> Result<()> {
+/// fast-forward it (never anything else). Commits that only the session
+/// vouches for (none of the user's branches, tags or remote-tracking
+/// branches has them) are taken only when the user says so. When HEAD is on
+/// the branch, the work tree follows; the caller checked that the work tree
+/// holds nothing unsaved.
+fn catch_up_branch(
+    engine: &Engine,
+    head: &SessionHead,
+    input: &ResumeInput<'_>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
     let Some(branch) = head.header.branch.as_deref() else {
         return Ok(());
     };
@@ -222,6 +241,34 @@ fn catch_up_branch(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>)
     };
     if latest == tip || !engine.store.is_ancestor(tip, latest) {
         return Ok(());
+    }
+    let unvouched = engine.store.commits_only_sessions_have(latest, SHOWN_COMMITS + 1)?;
+    if !unvouched.is_empty() && !input.fast_forward {
+        let commits: Vec<(String, String)> = unvouched
+            .iter()
+            .take(SHOWN_COMMITS)
+            .map(|c| (c.to_string(), engine.store.commit_summary(*c)))
+            .collect();
+        let yes = input.confirm_fast_forward.is_some_and(|ask| ask(branch, &commits));
+        if !yes {
+            let mut hint = format!(
+                "hint: '{branch}' stays at {}: the session's last commit {} is ahead of it by commits that only the session carries:",
+                tip.to_hex_with_len(7),
+                latest.to_hex_with_len(7)
+            );
+            for (id, subject) in &commits {
+                hint.push_str(&format!("\n  {} {subject}", crate::session::text::prefix(id, 7)));
+            }
+            if unvouched.len() > SHOWN_COMMITS {
+                hint.push_str("\n  …");
+            }
+            hint.push_str(&format!(
+                "\n`git log -p {}` shows them; `git session resume --fast-forward` takes them",
+                latest.to_hex_with_len(12)
+            ));
+            notes.push(hint);
+            return Ok(());
+        }
     }
     let why = format!("git-session resume: fast-forward {branch} to the session's last commit");
     if engine.store.head_state()?.branch.as_deref() == Some(branch) {

@@ -32,7 +32,7 @@ pub fn status(engine: &Engine) -> Result<StatusReport> {
     }
     let target = engine.target()?;
     let pending = match &target.current {
-        Some(c) => engine.store.head_reflog_since(c.reflog_offset)?.0.len(),
+        Some(c) => engine.store.head_reflog_since(c.position().as_ref())?.0.len(),
         None => 0,
     };
     Ok(StatusReport {

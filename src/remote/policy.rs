@@ -192,12 +192,16 @@ pub(crate) struct FetchReport {
     pub pruned: Vec<String>,
     /// Bytes of pack received.
     pub bytes: u64,
+    /// Sessions that could not be merged (a future format, a corrupt or
+    /// forged head), with why; the others are merged all the same.
+    pub failed: Vec<(SessionId, String)>,
 }
 
 /// Fetches the sessions whose ids start with one of `prefixes` (all when
 /// empty) and merges each into the local session: created, fast-forwarded
 /// or joined by a `merge` event. The claims of a session that changed are
-/// registered.
+/// registered. A session that cannot be merged is left out (in `failed`)
+/// and never stops the others.
 pub(crate) fn fetch_sessions(
     store: &Store,
     remote: &str,
@@ -208,8 +212,15 @@ pub(crate) fn fetch_sessions(
     let fetched = fetch::fetch(store, remote, prefixes, prune, progress)?;
     let (author, time) = store.identity()?;
     let mut sessions = Vec::new();
+    let mut failed = Vec::new();
     for (id, tip) in &fetched.sessions {
-        let merged = store.merge_in(id, *tip, &fetched.remote, &author, &time)?;
+        let merged = match store.merge_in(id, *tip, &fetched.remote, &author, &time) {
+            Ok(merged) => merged,
+            Err(err) => {
+                failed.push((id.clone(), format!("{err:#}")));
+                continue;
+            }
+        };
         if merged != Merged::UpToDate {
             if let Some(head) = store.head(id)? {
                 if !head.header.claims.is_empty() || store.claims().iter().any(|(c, _)| c == id.as_str()) {
@@ -224,5 +235,6 @@ pub(crate) fn fetch_sessions(
         sessions,
         pruned: fetched.pruned,
         bytes: fetched.bytes,
+        failed,
     })
 }

@@ -10,9 +10,33 @@ use crate::session::SessionId;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct Current {
     pub session: SessionId,
-    /// Bytes of `logs/HEAD` already turned into events.
+    /// Bytes of `logs/HEAD` already turned into events; `None` (a file
+    /// written without it) means none to import: reading starts at the end.
     #[serde(default)]
-    pub reflog_offset: u64,
+    pub reflog_offset: Option<u64>,
+    /// The new commit of the reflog entry ending at `reflog_offset`, which
+    /// tells a stale offset from a good one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflog_last: Option<String>,
+}
+
+impl Current {
+    /// How far its HEAD reflog was read.
+    pub(crate) fn position(&self) -> Option<super::reflog::ReflogPosition> {
+        self.reflog_offset.map(|offset| super::reflog::ReflogPosition {
+            offset,
+            last: self.reflog_last.clone(),
+        })
+    }
+
+    /// `session`, its reflog read up to `position`.
+    pub(crate) fn at(session: SessionId, position: super::reflog::ReflogPosition) -> Current {
+        Current {
+            session,
+            reflog_offset: Some(position.offset),
+            reflog_last: position.last,
+        }
+    }
 }
 
 impl Store {

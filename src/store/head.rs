@@ -71,6 +71,23 @@ impl Store {
                 .is_some_and(|b| b.detach() == ancestor)
     }
 
+    /// The commits reachable from `commit` that no branch, tag or
+    /// remote-tracking branch of the user's reaches (newest first, at most
+    /// `limit`): commits only a session vouches for.
+    pub(crate) fn commits_only_sessions_have(&self, commit: ObjectId, limit: usize) -> Result<Vec<ObjectId>> {
+        let walk = self
+            .repo
+            .rev_walk([commit])
+            .with_hidden(self.user_tips()?)
+            .all()
+            .context("cannot walk the history")?;
+        let mut out = Vec::new();
+        for info in walk.take(limit) {
+            out.push(info.context("cannot walk the history")?.id);
+        }
+        Ok(out)
+    }
+
     /// Creates `refs/heads/<branch>` at `commit`; it must not exist.
     pub(crate) fn create_branch(&self, branch: &str, commit: ObjectId, reflog: &str) -> Result<()> {
         let name = branch_ref(branch);

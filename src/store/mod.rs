@@ -71,6 +71,10 @@ impl Store {
                 repo: repo.to_thread_local(),
                 warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),
             }),
+            Err(_) if object_format_of(&dir).is_some() => Err(fail(format!(
+                "this git repository uses {} object ids, which git-session does not support yet (only SHA-1)",
+                object_format_of(&dir).unwrap_or_default()
+            ))),
             Err(_) if dir.is_dir() => Err(fail_with_hint(
                 format!(
                     "not a git repository (or any of the parent directories): {}",
@@ -268,6 +272,17 @@ impl Store {
     pub(crate) fn index_lock(&self) -> PathBuf {
         self.repo.index_path().with_extension("lock")
     }
+}
+
+/// The object format of the repository at or above `dir` when it is not
+/// SHA-1 (`extensions.objectFormat` in its config): what this build cannot
+/// open, said plainly instead of "not a git repository".
+fn object_format_of(dir: &Path) -> Option<String> {
+    let (path, _) = gix::discover::upwards(dir).ok()?;
+    let (git_dir, _) = path.into_repository_and_work_tree_directories();
+    let config = gix::config::File::from_path_no_includes(git_dir.join("config"), gix::config::Source::Local).ok()?;
+    let format = config.string("extensions.objectformat")?.to_string();
+    (!format.eq_ignore_ascii_case("sha1")).then_some(format)
 }
 
 /// A gix object id as the domain's [`Oid`].

@@ -17,31 +17,60 @@ pub(crate) struct SeenCommit {
     pub message: String,
 }
 
+/// How far a work tree's HEAD reflog was turned into events: the byte
+/// offset after the last entry read, and that entry's new commit, which
+/// must still be the entry ending there for the offset to be trusted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ReflogPosition {
+    pub offset: u64,
+    /// The new commit of the entry ending at `offset` (none at offset 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+}
+
 impl Store {
     fn head_reflog_path(&self) -> std::path::PathBuf {
         self.repo.git_dir().join("logs").join("HEAD")
     }
 
-    /// The current length of the HEAD reflog in bytes (where the next entry starts).
-    pub(crate) fn head_reflog_len(&self) -> u64 {
-        std::fs::metadata(self.head_reflog_path()).map(|m| m.len()).unwrap_or(0)
+    /// The position after the last entry of the HEAD reflog (where the next entry starts).
+    pub(crate) fn head_reflog_end(&self) -> ReflogPosition {
+        let path = self.head_reflog_path();
+        let Ok(mut file) = std::fs::File::open(&path) else {
+            return ReflogPosition::default();
+        };
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let last = last_entry_before(&mut file, len);
+        ReflogPosition { offset: len, last }
     }
 
-    /// HEAD reflog entries written after byte `offset`, and the new offset.
-    /// A reflog that shrank (expired, rewritten) yields nothing and restarts at its end.
-    pub(crate) fn head_reflog_since(&self, offset: u64) -> Result<(Vec<SeenCommit>, u64)> {
+    /// HEAD reflog entries written after `from`, and the position after them.
+    ///
+    /// A position that no longer matches the reflog (it shrank or was
+    /// rewritten, or the entry ending there is another one: a stale or
+    /// copied `aura/current`) yields nothing and restarts at the end, so old
+    /// commits are never imported twice. No position at all does the same.
+    pub(crate) fn head_reflog_since(&self, from: Option<&ReflogPosition>) -> Result<(Vec<SeenCommit>, ReflogPosition)> {
         let path = self.head_reflog_path();
         let mut file = match std::fs::File::open(&path) {
             Ok(f) => f,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), ReflogPosition::default()))
+            }
             Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
         };
         let len = file.metadata()?.len();
-        if len < offset {
-            return Ok((Vec::new(), len));
+        let Some(from) = from else {
+            return Ok((Vec::new(), self.head_reflog_end()));
+        };
+        if len < from.offset
+            || (from.offset > 0 && from.last.is_some() && last_entry_before(&mut file, from.offset) != from.last)
+        {
+            return Ok((Vec::new(), self.head_reflog_end()));
         }
+        let offset = from.offset;
         if len == offset {
-            return Ok((Vec::new(), offset));
+            return Ok((Vec::new(), from.clone()));
         }
         file.seek(SeekFrom::Start(offset))?;
         let mut bytes = Vec::with_capacity((len - offset) as usize);
@@ -49,6 +78,7 @@ impl Store {
         // Only complete lines count; a line being written is read next time.
         let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
         let mut out = Vec::new();
+        let mut last = from.last.clone();
         for line in bytes[..complete].split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             let Ok(entry) = gix::refs::file::log::LineRef::from_bytes(line) else {
                 continue;
@@ -56,6 +86,7 @@ impl Store {
             let Ok(new) = ObjectId::from_hex(entry.new_oid) else {
                 continue;
             };
+            last = Some(new.to_string());
             let previous = ObjectId::from_hex(entry.previous_oid).ok().filter(|id| !id.is_null());
             out.push(SeenCommit {
                 previous,
@@ -63,6 +94,30 @@ impl Store {
                 message: entry.message.to_string(),
             });
         }
-        Ok((out, offset + complete as u64))
+        Ok((
+            out,
+            ReflogPosition {
+                offset: offset + complete as u64,
+                last,
+            },
+        ))
     }
+}
+
+/// The new commit of the reflog entry that ends at byte `end` of `file`.
+fn last_entry_before(file: &mut std::fs::File, end: u64) -> Option<String> {
+    if end == 0 {
+        return None;
+    }
+    let start = end.saturating_sub(4096);
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut bytes = vec![0; (end - start) as usize];
+    file.read_exact(&mut bytes).ok()?;
+    let body = bytes.strip_suffix(b"\n")?;
+    let line = match body.iter().rposition(|b| *b == b'\n') {
+        Some(at) => &body[at + 1..],
+        None => body,
+    };
+    let entry = gix::refs::file::log::LineRef::from_bytes(line).ok()?;
+    ObjectId::from_hex(entry.new_oid).ok().map(|id| id.to_string())
 }
