@@ -1,7 +1,9 @@
 //! `git-session hook <name>` (hidden): what the installed hook scripts run.
-//! It must never stop or slow a commit: it reads `aura/current` and the
-//! session head only (no snapshot, no listing), and every failure becomes
-//! one warning line on stderr and exit status 0.
+//! The commit hooks must never stop or slow a commit: they read
+//! `aura/current` and the session head only (no snapshot, no listing), and
+//! every failure becomes one warning line on stderr and exit status 0. The
+//! `pre-push` hook pushes the sessions shared with the remote and fails
+//! (stopping the push) when the secrets scan finds something.
 
 use std::path::Path;
 use std::rc::Rc;
@@ -30,13 +32,21 @@ pub enum Hook {
     },
     /// Record the commit just made into the current session.
     PostCommit,
+    /// Push the sessions shared with the remote, scanned (plain `git push`).
+    PrePush {
+        /// The remote's name (or its URL when it has none).
+        remote: String,
+        /// Its URL.
+        url: Option<String>,
+    },
 }
 
-/// Runs the hook; never fails.
+/// Runs the hook; only `pre-push` ever fails.
 pub(crate) fn run(args: &Args) -> Result<()> {
     let name = match &args.hook {
         Hook::PrepareCommitMsg { .. } => "prepare-commit-msg",
         Hook::PostCommit => "post-commit",
+        Hook::PrePush { .. } => return run_hook(&args.hook),
     };
     if let Err(err) = run_hook(&args.hook) {
         eprintln!("warning: git-session {name} hook: {err:#}");
@@ -56,5 +66,6 @@ fn run_hook(hook: &Hook) -> Result<()> {
     match hook {
         Hook::PrepareCommitMsg { file, .. } => ops::hook_prepare_commit_msg(&engine, file),
         Hook::PostCommit => ops::hook_post_commit(&engine),
+        Hook::PrePush { remote, .. } => ops::hook_pre_push(&engine, remote),
     }
 }

@@ -56,7 +56,11 @@ fn ask_to_fast_forward(branch: &str, commits: &[(String, String)]) -> bool {
     }
     eprintln!("The session moved '{branch}' on to commits that only it carries:");
     for (id, subject) in commits {
-        eprintln!("  {} {}", crate::session::text::prefix(id, 7), crate::render::esc_line(subject));
+        eprintln!(
+            "  {} {}",
+            crate::session::text::prefix(id, 7),
+            crate::render::esc_line(subject)
+        );
     }
     eprint!("Fast-forward '{branch}' to them? [y/N] ");
     let _ = std::io::stderr().flush();

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::Engine;
 use crate::session::trailers;
-use crate::store::hooks::{HookChange, HookState, HOOK_NAMES};
+use crate::store::hooks::{HookChange, HookState, ALL_HOOKS, HOOK_NAMES};
 
 /// What `hooks install` or `hooks uninstall` did, per hook.
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ pub fn hooks_install(engine: &Engine, binary: &Path) -> Result<HookReport> {
 pub fn hooks_uninstall(engine: &Engine) -> Result<HookReport> {
     let dir = engine.store.hooks_dir();
     let mut hooks = Vec::new();
-    for name in HOOK_NAMES {
+    for name in ALL_HOOKS {
         hooks.push((name, engine.store.uninstall_hook(&dir, name)?));
     }
     Ok(HookReport { dir, hooks })
@@ -69,7 +69,7 @@ pub fn hooks_uninstall(engine: &Engine) -> Result<HookReport> {
 /// Which hooks are installed, and where.
 pub fn hooks_status(engine: &Engine) -> HooksStatus {
     let dir = engine.store.hooks_dir();
-    let hooks = HOOK_NAMES
+    let hooks = ALL_HOOKS
         .iter()
         .map(|name| {
             let status = match engine.store.hook_state(&dir, name) {

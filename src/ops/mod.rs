@@ -42,8 +42,8 @@ pub use recording::{
     snapshot, Claimed, CloseInput, Closed, NoteInput, NoteKind,
 };
 pub use remote::{
-    fetch, handoff, push, remote_setup, sync, Fetched, FetchedSession, HandedOff, HandoffInput, PushInput, Pushed,
-    RemoteSetup, Synced,
+    fetch, handoff, hook_pre_push, push, remote_setup, sync, Fetched, FetchedSession, HandedOff, HandoffInput,
+    PushInput, Pushed, RemoteSetup, Synced,
 };
 pub use resume::{resume, ResumeInput, Resumed};
 pub use rewind::{diff, restore, rewind, undo, DiffInput, RewindInput, Rewound};

@@ -7,6 +7,7 @@ use crate::error::{fail, fail_with_hint};
 use crate::remote::policy::{self, PushResult};
 use crate::session::event::Handoff;
 use crate::session::{Body, SessionId};
+use crate::store::hooks::{HookChange, PRE_PUSH};
 use crate::store::merge::Merged;
 use crate::store::Listed;
 
@@ -334,17 +335,43 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
     })
 }
 
-/// The refspecs added by `remote setup`.
+/// What `remote setup` changed.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct RemoteSetup {
     pub remote: String,
     /// `remote.<r>.<key> <value>` lines added (none when it carried sessions already).
     pub added: Vec<String>,
+    /// Push refspecs of earlier versions taken out (they let plain `git
+    /// push` send every session unscanned).
+    pub removed: Vec<String>,
+    /// What became of the `pre-push` hook.
+    #[serde(skip)]
+    pub hook: HookChange,
+    /// The hooks directory.
+    pub hooks_dir: String,
+    /// The session now shared with the remote (the current one).
+    pub shared: Option<SessionId>,
+}
+
+impl RemoteSetup {
+    /// Whether anything changed.
+    pub fn changed(&self) -> bool {
+        !self.added.is_empty()
+            || !self.removed.is_empty()
+            || self.hook != HookChange::Unchanged
+            || self.shared.is_some()
+    }
 }
 
 /// Opts `remote` (default: `session.remote`, the branch's upstream remote,
-/// `origin`) in to carrying sessions with plain `git fetch` and `git push`.
-pub fn remote_setup(engine: &Engine, remote: Option<&str>) -> Result<RemoteSetup> {
+/// `origin`) in to carrying sessions with plain git: `git fetch` brings its
+/// sessions beside the local ones (a fetch refspec), and `git push` to it
+/// also pushes the sessions shared with it — through a `pre-push` hook
+/// (running `binary`) that pushes them as `git session push` does, secrets
+/// scan included, and stops the push when the scan finds something. The
+/// current session, if any, becomes shared with it. How plain git pushes
+/// branches does not change.
+pub fn remote_setup(engine: &Engine, remote: Option<&str>, binary: &std::path::Path) -> Result<RemoteSetup> {
     let remote = engine.remote_or_default(remote)?;
     if !engine.store.has_remote(&remote) {
         return Err(fail_with_hint(
@@ -352,6 +379,47 @@ pub fn remote_setup(engine: &Engine, remote: Option<&str>) -> Result<RemoteSetup
             "`git remote -v` lists them; `git remote add NAME URL` adds one",
         ));
     }
-    let added = engine.store.add_session_refspecs(&remote)?;
-    Ok(RemoteSetup { remote, added })
+    let (added, removed) = engine.store.set_session_refspecs(&remote)?;
+    let dir = engine.store.hooks_dir();
+    let hook = engine.store.install_hook(&dir, PRE_PUSH, binary)?;
+    let mut shared = None;
+    if let Some(current) = engine.store.current()? {
+        if !engine.store.shared_with(&remote).contains(&current.session) {
+            engine.store.register_shared(&remote, &current.session)?;
+            shared = Some(current.session);
+        }
+    }
+    Ok(RemoteSetup {
+        remote,
+        added,
+        removed,
+        hook,
+        hooks_dir: dir.display().to_string(),
+        shared,
+    })
+}
+
+/// `pre-push` (plain `git push` to `remote`): pushes the sessions shared
+/// with it, scanned as `git session push` scans them. A secret found is an
+/// error (the hook then stops the push); a session the remote refuses is
+/// warned about and does not stop it.
+pub fn hook_pre_push(engine: &Engine, remote: &str) -> Result<()> {
+    let ids: Vec<SessionId> = engine
+        .store
+        .shared_with(remote)
+        .into_iter()
+        .filter(|id| engine.store.head(id).ok().flatten().is_some())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let report = policy::push_sessions(&engine.store, remote, &ids, false, false)?;
+    for r in report.sessions.iter().filter(|r| r.result == PushResult::Rejected) {
+        engine.warn(&format!(
+            "session '{}' was not pushed to {remote}: {}",
+            r.name,
+            r.reason.as_deref().unwrap_or("refused")
+        ));
+    }
+    Ok(())
 }

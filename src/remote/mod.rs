@@ -45,7 +45,9 @@ pub(crate) mod policy;
 pub(crate) mod progress;
 mod push;
 
-pub(crate) use push::{push, Reason, RefResult, RefUpdate, Rejection};
+#[cfg(test)]
+pub(crate) use push::push;
+pub(crate) use push::{push_checked, Reason, RefResult, RefUpdate, Rejection};
 
 /// With `GIT_SESSION_PUSH_TIMING=1`, prints how long `phase` took to stderr
 /// (`push timing: <phase>: <ms> ms`): where the time of a push goes.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use gix::ObjectId;
 
 use super::fetch;
-use super::{push, Reason, RefResult, RefUpdate};
+use super::{push_checked, Reason, RefResult, RefUpdate};
 use crate::error::fail_with_hint;
 use crate::session::SessionId;
 use crate::store::merge::Merged;
@@ -95,13 +95,19 @@ pub(crate) fn push_sessions(
                 new: head.commit,
             });
         }
-        if !allow_secrets {
+        // Scanned is exactly what the remote is about to receive: every
+        // object reachable from the new heads that it does not advertise.
+        let scan = |tips: &[ObjectId], remote_has: &[ObjectId]| -> Result<()> {
+            if allow_secrets {
+                return Ok(());
+            }
             let started = std::time::Instant::now();
-            refuse_secrets(store, &repo, &tracking_name, &updates)?;
+            let result = refuse_secrets(&repo, tips, remote_has);
             super::report_time("scan_for_secrets", started.elapsed());
-        }
+            result
+        };
         let started = std::time::Instant::now();
-        let outcome = push(&repo, remote, &updates, progress)?;
+        let outcome = push_checked(&repo, remote, &updates, progress, &scan)?;
         super::report_time("remote::push", started.elapsed());
         report.bytes += outcome.bytes_sent;
         let mut retry = Vec::new();
@@ -155,13 +161,12 @@ pub(crate) fn push_sessions(
     Ok(report)
 }
 
-/// Refuses the push when a blob it would send, and that is not in the
-/// user's own history or already on the remote, looks like a secret.
-fn refuse_secrets(store: &Store, repo: &gix::Repository, tracking_name: &str, updates: &[RefUpdate]) -> Result<()> {
-    let tips: Vec<ObjectId> = updates.iter().map(|u| u.new).collect();
-    let mut exclude = store.user_tips()?;
-    exclude.extend(store.tracked_sessions(tracking_name)?.into_iter().map(|(_, c)| c));
-    let findings = crate::secrets::scan_new_blobs(repo, &tips, &exclude)?;
+/// Refuses the push when a blob it would send — reachable from `tips`, not
+/// from what the remote has — looks like a secret. The user's own branches
+/// are not skipped: a token committed on a branch never pushed would
+/// otherwise leave unscanned as a session's anchor.
+fn refuse_secrets(repo: &gix::Repository, tips: &[ObjectId], remote_has: &[ObjectId]) -> Result<()> {
+    let findings = crate::secrets::scan_new_blobs(repo, tips, remote_has)?;
     if findings.is_empty() {
         return Ok(());
     }

@@ -152,7 +152,25 @@ pub(crate) struct PushOutcome {
 ///
 /// Errors are for what stops the whole push: no connection, a missing local
 /// object, a failed pack upload or a fatal error from the server.
+#[cfg(test)]
 pub(crate) fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], progress: bool) -> Result<PushOutcome> {
+    push_checked(repo, remote, updates, progress, &|_, _| Ok(()))
+}
+
+/// What a push is about to send, shown to [`push_checked`]'s check: the new
+/// tips and the objects the remote advertised (and this repository has).
+/// Everything reachable from `tips` and not from `remote_has` is sent.
+pub(crate) type Check<'a> = &'a dyn Fn(&[ObjectId], &[ObjectId]) -> Result<()>;
+
+/// [`push`], with `check` run once the remote said what it has and before
+/// anything is sent: an error from it ends the push with nothing sent.
+pub(crate) fn push_checked(
+    repo: &gix::Repository,
+    remote: &str,
+    updates: &[RefUpdate],
+    progress: bool,
+    check: Check<'_>,
+) -> Result<PushOutcome> {
     let (url, remote_name) = push_url(repo, remote)?;
     let display_url = url.to_bstring().to_string();
     let ssh = if url.scheme == gix::url::Scheme::Ssh {
@@ -239,6 +257,8 @@ pub(crate) fn push(repo: &gix::Repository, remote: &str, updates: &[RefUpdate], 
     // remote advertised (and we have).
     let tips: Vec<ObjectId> = plan.commands.iter().map(|c| c.new).filter(|id| !id.is_null()).collect();
     let remote_has: Vec<ObjectId> = advertised.values().flatten().copied().collect();
+    let known: Vec<ObjectId> = remote_has.iter().copied().filter(|id| repo.has_object(id)).collect();
+    check(&tips, &known)?;
     let need_pack = !tips.is_empty();
     let started = std::time::Instant::now();
     let objects = if need_pack {

@@ -38,7 +38,11 @@ pub(crate) fn rewound(r: &Rewound) -> String {
         ));
     }
     for skip in &r.skipped {
-        s.push_str(&format!("  left alone: {} ({})\n", super::esc_line(&skip.path), skip.why));
+        s.push_str(&format!(
+            "  left alone: {} ({})\n",
+            super::esc_line(&skip.path),
+            skip.why
+        ));
     }
     if let Some(c) = &r.commits {
         let (revert, moved) = if r.dry_run {

@@ -94,7 +94,8 @@ pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> 
             _ => "",
         };
         let summary = e.summary();
-        let summary = super::esc_line(crate::session::text::prefix(summary.lines().next().unwrap_or(""), 80)).into_owned();
+        let summary =
+            super::esc_line(crate::session::text::prefix(summary.lines().next().unwrap_or(""), 80)).into_owned();
         let label = if summary.is_empty() {
             String::new()
         } else {

@@ -664,7 +664,11 @@ impl Event {
         let Some(kind) = map.get("kind").and_then(Value::as_str).map(str::to_owned) else {
             return Err(ReadError::Corrupt("no \"kind\" field".into()));
         };
-        if map.get("clock").and_then(Value::as_u64).is_some_and(|c| c > super::MAX_CLOCK) {
+        if map
+            .get("clock")
+            .and_then(Value::as_u64)
+            .is_some_and(|c| c > super::MAX_CLOCK)
+        {
             return Err(ReadError::Corrupt(format!(
                 "its Lamport clock is above {}",
                 super::MAX_CLOCK

@@ -182,7 +182,8 @@ impl SessionHeader {
     /// Folds `event` into the header. The event's clock must already be set.
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);
-        self.active_seconds = (self.active_seconds).saturating_add(active_gap(self.updated.seconds(), event.time.seconds()));
+        self.active_seconds =
+            (self.active_seconds).saturating_add(active_gap(self.updated.seconds(), event.time.seconds()));
         self.updated = event.time.clone();
         self.last_event = event.id.clone();
         self.counters.events = self.counters.events.saturating_add(1);

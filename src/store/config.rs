@@ -21,14 +21,15 @@ impl Store {
             .and_then(|r| r.url(gix::remote::Direction::Fetch).map(|u| u.to_bstring().to_string()))
     }
 
-    /// Adds to `remote.<remote>.fetch` the refspec that fetches every session
-    /// beside the local ones, and to `remote.<remote>.push` both `HEAD` (a
-    /// configured push refspec replaces git's default) and the one that
-    /// pushes every session, each only when it is not there yet. Returns
-    /// the `key value` lines added.
-    pub(crate) fn add_session_refspecs(&self, remote: &str) -> Result<Vec<String>> {
+    /// Adds to `remote.<remote>.fetch` the refspec that fetches every
+    /// session beside the local ones (when it is not there yet), and takes
+    /// out of `remote.<remote>.push` the two refspecs earlier versions
+    /// added (`HEAD` and the one pushing every session), which let plain
+    /// `git push` send unscanned sessions and create branches plain git
+    /// would refuse. Returns the `key value` lines added and removed.
+    pub(crate) fn set_session_refspecs(&self, remote: &str) -> Result<(Vec<String>, Vec<String>)> {
         let fetch = fetch_all_refspec(remote);
-        let push = push_all_refspec();
+        let side_door = [push_all_refspec(), "HEAD".to_owned()];
         let path = self.repo.git_dir().join("config");
         let path = if path.exists() {
             path
@@ -37,7 +38,7 @@ impl Store {
         };
         let mut config = gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let values = |key: &str| -> Vec<String> {
+        let values = |config: &gix::config::File, key: &str| -> Vec<String> {
             config
                 .strings_by("remote", Some(remote.into()), key)
                 .unwrap_or_default()
@@ -45,31 +46,38 @@ impl Store {
                 .map(ToString::to_string)
                 .collect()
         };
-        let (fetches, pushes) = (values("fetch"), values("push"));
-        let mut wanted = Vec::new();
-        if !fetches.contains(&fetch) {
-            wanted.push(("fetch", fetch));
-        }
-        if pushes.is_empty() {
-            wanted.push(("push", "HEAD".to_owned()));
-        }
-        if !pushes.contains(&push) {
-            wanted.push(("push", push));
-        }
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
+        let pushes = values(&config, "push");
         let mut added = Vec::new();
-        {
+        let mut removed = Vec::new();
+        // Only when the old pair is there: a `HEAD` the user configured alone is theirs.
+        if pushes.contains(&side_door[0]) {
+            if let Ok(mut multi) = config.raw_values_mut_by("remote", Some(remote.into()), "push") {
+                let all: Vec<String> = multi
+                    .get()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                for (index, value) in all.iter().enumerate().rev() {
+                    if side_door.contains(value) {
+                        multi.delete(index);
+                        removed.push(format!("remote.{remote}.push {value}"));
+                    }
+                }
+                removed.reverse();
+            }
+        }
+        if !values(&config, "fetch").contains(&fetch) {
             let mut section = config
                 .section_mut_or_create_new("remote", Some(remote.into()))
                 .context("cannot edit the remote's section")?;
-            for (key, value) in wanted {
-                section
-                    .push(key, Some(value.as_str().into()))
-                    .map_err(|err| fail(format!("cannot add {key}: {err}")))?;
-                added.push(format!("remote.{remote}.{key} {value}"));
-            }
+            section
+                .push("fetch", Some(fetch.as_str().into()))
+                .map_err(|err| fail(format!("cannot add fetch: {err}")))?;
+            added.push(format!("remote.{remote}.fetch {fetch}"));
+        }
+        if added.is_empty() && removed.is_empty() {
+            return Ok((added, removed));
         }
         let mut lock =
             gix::lock::File::acquire_to_update_resource(&path, gix::lock::acquire::Fail::Immediately, None, 0)
@@ -79,6 +87,6 @@ impl Store {
             .with_context(|| format!("cannot write {}", path.display()))?;
         lock.commit()
             .map_err(|err| fail(format!("cannot write {}: {err}", path.display())))?;
-        Ok(added)
+        Ok((added, removed))
     }
 }

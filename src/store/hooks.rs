@@ -16,8 +16,15 @@ use anyhow::{Context, Result};
 use super::Store;
 use crate::error::fail_with_hint;
 
-/// The hooks git-session installs.
+/// The hooks `hooks install` installs.
 pub(crate) const HOOK_NAMES: [&str; 2] = ["prepare-commit-msg", "post-commit"];
+
+/// The hook `remote setup` installs: it pushes the sessions shared with a
+/// remote, scanned like any session push, along with plain `git push`.
+pub(crate) const PRE_PUSH: &str = "pre-push";
+
+/// Every hook git-session may have installed.
+pub(crate) const ALL_HOOKS: [&str; 3] = ["prepare-commit-msg", "post-commit", PRE_PUSH];
 
 /// The line that marks a script as git-session's.
 const MARKER: &str =
@@ -201,15 +208,19 @@ run_previous() {
     fi
 }
 "#;
-    // prepare-commit-msg: a previous hook that fails stops the commit before
-    // ours runs; post-commit: ours runs anyway, the commit is made.
-    let chained = if name == "prepare-commit-msg" {
+    // prepare-commit-msg and pre-push: a previous hook that fails stops
+    // the commit or the push before ours runs; post-commit: ours runs
+    // anyway, the commit is made.
+    let chained = if name == "prepare-commit-msg" || name == PRE_PUSH {
         "if [ -x \"$prev\" ]; then\n    run_previous \"$@\" || exit $?\nfi\nstatus=0\n"
     } else {
         "status=0\nif [ -x \"$prev\" ]; then\n    run_previous \"$@\"\n    status=$?\nfi\n"
     };
+    // Ours never stops a commit; pre-push stops a push whose sessions would
+    // carry a secret (nothing else of it fails the push).
+    let ours = if name == PRE_PUSH { "|| exit $?" } else { "|| :" };
     format!(
-        "#!/bin/sh\n{MARKER}\n# A hook that was here before runs first, from {name}{CHAINED_SUFFIX}.\n{run_previous}{chained}bin={bin}\nif [ -x \"$bin\" ]; then\n    \"$bin\" hook {name} \"$@\" </dev/null || :\nelse\n    echo \"warning: git-session hook: $bin is missing; run 'git session hooks install' again\" >&2\nfi\nexit $status\n"
+        "#!/bin/sh\n{MARKER}\n# A hook that was here before runs first, from {name}{CHAINED_SUFFIX}.\n{run_previous}{chained}bin={bin}\nif [ -x \"$bin\" ]; then\n    \"$bin\" hook {name} \"$@\" </dev/null {ours}\nelse\n    echo \"warning: git-session hook: $bin is missing; run 'git session hooks install' again\" >&2\nfi\nexit $status\n"
     )
 }
 

@@ -15,8 +15,8 @@ mod claims;
 mod config;
 mod current;
 mod head;
-mod journal;
 pub(crate) mod hooks;
+mod journal;
 mod listing;
 pub(crate) mod merge;
 mod read;
@@ -36,10 +36,10 @@ use crate::session::{Oid, Person, SkippedFile, Snapshot, Timestamp};
 
 pub(crate) use claims::overlaps;
 pub(crate) use current::Current;
-pub(crate) use journal::Journal;
 /// The object id of the repository's objects (commits, trees), for the
 /// layers above that hold one without looking inside.
 pub(crate) use gix::ObjectId;
+pub(crate) use journal::Journal;
 pub(crate) use listing::{Listed, SessionSummary};
 pub(crate) use read::{SessionHead, StoredEvent};
 pub(crate) use record::Target;

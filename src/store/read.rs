@@ -253,7 +253,10 @@ impl Store {
                 Err(err) if commit != tip => self.damaged(commit, child_clock, &err)?,
                 Err(err) => return Err(err),
             };
-            let anchor = event.head.as_ref().and_then(|h| ObjectId::from_hex(h.as_str().as_bytes()).ok());
+            let anchor = event
+                .head
+                .as_ref()
+                .and_then(|h| ObjectId::from_hex(h.as_str().as_bytes()).ok());
             for parent in parents {
                 if Some(parent) != anchor {
                     todo.push((parent, Some(event.clock)));
@@ -270,7 +273,12 @@ impl Store {
     /// just below the event that follows it. Its parents are the commit's
     /// event parents (an anchor cannot be told apart without `event.json`:
     /// it is followed only while it still reads as an event commit).
-    fn damaged(&self, commit: ObjectId, child_clock: Option<u64>, why: &anyhow::Error) -> Result<(Vec<ObjectId>, Event)> {
+    fn damaged(
+        &self,
+        commit: ObjectId,
+        child_clock: Option<u64>,
+        why: &anyhow::Error,
+    ) -> Result<(Vec<ObjectId>, Event)> {
         let object = self
             .repo
             .find_commit(commit)

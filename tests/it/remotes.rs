@@ -376,7 +376,10 @@ fn remote_setup_lets_plain_git_carry_sessions() {
     let out = t.ok(&["remote", "setup"]);
     assert!(out.contains("remote.origin.fetch"), "{out}");
     assert!(t.ok(&["remote", "setup"]).contains("already"));
-    t.git(&["push", "-q"]);
+    // No push refspec: plain git pushes branches as it always did (a branch
+    // without an upstream is named), and the pre-push hook sends the
+    // session shared with the remote (the current one), scanned.
+    t.git(&["push", "-q", "origin", "main"]);
     assert!(t.git_in(&bare, &["for-each-ref", "refs/aura/sessions"]).contains(&id));
     assert!(t.git_in(&bare, &["for-each-ref", "refs/heads"]).contains("main"));
     let b = clone(&t, &bare, "b");
