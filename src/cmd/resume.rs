@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{print_json, Ui};
-use crate::ops::{self, ResumeInput};
+use crate::ops::{self, ConfirmFastForward, ResumeInput};
 use crate::render::{out, tldr};
 
 /// Arguments of `git session resume` (documented in `src/cli.rs`).
@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
-    let ask: &dyn Fn(&str, &[(String, String)]) -> bool = &ask_to_fast_forward;
+    let ask: ConfirmFastForward<'_> = &ask_to_fast_forward;
     let resumed = ops::resume(
         &ui.engine,
         &ResumeInput {

@@ -45,7 +45,7 @@ pub use remote::{
     fetch, handoff, hook_pre_push, push, remote_setup, sync, Fetched, FetchedSession, HandedOff, HandoffInput,
     PushInput, Pushed, RemoteSetup, Synced,
 };
-pub use resume::{resume, ResumeInput, Resumed};
+pub use resume::{resume, ConfirmFastForward, ResumeInput, Resumed};
 pub use rewind::{diff, restore, rewind, undo, DiffInput, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};

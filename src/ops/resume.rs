@@ -24,8 +24,11 @@ pub struct ResumeInput<'a> {
     /// Asked, when `fast_forward` is not set, whether to move `branch`
     /// forward to those commits (`(id, subject)`, newest first); without
     /// it, the branch stays and a hint says how to take them.
-    pub confirm_fast_forward: Option<&'a dyn Fn(&str, &[(String, String)]) -> bool>,
+    pub confirm_fast_forward: Option<ConfirmFastForward<'a>>,
 }
+
+/// Asks whether to move `branch` forward to `commits` (`(id, subject)`, newest first).
+pub type ConfirmFastForward<'a> = &'a dyn Fn(&str, &[(String, String)]) -> bool;
 
 /// How many of the commits a fast-forward would take are shown.
 const SHOWN_COMMITS: usize = 20;
