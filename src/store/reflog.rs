@@ -63,9 +63,16 @@ impl Store {
         let Some(from) = from else {
             return Ok((Vec::new(), self.head_reflog_end()));
         };
-        if len < from.offset
-            || (from.offset > 0 && from.last.is_some() && last_entry_before(&mut file, from.offset) != from.last)
-        {
+        let stale = match (&from.last, from.offset) {
+            // No entry ends at 0.
+            (Some(_), 0) => true,
+            (Some(_), offset) => last_entry_before(&mut file, offset) != from.last,
+            // An offset from a version that did not note the entry: it must
+            // at least end a line.
+            (None, 0) => false,
+            (None, offset) => !ends_line(&mut file, offset),
+        };
+        if len < from.offset || stale {
             return Ok((Vec::new(), self.head_reflog_end()));
         }
         let offset = from.offset;
@@ -120,4 +127,10 @@ fn last_entry_before(file: &mut std::fs::File, end: u64) -> Option<String> {
     };
     let entry = gix::refs::file::log::LineRef::from_bytes(line).ok()?;
     ObjectId::from_hex(entry.new_oid).ok().map(|id| id.to_string())
+}
+
+/// Whether byte `end - 1` of `file` is a newline (an entry ends at `end`).
+fn ends_line(file: &mut std::fs::File, end: u64) -> bool {
+    let mut byte = [0u8; 1];
+    file.seek(SeekFrom::Start(end - 1)).is_ok() && file.read_exact(&mut byte).is_ok() && byte[0] == b'\n'
 }
