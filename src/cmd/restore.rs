@@ -17,6 +17,11 @@ pub struct Args {
     /// The files or directories to bring back (relative to the current directory).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Where the session's edits and changes that arrived from elsewhere
+    /// (pulls, merges) touched the same lines, write both with conflict
+    /// markers instead of stopping.
+    #[arg(long)]
+    pub conflict_markers: bool,
     /// Print what would change and change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -26,6 +31,12 @@ pub struct Args {
 }
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
-    let done = ops::restore(&ui.engine, &args.target, &args.paths, args.dry_run)?;
+    let done = ops::restore(
+        &ui.engine,
+        &args.target,
+        &args.paths,
+        args.conflict_markers,
+        args.dry_run,
+    )?;
     print_rewound(ui, &done, args.json)
 }

@@ -19,6 +19,11 @@ pub struct Args {
     /// the session's, or to a commit that is no longer an ancestor.
     #[arg(long)]
     pub force: bool,
+    /// Where the session's edits and changes that arrived from elsewhere
+    /// (pulls, merges) touched the same lines, write both with conflict
+    /// markers instead of stopping.
+    #[arg(long)]
+    pub conflict_markers: bool,
     /// Print what would change and change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -51,6 +56,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             target: args.target.clone(),
             commits,
             force: args.force,
+            conflict_markers: args.conflict_markers,
             dry_run: args.dry_run,
         },
     )?;

@@ -142,6 +142,19 @@ impl Engine {
         }
     }
 
+    /// [`Engine::target`] with what HEAD's reflog shows since the last
+    /// command recorded first, for operations that read the log to act on
+    /// the session's commits and on what arrived from elsewhere.
+    fn target_caught_up(&self) -> Result<Target> {
+        let target = self.target()?;
+        if target.current.is_none() {
+            return Ok(target);
+        }
+        let (head, _) = self.store.record(&target, Vec::new())?;
+        let current = self.store.current()?.filter(|c| c.session == head.id);
+        Ok(Target { head, current })
+    }
+
     /// The session `spec` names (or the target when none is named), ready to record into.
     fn target_for(&self, spec: Option<&str>) -> Result<Target> {
         let Some(spec) = spec else {

@@ -18,7 +18,7 @@ use crate::rewind::target::{self, Point};
 use crate::rewind::{self, Execution, Plan, Scope};
 use crate::session::event::{CommitSeen, Rewound as RewoundBody};
 use crate::session::{Body, Event, EventKind};
-use crate::store::{object_id, oid, Journal, StoredEvent};
+use crate::store::{object_id, oid, Journal, ObjectId, OnConflict, StoredEvent};
 
 /// Plans, then (unless `dry_run`) carries out one operation.
 struct Run<'a> {
@@ -72,21 +72,69 @@ pub struct RewindInput {
     pub commits: Mode,
     /// With `Mode::Reset`: move the branch even over commits that are not the session's.
     pub force: bool,
+    /// Where the session's work and a change from elsewhere touched the same
+    /// lines, write both with conflict markers instead of stopping.
+    pub conflict_markers: bool,
     pub dry_run: bool,
 }
 
-/// Makes the work tree exactly a snapshot of the session (and, with
-/// `commits`, reverts or drops the session's commits since).
+/// The tree a rewind to `point` goes to: the point's snapshot with every
+/// change that arrived from elsewhere since (pulls, merges, switches of
+/// branch) carried over, so that going back undoes only the session's own
+/// work. Where the two touched the same lines it stops, naming the paths,
+/// before anything is written — or, with `markers`, writes both sides with
+/// conflict markers.
+fn destination(engine: &Engine, events: &[StoredEvent], point: &Point, markers: bool) -> Result<ObjectId> {
+    let mut tree = point.tree;
+    let mut conflicts: Vec<String> = Vec::new();
+    for e in events.iter().filter(|e| e.event.clock > point.event.clock) {
+        let Some((from, to)) = e.event.body.foreign_move() else {
+            continue;
+        };
+        let (Ok(from), Ok(to)) = (object_id(from), object_id(to)) else {
+            continue;
+        };
+        let (Ok(before), Ok(after)) = (engine.store.tree_of(from), engine.store.tree_of(to)) else {
+            continue;
+        };
+        let (moved, clashes) = engine.store.apply_change(tree, before, after, OnConflict::Markers)?;
+        tree = moved;
+        conflicts.extend(clashes);
+    }
+    conflicts.sort();
+    conflicts.dedup();
+    if !conflicts.is_empty() && !markers {
+        return Err(fail_with_hint(
+            format!(
+                "going back to {} conflicts with changes that arrived from elsewhere (a pull, a merge) in the same lines, in {}; nothing was changed",
+                point.describe(),
+                conflicts.join(", ")
+            ),
+            "add --conflict-markers to write both sides with conflict markers, as git merge does",
+        ));
+    }
+    Ok(tree)
+}
+
+/// Makes the work tree a snapshot of the session — with what arrived from
+/// elsewhere since kept — and, with `commits`, reverts or drops the
+/// session's commits since.
 pub fn rewind(engine: &Engine, input: &RewindInput) -> Result<Rewound> {
     engine.store.workdir()?;
     if input.force && input.commits != Mode::Reset {
         return Err(usage("--force only applies to --commits reset"));
     }
-    let target = engine.target()?;
+    let target = engine.target_caught_up()?;
     let events = engine.store.events(&target.head)?;
     let point = target::find(&events, &input.target)?;
     let (event, capture) = engine.snapshot_event(Body::Rewind(RewoundBody::default()))?;
-    let plan = rewind::plan(&engine.store, capture.tree, point.tree, &Scope::All)?;
+    // A reset drops what came from elsewhere from the branch too (it refuses
+    // unless forced), so it goes back to the snapshot exactly.
+    let to = match input.commits {
+        Mode::Reset => point.tree,
+        _ => destination(engine, &events, &point, input.conflict_markers)?,
+    };
+    let plan = rewind::plan(&engine.store, capture.tree, to, &Scope::All)?;
     let moves = match input.commits {
         Mode::Keep => None,
         mode => plan_commits(engine, &events, &point, mode, input.force, &event)?,
@@ -97,7 +145,7 @@ pub fn rewind(engine: &Engine, input: &RewindInput) -> Result<Rewound> {
         r.text = what.clone();
         r.target = Some(point.event.id.clone());
         r.target_commit = Some(oid(point.commit));
-        r.to = Some(oid(point.tree));
+        r.to = Some(oid(to));
         r.commits = Some(input.commits.as_str().to_owned());
     }
     Run {
@@ -151,9 +199,15 @@ fn plan_commits(
 
 /// Brings back only `paths` (relative to the current directory) from a
 /// snapshot, recorded like a rewind so `undo` can take it back.
-pub fn restore(engine: &Engine, target_spec: &str, paths: &[PathBuf], dry_run: bool) -> Result<Rewound> {
+pub fn restore(
+    engine: &Engine,
+    target_spec: &str,
+    paths: &[PathBuf],
+    conflict_markers: bool,
+    dry_run: bool,
+) -> Result<Rewound> {
     engine.store.workdir()?;
-    let target = engine.target()?;
+    let target = engine.target_caught_up()?;
     let events = engine.store.events(&target.head)?;
     let point = target::find(&events, target_spec)?;
     let rel = paths.iter().map(|p| engine.repo_path(p)).collect::<Result<Vec<_>>>()?;
@@ -171,7 +225,8 @@ pub fn restore(engine: &Engine, target_spec: &str, paths: &[PathBuf], dry_run: b
         }
     }
     let scope = Scope::Paths(rel.iter().map(|p| BString::from(p.as_str())).collect());
-    let plan = rewind::plan(&engine.store, capture.tree, point.tree, &scope)?;
+    let to = destination(engine, &events, &point, conflict_markers)?;
+    let plan = rewind::plan(&engine.store, capture.tree, to, &scope)?;
     let shown: Vec<String> = rel
         .iter()
         .map(|p| if p.is_empty() { ".".to_owned() } else { p.clone() })
@@ -182,7 +237,7 @@ pub fn restore(engine: &Engine, target_spec: &str, paths: &[PathBuf], dry_run: b
         r.text = what.clone();
         r.target = Some(point.event.id.clone());
         r.target_commit = Some(oid(point.commit));
-        r.to = Some(oid(point.tree));
+        r.to = Some(oid(to));
         r.paths = shown;
     }
     Run {
@@ -256,7 +311,7 @@ fn find_undoable<'a>(
 /// way, so undoing an undo redoes.
 pub fn undo(engine: &Engine, spec: Option<&str>, dry_run: bool) -> Result<Rewound> {
     engine.store.workdir()?;
-    let target = engine.target()?;
+    let target = engine.target_caught_up()?;
     let events = engine.store.events(&target.head)?;
     let undone = find_undoable(&events, spec, &target.head.header.name, &engine.store.journal())?;
     let e = &undone.event;

@@ -225,8 +225,8 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     seed.next = from.header.next.clone();
     seed.progress = from.header.progress.clone();
     seed.checkpoint = from.header.checkpoint.clone();
-    seed.base_commit = from.header.base_commit.clone();
-    seed.base_snapshot = from.header.base_snapshot.clone();
+    // The fork's work starts at the fork: its parent's files are not its own
+    // (base commit and base snapshot are the fork event's).
     seed.clock = from.header.clock;
     let (head, events) = engine.store.append(&id, Some(&seed), &[event])?;
     engine.make_current(&id)?;

@@ -89,10 +89,11 @@ pub enum EventKind {
     Merge,
     Attach,
     Claim,
+    Arrived,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 28] = [
         EventKind::Start,
         EventKind::Intent,
         EventKind::Snapshot,
@@ -120,6 +121,7 @@ impl EventKind {
         EventKind::Merge,
         EventKind::Attach,
         EventKind::Claim,
+        EventKind::Arrived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,6 +153,7 @@ impl EventKind {
             EventKind::Merge => "merge",
             EventKind::Attach => "attach",
             EventKind::Claim => "claim",
+            EventKind::Arrived => "arrived",
         }
     }
 
@@ -279,6 +282,12 @@ pub struct CommitSeen {
     /// The commits (ids as quoted, possibly abbreviated) a squash message quotes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub squashed: Vec<String>,
+    /// A merge: the first parent it was made on, and the session's baseline
+    /// afterwards (what the merge brought in is not the session's work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_onto: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_base: Option<Oid>,
 }
 
 /// `branch`: HEAD moved to another branch.
@@ -288,6 +297,34 @@ pub struct BranchMove {
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The commits HEAD moved between (what the switch brought in is not
+    /// the session's work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_commit: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_commit: Option<Oid>,
+    /// The session's baseline after the switch (see [`Arrived::work_base`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_base: Option<Oid>,
+}
+
+/// `arrived`: HEAD moved to commits from elsewhere — a pull, a fast-forward
+/// merge, the upstream a rebase starts from. What they changed is not the
+/// session's work.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Arrived {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Oid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Oid>,
+    /// The reflog message it was found by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflog: Option<String>,
+    /// The session's baseline afterwards: its first snapshot with every
+    /// change that arrived from elsewhere since applied. What the session
+    /// did is the difference between this and its latest snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_base: Option<Oid>,
 }
 
 /// `resume`.
@@ -463,6 +500,7 @@ pub enum Body {
     Merge(Merge),
     Attach,
     Claim(Claim),
+    Arrived(Arrived),
     /// Never serialised through this derive: [`Event`] writes it as read.
     #[serde(skip)]
     Unknown(Unknown),
@@ -499,6 +537,7 @@ impl Body {
             Body::Merge(_) => EventKind::Merge,
             Body::Attach => EventKind::Attach,
             Body::Claim(_) => EventKind::Claim,
+            Body::Arrived(_) => EventKind::Arrived,
             Body::Unknown(_) => return None,
         })
     }
@@ -640,6 +679,29 @@ struct Wire<B> {
 #[derive(Deserialize)]
 struct Common {}
 
+impl Body {
+    /// The session's baseline after this event, for the events that move it.
+    pub fn work_base(&self) -> Option<&Oid> {
+        match self {
+            Body::Arrived(a) => a.work_base.as_ref(),
+            Body::Branch(b) => b.work_base.as_ref(),
+            Body::Commit(c) => c.work_base.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The move of HEAD from elsewhere this event records (`from`, `to`):
+    /// a pull, a switch of branch, a merge (from its first parent).
+    pub fn foreign_move(&self) -> Option<(&Oid, &Oid)> {
+        match self {
+            Body::Arrived(a) => Some((a.from.as_ref()?, a.to.as_ref()?)),
+            Body::Branch(b) => Some((b.from_commit.as_ref()?, b.to_commit.as_ref()?)),
+            Body::Commit(c) => Some((c.merged_onto.as_ref()?, c.commit.as_ref()?)),
+            _ => None,
+        }
+    }
+}
+
 impl Event {
     /// A new event with a fresh id; `clock` is set when it is appended, HEAD
     /// and branch by whoever stamps it.
@@ -756,8 +818,12 @@ impl Event {
             Body::Branch(b) => format!(
                 "{} → {}",
                 b.from.as_deref().unwrap_or("(detached)"),
-                self.branch.as_deref().unwrap_or("(detached)")
+                b.to.as_deref().or(self.branch.as_deref()).unwrap_or("(detached)")
             ),
+            Body::Arrived(a) => {
+                let to = a.to.as_ref().map_or("", |c| c.short(12));
+                format!("{to} {}", first(a.reflog.as_deref().unwrap_or("")))
+            }
             Body::Claim(c) => c.paths.join(", "),
             Body::Close(c) => {
                 let status = if c.status.is_empty() { "closed" } else { &c.status };

@@ -73,6 +73,11 @@ pub struct SessionHeader {
     pub base_commit: Option<Oid>,
     pub base_snapshot: Option<Oid>,
     pub latest_snapshot: Option<Oid>,
+    /// The session's baseline when changes arrived from elsewhere since it
+    /// started (pulls, merges, switches of branch): `base_snapshot` with
+    /// those changes applied. `None` while nothing arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_base: Option<Oid>,
     #[serde(default)]
     pub intent: Option<Item>,
     #[serde(default)]
@@ -146,6 +151,14 @@ fn push_bounded(list: &mut Vec<Item>, item: Item) {
 }
 
 impl SessionHeader {
+    /// What the session's work is measured from: its first snapshot with
+    /// what arrived from elsewhere since applied (docs/design.md, "What a
+    /// session did"). The difference between this and `latest_snapshot` is
+    /// the session's own work.
+    pub fn baseline(&self) -> Option<&Oid> {
+        self.work_base.as_ref().or(self.base_snapshot.as_ref())
+    }
+
     /// The header of a session whose first event is `first` (a `start` or `fork`).
     pub fn new(id: &SessionId, name: &str, first: &Event) -> SessionHeader {
         SessionHeader {
@@ -158,6 +171,7 @@ impl SessionHeader {
             base_commit: first.head.clone(),
             base_snapshot: None,
             latest_snapshot: None,
+            work_base: None,
             intent: None,
             checkpoint: None,
             progress: None,
@@ -198,6 +212,9 @@ impl SessionHeader {
             }
             self.latest_snapshot = Some(tree.clone());
         }
+        if let Some(base) = event.body.work_base() {
+            self.work_base = Some(base.clone());
+        }
         let item = || Item {
             id: event.id.clone(),
             text: cut(event.text().unwrap_or("")),
@@ -209,6 +226,7 @@ impl SessionHeader {
                 }
                 if start.text.is_some() {
                     self.intent = Some(item());
+                    self.counters.intents = self.counters.intents.saturating_add(1);
                 }
             }
             Body::Fork(fork) => {
@@ -290,6 +308,7 @@ impl SessionHeader {
             | Body::Undo(_)
             | Body::Merge(_)
             | Body::Attach
+            | Body::Arrived(_)
             | Body::Unknown(_) => {}
         }
     }

@@ -7,7 +7,7 @@ use anyhow::Result;
 use gix::ObjectId;
 
 use super::{oid, SeenCommit, SessionHead, Store};
-use crate::session::event::{Attribution, BranchMove, CommitSeen};
+use crate::session::event::{Arrived, Attribution, BranchMove, CommitSeen};
 use crate::session::{trailers, Body, Event};
 
 /// How many commits of one pull are searched for the session's trailer.
@@ -32,17 +32,17 @@ impl Store {
         let id = session.id.as_str();
         let mut out: Vec<Event> = Vec::new();
         let mut earlier: Option<Recorded> = None;
+        // The session's baseline, moved along by every change from elsewhere.
+        let mut base = session.header.baseline().and_then(|b| super::object_id(b).ok());
         for entry in seen {
             let m = entry.message.as_str();
             let rewrite = m.starts_with("cherry-pick")
-                || (m.starts_with("rebase")
+                || (rebase_step(m)
                     && ["(pick)", "(reword)", "(squash)", "(fixup)", "(edit)"]
                         .iter()
                         .any(|k| m.contains(k)));
-            let made_commit = rewrite
-                || m.starts_with("commit")
-                || m.starts_with("revert")
-                || (m.starts_with("merge ") && m.contains("Merge made by"));
+            let merge = m.starts_with("merge ") && m.contains("Merge made by");
+            let made_commit = rewrite || m.starts_with("commit") || m.starts_with("revert") || merge;
             if made_commit {
                 let message = self.commit_message(entry.new);
                 let mut seen = CommitSeen {
@@ -51,6 +51,13 @@ impl Store {
                     reflog: Some(m.to_owned()),
                     ..CommitSeen::default()
                 };
+                if merge {
+                    // What a merge brings in came from the other side.
+                    seen.merged_onto = entry.previous.map(oid);
+                    seen.work_base = self.move_base(&mut base, entry)?;
+                } else if m.starts_with("commit (amend)") {
+                    seen.rewritten_from = entry.previous.map(oid);
+                }
                 let squashed = squashed_commits(&message, id);
                 if !squashed.is_empty() {
                     seen.attributed_by = Some(Attribution::Trailer);
@@ -94,23 +101,55 @@ impl Store {
                 let mut event = self.stamp(Body::Commit(seen))?;
                 event.head = Some(oid(entry.new));
                 out.push(event);
-            } else if m.starts_with("pull") || (m.starts_with("merge ") && m.contains("Fast-forward")) {
-                // Commits that arrived from elsewhere are not the session's,
-                // except those whose message carries its `Session-Id`: its
+            } else if arrived_from_elsewhere(m) {
+                // Commits that arrived from elsewhere are not the session's:
+                // an `arrived` event moves its baseline past them. Those
+                // whose message carries its `Session-Id` are, though: its
                 // work squash-merged on a forge (the squash message quotes
                 // the squashed commits' messages) and pulled back.
+                if entry.previous != Some(entry.new) {
+                    let work_base = self.move_base(&mut base, entry)?;
+                    out.push(self.stamp(Body::Arrived(Arrived {
+                        from: entry.previous.map(oid),
+                        to: Some(oid(entry.new)),
+                        reflog: Some(m.to_owned()),
+                        work_base,
+                    }))?);
+                }
                 out.extend(self.arrived_with_trailer(session, entry)?);
             } else if let Some(rest) = m.strip_prefix("checkout: moving from ") {
                 let (from, to) = rest.split_once(" to ").unwrap_or((rest, ""));
                 if from != to {
+                    let work_base = self.move_base(&mut base, entry)?;
                     out.push(self.stamp(Body::Branch(BranchMove {
                         from: Some(from.to_owned()),
                         to: Some(to.to_owned()),
+                        from_commit: entry.previous.map(oid),
+                        to_commit: Some(oid(entry.new)),
+                        work_base,
                     }))?);
                 }
             }
         }
         Ok(out)
+    }
+
+    /// Moves the session's baseline `base` past what the reflog `entry`
+    /// brought from elsewhere (the change from its old commit to its new
+    /// one, theirs winning where both touched the same lines), and returns
+    /// the new baseline.
+    fn move_base(&self, base: &mut Option<ObjectId>, entry: &SeenCommit) -> Result<Option<crate::session::Oid>> {
+        let Some(current) = *base else {
+            return Ok(None);
+        };
+        let before = match entry.previous {
+            Some(p) => self.tree_of(p)?,
+            None => self.empty_tree(),
+        };
+        let after = self.tree_of(entry.new)?;
+        let (moved, _) = self.apply_change(current, before, after, super::OnConflict::Theirs)?;
+        *base = Some(moved);
+        Ok(Some(oid(moved)))
     }
 
     /// `commit` events for the commits a pull brought (at most
@@ -218,4 +257,30 @@ fn squashed_commits(message: &str, session: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Reflog messages of HEAD moving to commits from elsewhere: pulls,
+/// fast-forward merges, the upstream a rebase starts from.
+fn arrived_from_elsewhere(message: &str) -> bool {
+    (rebase_step(message) && message.contains("(start)"))
+        || (message.starts_with("pull") && !rebase_step(message))
+        || (message.starts_with("merge ") && message.contains("Fast-forward"))
+}
+
+/// A step of a rebase (`rebase (pick): …`), or of a pull that rebases (git
+/// names the whole command: `pull -q --rebase origin main (pick): …`).
+fn rebase_step(message: &str) -> bool {
+    (message.starts_with("rebase") || message.starts_with("pull"))
+        && [
+            "(start)",
+            "(pick)",
+            "(reword)",
+            "(squash)",
+            "(fixup)",
+            "(edit)",
+            "(finish)",
+            "(continue)",
+        ]
+        .iter()
+        .any(|step| message.contains(step))
 }

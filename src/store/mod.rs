@@ -44,6 +44,7 @@ pub(crate) use listing::{Listed, SessionSummary};
 pub(crate) use read::{SessionHead, StoredEvent};
 pub(crate) use record::Target;
 pub(crate) use reflog::SeenCommit;
+pub(crate) use trees::OnConflict;
 
 /// An open repository and the operations on its sessions.
 pub(crate) struct Store {

@@ -61,4 +61,56 @@ impl Store {
     ) -> Result<()> {
         crate::diff::write_diff(&self.repo, from, to, opts, out).map(|_| ())
     }
+
+    /// The tree `onto` with the change from tree `before` to tree `after`
+    /// applied, by a three-way merge (ancestor `before`, ours `onto`,
+    /// theirs `after`), and the paths where both sides changed the same
+    /// lines. With [`OnConflict::Theirs`] those take `after`'s side and the
+    /// result is clean; with [`OnConflict::Markers`] they hold conflict
+    /// markers, as `git merge` writes them.
+    pub(crate) fn apply_change(
+        &self,
+        onto: ObjectId,
+        before: ObjectId,
+        after: ObjectId,
+        on_conflict: OnConflict,
+    ) -> Result<(ObjectId, Vec<String>)> {
+        if before == after {
+            return Ok((onto, Vec::new()));
+        }
+        let mut options = self
+            .repo
+            .tree_merge_options()
+            .context("cannot read the merge options")?;
+        if on_conflict == OnConflict::Theirs {
+            options = options.with_file_favor(Some(gix::merge::tree::FileFavor::Theirs));
+        }
+        let mut outcome = self
+            .repo
+            .merge_trees(before, onto, after, Default::default(), options)
+            .context("cannot merge the change in")?;
+        let conflicts: Vec<String> = if outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
+            let mut paths: Vec<String> = outcome
+                .conflicts
+                .iter()
+                .map(|c| c.ours.location().to_string())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        } else {
+            Vec::new()
+        };
+        let tree = outcome.tree.write().context("cannot write the merged tree")?.detach();
+        Ok((tree, conflicts))
+    }
+}
+
+/// What [`Store::apply_change`] does where both sides changed the same lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OnConflict {
+    /// Take the side of the change being applied.
+    Theirs,
+    /// Write conflict markers.
+    Markers,
 }

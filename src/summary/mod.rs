@@ -354,6 +354,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             }),
             Body::Unknown(_) => s.other_events.push(raw(event)),
             Body::Fork(_)
+            | Body::Arrived(_)
             | Body::Snapshot(_)
             | Body::Branch(_)
             | Body::Pause
@@ -421,11 +422,11 @@ pub(crate) fn files_changed(changed: &[ChangedFile]) -> Vec<FileSummary> {
         .collect()
 }
 
-/// What a session changed, by definition: the difference between its first
-/// snapshot (the work tree when it started) and its latest one. `None`
-/// before it has two.
+/// What a session changed, by definition (docs/design.md, "What a session
+/// did"): the difference between its baseline — its first snapshot with
+/// what arrived from elsewhere since applied — and its latest snapshot.
 fn span(header: &SessionHeader) -> Option<(&crate::session::Oid, &crate::session::Oid)> {
-    Some((header.base_snapshot.as_ref()?, header.latest_snapshot.as_ref()?))
+    Some((header.baseline()?, header.latest_snapshot.as_ref()?))
 }
 
 /// The files a session changed (see [`span`]), with their line counts and

@@ -17,6 +17,7 @@ mod layers;
 mod lifecycle;
 mod locations;
 mod output;
+mod own_work;
 mod parallel;
 mod recording;
 mod reflog;

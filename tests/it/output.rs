@@ -53,7 +53,7 @@ fn status_prints_the_tldr() {
     --- stdout
     Session parser-rewrite (active, [SHORT])
       branch main, started 2026-01-02 03:04, last activity 2026-01-02 03:04 (0m in all)
-      9 events: 1 intents, 1 checkpoints, 1 commits, 1 decisions, 0 notes
+      9 events: 2 intents, 1 checkpoints, 1 commits, 1 decisions, 0 notes
     Objective: tokenizer in its own module, tests green
     Intent:    wire the lexer into the parser
     Last checkpoint: lexer compiles
@@ -241,7 +241,7 @@ fn pause_then_resume_prints_the_tldr() {
     --- stdout
     Session parser-rewrite (active, [SHORT])
       branch main, started 2026-01-02 03:04, last activity 2026-01-02 03:04 (0m in all)
-      11 events: 1 intents, 1 checkpoints, 1 commits, 1 decisions, 0 notes
+      11 events: 2 intents, 1 checkpoints, 1 commits, 1 decisions, 0 notes
     Objective: tokenizer in its own module, tests green
     Intent:    wire the lexer into the parser
     Last checkpoint: lexer compiles

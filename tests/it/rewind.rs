@@ -257,6 +257,25 @@ fn targets_are_named_by_label_intent_event_id_or_commit() {
 
 /// Makes a commit on `main` that the session did not make: it arrives the
 /// way a pull would (a reflog message the session does not attribute).
+/// `tree` with `path` holding `content`.
+fn tree_with(t: &TestRepo, tree: &str, path: &str, content: &str) -> String {
+    let tmp_index = t.root.join("expected-index");
+    let env = [("GIT_INDEX_FILE", tmp_index.to_str().unwrap())];
+    t.git_output_in(&t.dir, &["read-tree", tree], &env);
+    let file = t.root.join("expected-content");
+    fs::write(&file, content).unwrap();
+    let blob = t.git(&["hash-object", "-w", file.to_str().unwrap()]);
+    t.git_output_in(
+        &t.dir,
+        &["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")],
+        &env,
+    );
+    String::from_utf8(t.git_output_in(&t.dir, &["write-tree"], &env).stdout)
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
 fn foreign_commit(t: &TestRepo, path: &str, content: &str) {
     let tmp_index = t.root.join("foreign-index");
     let env = [("GIT_INDEX_FILE", tmp_index.to_str().unwrap())];
@@ -300,10 +319,12 @@ fn commits_revert_reverts_only_the_sessions_commits() {
         log, "Revert \"own 1\"\nRevert \"own 2\"\nown 2\nteammate's work\nown 1",
         "newest first, the teammate's commit left alone"
     );
-    // HEAD's tree is the start plus the teammate's file.
+    // HEAD's tree is the start plus the teammate's file, and so is the work
+    // tree: the teammate's change is not the session's to take back.
     assert_eq!(t.git(&["show", "HEAD:theirs.txt"]), "from a teammate");
     assert_eq!(t.git(&["diff", "--stat", &start_head, "HEAD", "--", "src"]), "");
-    assert_tree(&t, &start, "work tree at the start");
+    let start_and_theirs = tree_with(&t, &start, "theirs.txt", "from a teammate\n");
+    assert_tree(&t, &start_and_theirs, "work tree at the start, with the teammate's file");
     t.fsck();
 
     // Undo moves the branch back over the reverts.
