@@ -108,11 +108,19 @@ fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, Strin
             })
             .collect(),
     });
+    // A commit rewritten later (amend, rebase) is shown as its latest version only.
+    let rewritten: std::collections::HashSet<&crate::session::Oid> = events
+        .iter()
+        .filter_map(|e| match &e.event.body {
+            Body::Commit(c) => c.rewritten_from.as_ref(),
+            _ => None,
+        })
+        .collect();
     sections.push(Section {
         title: "Recent commits".into(),
         items: newest(EventKind::Commit)
             .filter_map(|e| match &e.event.body {
-                Body::Commit(c) => Some(c),
+                Body::Commit(c) if !c.commit.as_ref().is_some_and(|c| rewritten.contains(c)) => Some(c),
                 _ => None,
             })
             .map(|c| {

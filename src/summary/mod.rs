@@ -46,7 +46,7 @@ pub(crate) const MAX_TEXT: usize = 300;
 ///   "objectives":  [{"id", "time", "text", "done": bool, "done_time"|null, "done_text"|null}],
 ///   "intents":     [{"id", "time", "text"}],           in order (the start intent first)
 ///   "checkpoints": [{"id", "time", "text"}],           text is the label
-///   "commits":     [{"id", "time", "commit", "short", "subject"}],
+///   "commits":     [{"id", "time", "commit", "short", "subject", "rewrites": [commit]}],  a rewrite replaces what it rewrote
 ///   "decisions":   [{"id", "time", "text", "rationale"|null, "alternatives": [text]}],
 ///   "discoveries": [{"id", "time", "text"}],
 ///   "blockers":    [{"id", "time", "text", "resolved": bool, "resolved_time"|null, "resolution"|null}],
@@ -127,6 +127,9 @@ pub struct Commit {
     pub commit: String,
     pub short: String,
     pub subject: String,
+    /// The earlier versions this commit rewrote (amend, rebase,
+    /// cherry-pick), newest first; they are not listed on their own.
+    pub rewrites: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -331,12 +334,24 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             }
             Body::Commit(c) => {
                 let commit = c.commit.as_ref().map(ToString::to_string).unwrap_or_default();
+                // A rewrite takes the place of what it rewrote.
+                let mut rewrites = Vec::new();
+                if let Some(old) = &c.rewritten_from {
+                    if let Some(at) = s.commits.iter().position(|x| x.commit == old.as_str()) {
+                        let replaced = s.commits.remove(at);
+                        rewrites.push(replaced.commit);
+                        rewrites.extend(replaced.rewrites);
+                    } else {
+                        rewrites.push(old.to_string());
+                    }
+                }
                 s.commits.push(Commit {
                     id: id(),
                     time: time(),
                     short: crate::session::text::prefix(&commit, 12).to_owned(),
                     commit,
                     subject: cut(&c.subject),
+                    rewrites,
                 });
             }
             Body::Rewind(_) | Body::Restore(_) | Body::Undo(_) => s.rewinds.push(Rewind {

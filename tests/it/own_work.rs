@@ -183,3 +183,36 @@ fn a_fork_does_not_claim_its_parents_files() {
         .collect();
     assert_eq!(files, ["child.rs"], "{summary:#}");
 }
+
+#[test]
+fn an_amended_or_rebased_commit_appears_once_as_its_latest_version() {
+    let t = TestRepo::new();
+    let (_, mate) = with_teammate(&t);
+    t.ok(&["start", "--name", "rewrites"]);
+    t.write("a.rs", "// a.rs\nfn first_try() {}\n");
+    t.git(&["commit", "-qam", "a: first try"]);
+    let first = t.git(&["rev-parse", "HEAD"]);
+    t.ok(&["note", "committed"]);
+    t.write("a.rs", "// a.rs\nfn second_try() {}\n");
+    t.git(&["commit", "-q", "--amend", "-am", "a: second try"]);
+    let amended = t.git(&["rev-parse", "HEAD"]);
+    t.ok(&["note", "amended"]);
+    teammate_pushes(&t, &mate);
+    t.git(&["pull", "-q", "--rebase", "origin", "main"]);
+    let rebased = t.git(&["rev-parse", "HEAD"]);
+    t.ok(&["note", "rebased"]);
+
+    let summary = t.json(&["summarize", "--format", "json"]);
+    let commits = summary["commits"].as_array().unwrap();
+    assert_eq!(commits.len(), 1, "{summary:#}");
+    assert_eq!(commits[0]["commit"], rebased.as_str());
+    assert_eq!(commits[0]["subject"], "a: second try");
+    assert_eq!(
+        commits[0]["rewrites"],
+        serde_json::json!([amended, first]),
+        "the rewrite chain, newest first"
+    );
+    let brief = t.ok(&["context"]);
+    assert!(!brief.contains(&first[..10]) && !brief.contains(&amended[..10]), "{brief}");
+    assert!(brief.contains(&rebased[..10]), "{brief}");
+}
