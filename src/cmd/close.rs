@@ -14,6 +14,9 @@ pub struct Args {
     /// Session id, name, or a unique prefix of either.
     #[arg(id = "session_arg", value_name = "SESSION")]
     pub session: Option<String>,
+    /// The work is done (the default).
+    #[arg(long, conflicts_with = "abandon")]
+    pub complete: bool,
     /// The work was given up, not finished.
     #[arg(long)]
     pub abandon: bool,

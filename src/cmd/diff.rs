@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::Ui;
+use super::{print_json, Ui};
 use crate::ops::{self, DiffFormat, DiffInput};
 use crate::render::out_bytes;
 
@@ -30,9 +30,16 @@ pub struct Args {
     /// Colour the output: `auto` (on a terminal; honours NO_COLOR and `color.ui`), `always` or `never`.
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// Print the trees compared and each changed file (status, lines added
+    /// and removed) as JSON.
+    #[arg(long, conflicts_with_all = ["stat", "name_status", "name_only"])]
+    pub json: bool,
 }
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
+    if args.json {
+        return print_json(&ops::diff_files(&ui.engine, args.from.as_deref(), args.to.as_deref())?);
+    }
     let format = if args.stat {
         DiffFormat::Stat
     } else if args.name_status {

@@ -19,6 +19,9 @@ pub struct Args {
     /// `markdown` or `json`.
     #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
     pub format: String,
+    /// Export as JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -26,7 +29,7 @@ pub struct Args {
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let exported = ops::export(&ui.engine, args.session.as_deref())?;
-    let text = if args.format == "json" {
+    let text = if args.json || args.format == "json" {
         let mut text = serde_json::to_string_pretty(&exported)?;
         text.push('\n');
         text

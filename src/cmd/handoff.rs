@@ -22,6 +22,10 @@ pub struct Args {
     /// branch's upstream remote, else `origin`).
     #[arg(long, value_name = "REMOTE", conflicts_with = "no_push")]
     pub remote: Option<String>,
+    /// Push the handed-over session (the default, unless `session.autoPush`
+    /// is false); an error when there is no remote to push to.
+    #[arg(long, conflicts_with = "no_push")]
+    pub push: bool,
     /// Keep the handoff local: record it, push nothing.
     #[arg(long)]
     pub no_push: bool,
@@ -40,6 +44,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             message: args.message.clone(),
             to: args.to.clone(),
             remote: args.remote.clone(),
+            push: args.push,
             no_push: args.no_push,
             allow_secrets: args.allow_secrets,
         },

@@ -18,11 +18,15 @@ pub struct Args {
     /// description) or `json` (the schema in docs/design.md).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "markdown", "json"])]
     pub format: String,
+    /// Print the summary as JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 }
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let summary = ops::summarize(&ui.engine, args.session.as_deref())?;
-    match args.format.as_str() {
+    let format = if args.json { "json" } else { args.format.as_str() };
+    match format {
         "json" => print_json(&summary),
         "markdown" => {
             out(&summary_markdown(&summary));

@@ -141,25 +141,32 @@ pub struct History {
     pub rows: Vec<HistoryRow>,
 }
 
-/// Seconds since the epoch of `when` (a date `2026-11-01`, an RFC 3339
-/// time, or an age `3d`, `2w`, `12h`), relative to `now`.
+/// Seconds since the epoch of `when` — an age (`3d`, `2w`, `12h`, relative
+/// to `now`), a date (`2026-11-01`, midnight UTC), an RFC 3339 time, or any
+/// date git reads (`yesterday`, `2 weeks ago`, `last friday`).
 pub(super) fn parse_since(when: &str, now: i64) -> Result<i64> {
     let w = when.trim();
-    let age = |n: &str, unit: i64| n.parse::<i64>().ok().map(|n| now - n * unit);
-    let parsed = if let Some(n) = w.strip_suffix('h') {
+    let digits = |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let age = |n: &str, unit: i64| {
+        n.parse::<i64>()
+            .ok()
+            .and_then(|n| n.checked_mul(unit))
+            .and_then(|ago| now.checked_sub(ago))
+    };
+    let parsed = if let Some(n) = w.strip_suffix('h').filter(digits) {
         age(n, 3600)
-    } else if let Some(n) = w.strip_suffix('d') {
+    } else if let Some(n) = w.strip_suffix('d').filter(digits) {
         age(n, 86_400)
-    } else if let Some(n) = w.strip_suffix('w') {
+    } else if let Some(n) = w.strip_suffix('w').filter(digits) {
         age(n, 7 * 86_400)
-    } else if w.len() == 10 {
+    } else if w.len() == 10 && w.as_bytes().get(4) == Some(&b'-') {
         seconds(&format!("{w}T00:00:00Z"))
     } else {
-        seconds(w)
+        seconds(w).or_else(|| crate::store::parse_date(w))
     };
     parsed.ok_or_else(|| {
         usage(format!(
-            "'{when}' is not a date (2026-11-01), a time (RFC 3339) or an age (3d, 2w, 12h)"
+            "'{when}' is not a date (2026-11-01, yesterday, 2 weeks ago), a time (RFC 3339) or an age (3d, 2w, 12h)"
         ))
     })
 }
@@ -369,6 +376,9 @@ mod tests {
         assert_eq!(parse_since("12h", now).unwrap(), now - 12 * 3600);
         assert_eq!(parse_since("2026-01-02", now).unwrap(), 1_767_312_000);
         assert_eq!(parse_since("2026-01-02T03:04:05Z", now).unwrap(), 1_767_323_045);
-        assert!(parse_since("last tuesday", now).is_err());
+        assert!(parse_since("the day the music died", now).is_err());
+        assert!(parse_since("99999999999999999d", now).is_err(), "no overflow");
+        assert!(parse_since("yesterday", now).is_ok());
+        assert!(parse_since("2 weeks ago", now).is_ok());
     }
 }

@@ -46,7 +46,7 @@ pub use remote::{
     PushInput, Pushed, RemoteSetup, Synced,
 };
 pub use resume::{resume, ConfirmFastForward, ResumeInput, Resumed};
-pub use rewind::{diff, restore, rewind, undo, DiffInput, RewindInput, Rewound};
+pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, Difference, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
 

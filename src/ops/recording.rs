@@ -237,7 +237,7 @@ pub fn rename(engine: &Engine, spec: Option<&str>, new_name: &str) -> Result<(La
     let target = engine.target_for(spec)?;
     for l in engine.store.list()? {
         if let Listed::Ok(h) = l {
-            if h.name == name && h.id != target.head.id {
+            if h.name.to_lowercase() == name.to_lowercase() && h.id != target.head.id {
                 return Err(fail_with_hint(
                     format!("a session named '{name}' exists already"),
                     "choose another name",

@@ -120,6 +120,17 @@ pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: 
     })
 }
 
+/// Whether `word` reads as a URL or a path (what git would take as a
+/// remote's location) rather than a remote's name.
+fn looks_like_url(word: &str) -> bool {
+    word.contains("://")
+        || word.starts_with('/')
+        || word.starts_with('.')
+        || word.starts_with('~')
+        || word.contains(':')
+        || std::path::Path::new(word).exists()
+}
+
 /// Notes the sessions that reached `remote` as shared with it (when it is a
 /// configured remote): the `pre-push` hook of `remote setup` carries them
 /// along with plain `git push` to it.
@@ -164,6 +175,28 @@ impl Pushed {
 
 /// Pushes sessions, never forcing (see `remote::policy`).
 pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
+    // `push SESSION`: a first word that is no remote and no URL but names a
+    // session is a session, pushed to the default remote.
+    let mut sessions = input.sessions.clone();
+    let mut named = input.remote.clone();
+    if let Some(word) = &input.remote {
+        if !engine.store.has_remote(word) && !looks_like_url(word) {
+            if engine.store.resolve(word).is_ok() {
+                sessions.insert(0, word.clone());
+                named = None;
+            } else {
+                return Err(fail_with_hint(
+                    format!("'{word}' is neither a configured remote, a URL nor a session"),
+                    "`git remote -v` lists the remotes, `git session list --all` the sessions",
+                ));
+            }
+        }
+    }
+    let input = PushInput {
+        remote: named,
+        sessions,
+        ..input.clone()
+    };
     let remote = engine.remote_or_default(input.remote.as_deref())?;
     let ids: Vec<SessionId> = if input.all {
         engine
@@ -241,6 +274,8 @@ pub struct HandoffInput {
     /// Push to this remote or URL (default: `session.remote`, the branch's
     /// upstream remote, `origin`, when it is configured).
     pub remote: Option<String>,
+    /// Push, even when `session.autoPush` is false (an error without a remote).
+    pub push: bool,
     /// Record the handoff and push nothing.
     pub no_push: bool,
     pub allow_secrets: bool,
@@ -271,13 +306,25 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
             target.head.header.status.as_str()
         )));
     }
-    // Where it goes, checked before anything is recorded.
+    // Where it goes, checked before anything is recorded: `--remote` or
+    // `--push` push; otherwise `session.autoPush` (default true) pushes to
+    // the default remote when there is one.
+    let auto_push = engine.store.config_bool("session.autoPush")?.unwrap_or(true);
     let remote = match (&input.remote, input.no_push) {
         (_, true) => None,
         (Some(r), _) => Some(r.clone()),
         (None, false) => {
             let r = engine.default_remote()?;
-            engine.store.has_remote(&r).then_some(r)
+            if engine.store.has_remote(&r) && (auto_push || input.push) {
+                Some(r)
+            } else if input.push {
+                return Err(fail_with_hint(
+                    format!("there is no remote named '{r}' to push the handoff to; nothing was recorded"),
+                    "name one with `--remote REMOTE` (a remote or a URL), or `git remote add`",
+                ));
+            } else {
+                None
+            }
         }
     };
     let text = input

@@ -297,7 +297,7 @@ fn most_recent(engine: &Engine) -> Result<SessionHead> {
             Listed::Ok(h) if h.status.is_open() => Some(h),
             _ => None,
         })
-        .max_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id)))
+        .max_by(|a, b| (&a.updated, &a.last_event, &a.id).cmp(&(&b.updated, &b.last_event, &b.id)))
         .ok_or_else(|| {
             fail_with_hint(
                 "there is no open session to continue",

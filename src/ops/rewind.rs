@@ -391,19 +391,7 @@ pub struct DiffInput {
 /// The difference between two snapshots of the target session (or a
 /// snapshot and the work tree), as `git diff --no-renames` prints it.
 pub fn diff(engine: &Engine, input: &DiffInput) -> Result<Vec<u8>> {
-    let head = engine.target()?.head;
-    let events = engine.store.events(&head)?;
-    let from = target::find(&events, input.from.as_deref().unwrap_or("start"))?.tree;
-    let to = match &input.to {
-        Some(spec) => target::find(&events, spec)?.tree,
-        None => {
-            engine
-                .store
-                .workdir()
-                .map_err(|_| usage("a bare repository has no work tree to compare with; name two snapshots"))?;
-            engine.store.capture()?.tree
-        }
-    };
+    let (from, to) = diff_trees(engine, input.from.as_deref(), input.to.as_deref())?;
     let opts = crate::diff::DiffOptions {
         format: input.format,
         color: input.color,
@@ -416,4 +404,61 @@ pub fn diff(engine: &Engine, input: &DiffInput) -> Result<Vec<u8>> {
         .write_diff(from, to, &opts, &mut buf)
         .context("cannot compare the snapshots")?;
     Ok(buf)
+}
+
+/// The two trees `diff` compares: `from` (default `start`) and `to` (default: the work tree now).
+fn diff_trees(engine: &Engine, from: Option<&str>, to: Option<&str>) -> Result<(ObjectId, ObjectId)> {
+    let head = engine.target()?.head;
+    let events = engine.store.events(&head)?;
+    let from = target::find(&events, from.unwrap_or("start"))?.tree;
+    let to = match to {
+        Some(spec) => target::find(&events, spec)?.tree,
+        None => {
+            engine
+                .store
+                .workdir()
+                .map_err(|_| usage("a bare repository has no work tree to compare with; name two snapshots"))?;
+            engine.store.capture()?.tree
+        }
+    };
+    Ok((from, to))
+}
+
+/// One file of a [`Difference`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DiffFile {
+    pub path: String,
+    /// `A`, `D`, `M` or `T`, as `--name-status` prints it.
+    pub status: String,
+    pub binary: bool,
+    /// Lines added and removed, as `git diff --numstat` counts them (0 for a binary file).
+    pub added: u64,
+    pub removed: u64,
+}
+
+/// `diff --json`: the two trees and the files that differ.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Difference {
+    pub from: crate::session::Oid,
+    pub to: crate::session::Oid,
+    pub files: Vec<DiffFile>,
+}
+
+/// What `diff` compares, as data: the trees and each changed file's line counts.
+pub fn diff_files(engine: &Engine, from: Option<&str>, to: Option<&str>) -> Result<Difference> {
+    let (from, to) = diff_trees(engine, from, to)?;
+    let (from, to) = (oid(from), oid(to));
+    let files = engine
+        .store
+        .changed_lines(&from, &to)?
+        .into_iter()
+        .map(|f| DiffFile {
+            path: f.path,
+            status: f.status.to_string(),
+            binary: f.binary,
+            added: f.added,
+            removed: f.removed,
+        })
+        .collect();
+    Ok(Difference { from, to, files })
 }

@@ -48,7 +48,9 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
     let listed = engine.store.list()?;
     let taken = |name: &str| {
         listed.iter().find_map(|l| match l {
-            Listed::Ok(h) if h.name == name => Some(h.id.clone()),
+            // Names differing only by case would be one on a file system
+            // that folds case, and to a person reading a list.
+            Listed::Ok(h) if h.name.to_lowercase() == name.to_lowercase() => Some(h.id.clone()),
             _ => None,
         })
     };
@@ -188,7 +190,8 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     let workdir = engine.store.workdir()?.to_owned();
     let source = engine.target()?;
     let listed = engine.store.list()?;
-    let taken = |n: &str| listed.iter().any(|l| matches!(l, Listed::Ok(h) if h.name == n));
+    let taken =
+        |n: &str| listed.iter().any(|l| matches!(l, Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase()));
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;

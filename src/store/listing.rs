@@ -31,6 +31,9 @@ pub struct SessionSummary {
     pub intent: String,
     /// The work tree the session was started in.
     pub worktree: Option<String>,
+    /// The id of its latest event (time-ordered to the millisecond: what
+    /// tells apart two sessions updated in the same second).
+    pub last_event: Option<crate::session::EventId>,
 }
 
 /// One entry of a listing: a healthy session, or a ref that cannot be read.
@@ -58,6 +61,7 @@ impl SessionSummary {
             updated: h.updated.clone(),
             intent: intent.lines().next().unwrap_or("").replace('\t', " "),
             worktree: h.worktree.clone(),
+            last_event: Some(h.last_event.clone()),
         }
     }
 
@@ -75,6 +79,7 @@ impl SessionSummary {
             updated: self.updated.clone(),
             intent: self.intent.clone(),
             worktree: self.worktree.clone(),
+            last_event: self.last_event.clone(),
         };
         let mut text = serde_json::to_string(&line).expect("a cache line serialises");
         text.push('\n');
@@ -93,6 +98,7 @@ impl SessionSummary {
             updated: line.updated,
             intent: line.intent,
             worktree: line.worktree,
+            last_event: line.last_event,
         })
     }
 }
@@ -109,6 +115,8 @@ struct CacheLine {
     updated: Timestamp,
     intent: String,
     worktree: Option<String>,
+    #[serde(default)]
+    last_event: Option<crate::session::EventId>,
 }
 
 impl Store {
@@ -254,6 +262,7 @@ mod tests {
             updated: Timestamp::parse("2026-11-24T07:00:00Z").unwrap(),
             intent: "split the parser: tokens first".into(),
             worktree: Some("/home/ada/src/with\ttab and space".into()),
+            last_event: None,
         };
         assert_eq!(
             SessionSummary::from_line(s.to_line().trim_end_matches('\n')),

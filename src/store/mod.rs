@@ -185,6 +185,14 @@ impl Store {
         self.repo.config_snapshot().string(key).map(|s| s.to_string())
     }
 
+    /// A git config boolean (`true`, `yes`, `on`, `1`, …); `None` when unset.
+    pub(crate) fn config_bool(&self, key: &str) -> Result<Option<bool>> {
+        self.repo
+            .config_snapshot()
+            .try_boolean(key)
+            .map_err(|err| fail(format!("bad config value for {key}: {err}")))
+    }
+
     /// A git config integer, with git's `k`/`m`/`g` suffixes.
     pub(crate) fn config_integer(&self, key: &str) -> Result<Option<i64>> {
         match self.repo.config_snapshot().try_integer(key) {
@@ -273,6 +281,13 @@ impl Store {
     pub(crate) fn index_lock(&self) -> PathBuf {
         self.repo.index_path().with_extension("lock")
     }
+}
+
+/// Seconds since the epoch of a date as git reads one (`yesterday`, `2 weeks
+/// ago`, `2026-11-01`, an RFC 2822 or ISO 8601 time, `@<seconds>`); `None`
+/// when it is not a date.
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
+    gix::date::parse(text, Some(gix::date::Zoned::now())).ok().map(|t| t.seconds)
 }
 
 /// The object format of the repository at or above `dir` when it is not
