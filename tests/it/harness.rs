@@ -192,6 +192,34 @@ impl TestRepo {
         String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
     }
 
+    /// Runs `git ARGS` in `cwd` with `input` on its stdin (`hash-object
+    /// --stdin`, `mktree`), asserts success, returns trimmed stdout.
+    pub(crate) fn git_input_in(&self, cwd: &Path, args: &[&str], input: &[u8]) -> String {
+        use std::io::Write;
+        let mut cmd = Command::new("git");
+        self.seal(&mut cmd);
+        let mut child = cmd
+            .args(args)
+            .current_dir(cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot run git");
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let input = input.to_owned();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().expect("cannot run git");
+        writer.join().expect("the stdin writer").expect("cannot write to git");
+        assert!(
+            out.status.success(),
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
+    }
+
     /// Runs `git ARGS` in `cwd` with extra environment; returns the raw output.
     pub(crate) fn git_output_in(&self, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new("git");
@@ -435,6 +463,16 @@ impl TestRepo {
             ),
             files,
         }
+    }
+
+    /// Everything under the temporary directory except the work tree
+    /// (`repo/`, its `.git` included): what a command run in the work tree
+    /// must not write to (siblings, bare remotes, `HOME`).
+    pub(crate) fn outside_state(&self) -> BTreeMap<PathBuf, Entry> {
+        let mut files = BTreeMap::new();
+        walk(&self.root, &self.root, &mut files);
+        files.retain(|p, _| !p.starts_with("repo"));
+        files
     }
 
     /// Asserts `git fsck --strict` finds nothing wrong.

@@ -11,6 +11,7 @@ mod diff;
 mod forged;
 mod generated;
 mod hooks;
+mod hostile;
 mod human_output;
 mod knowledge;
 mod layers;
