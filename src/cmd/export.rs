@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use super::Ui;
 use crate::ops::{self, Exported};
-use crate::render::{out, short_time, tldr, Palette};
+use crate::render::{esc_line, out, short_time, tldr, Palette};
 
 /// Arguments of `git session export` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -58,18 +58,22 @@ fn markdown(exported: &Exported) -> String {
         let summary = ev.summary();
         s.push_str(&format!(
             "- **{}** {} — {} (`{}`)\n",
-            ev.kind(),
+            esc_line(ev.kind()),
             short_time(&ev.time),
-            summary.lines().next().unwrap_or("").replace('\n', " "),
+            esc_line(summary.lines().next().unwrap_or("")),
             crate::session::text::prefix(&e.commit, 10)
         ));
-        let mut rest: Vec<String> = summary.lines().skip(1).map(|l| format!("  > {l}")).collect();
+        let mut rest: Vec<String> = summary
+            .lines()
+            .skip(1)
+            .map(|l| format!("  > {}", esc_line(l)))
+            .collect();
         if let crate::session::Body::Decision(d) = &ev.body {
             if let Some(r) = &d.rationale {
-                rest.push(format!("  - rationale: {r}"));
+                rest.push(format!("  - rationale: {}", esc_line(r)));
             }
             for a in &d.alternatives {
-                rest.push(format!("  - alternative: {a}"));
+                rest.push(format!("  - alternative: {}", esc_line(a)));
             }
         }
         for line in rest {

@@ -49,7 +49,13 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             fetched.remote
         ));
     }
-    if text.is_empty() {
+    if text.is_empty() && !fetched.failed.is_empty() {
+        ui.say(format!(
+            "No session of {} was merged ({} could not be).",
+            fetched.remote,
+            fetched.failed.len()
+        ));
+    } else if text.is_empty() {
         ui.say(format!(
             "Sessions are up to date with {} ({} there).",
             fetched.remote,

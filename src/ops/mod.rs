@@ -180,8 +180,18 @@ impl Engine {
         let Some(current) = self.store.current()?.filter(|c| Some(&c.session) != keep) else {
             return Ok(None);
         };
-        let Some(head) = self.store.head(&current.session)? else {
-            return Ok(None);
+        // A current session that cannot be read (damaged, from a newer
+        // version) does not keep the work tree from moving on.
+        let head = match self.store.head(&current.session) {
+            Ok(Some(head)) => head,
+            Ok(None) => return Ok(None),
+            Err(err) => {
+                self.warn(&format!(
+                    "the current session {} cannot be read, so it was not paused: {err:#}",
+                    current.session
+                ));
+                return Ok(None);
+            }
         };
         if head.header.status != Status::Active {
             return Ok(None);

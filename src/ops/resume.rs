@@ -87,8 +87,12 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
     // Resuming the current session records the commits made since the last
     // command first, like any other command does.
     let current = engine.store.current()?.filter(|c| c.session == head.id);
-    if restore.is_some() {
-        catch_up_branch(engine, &head, input, &mut notes)?;
+    let mut restore = restore;
+    if restore.is_some() && !catch_up_branch(engine, &head, input, &mut notes)? {
+        // The snapshot was taken on commits this clone did not take: its
+        // files stay out of the work tree too.
+        restore = None;
+        notes.push("hint: the session's latest snapshot was not restored either; it belongs on those commits".into());
     }
     let switched = switch_branch(engine, &head, &mut notes)?;
     let mut target = Target { head, current };
@@ -227,23 +231,25 @@ fn latest_session_commit(engine: &Engine, head: &SessionHead) -> Result<Option<c
 /// branches has them) are taken only when the user says so. When HEAD is on
 /// the branch, the work tree follows; the caller checked that the work tree
 /// holds nothing unsaved.
+/// Returns false when the branch stayed behind because the user did not
+/// take the commits.
 fn catch_up_branch(
     engine: &Engine,
     head: &SessionHead,
     input: &ResumeInput<'_>,
     notes: &mut Vec<String>,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(branch) = head.header.branch.as_deref() else {
-        return Ok(());
+        return Ok(true);
     };
     let Some(tip) = engine.store.branch_tip(branch)? else {
-        return Ok(());
+        return Ok(true);
     };
     let Some(latest) = latest_session_commit(engine, head)? else {
-        return Ok(());
+        return Ok(true);
     };
     if latest == tip || !engine.store.is_ancestor(tip, latest) {
-        return Ok(());
+        return Ok(true);
     }
     let unvouched = engine.store.commits_only_sessions_have(latest, SHOWN_COMMITS + 1)?;
     if !unvouched.is_empty() && !input.fast_forward {
@@ -270,7 +276,7 @@ fn catch_up_branch(
                 latest.to_hex_with_len(12)
             ));
             notes.push(hint);
-            return Ok(());
+            return Ok(false);
         }
     }
     let why = format!("git-session resume: fast-forward {branch} to the session's last commit");
@@ -284,7 +290,7 @@ fn catch_up_branch(
         "Fast-forwarded '{branch}' to {}, the last commit the session saw.",
         latest.to_hex_with_len(7)
     ));
-    Ok(())
+    Ok(true)
 }
 
 /// The open session updated last.

@@ -190,8 +190,11 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     let workdir = engine.store.workdir()?.to_owned();
     let source = engine.target()?;
     let listed = engine.store.list()?;
-    let taken =
-        |n: &str| listed.iter().any(|l| matches!(l, Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase()));
+    let taken = |n: &str| {
+        listed
+            .iter()
+            .any(|l| matches!(l, Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase()))
+    };
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;

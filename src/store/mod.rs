@@ -287,7 +287,9 @@ impl Store {
 /// ago`, `2026-11-01`, an RFC 2822 or ISO 8601 time, `@<seconds>`); `None`
 /// when it is not a date.
 pub(crate) fn parse_date(text: &str) -> Option<i64> {
-    gix::date::parse(text, Some(gix::date::Zoned::now())).ok().map(|t| t.seconds)
+    gix::date::parse(text, Some(gix::date::Zoned::now()))
+        .ok()
+        .map(|t| t.seconds)
 }
 
 /// The object format of the repository at or above `dir` when it is not

@@ -124,7 +124,7 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
                     let _ = write!(line, " — {}", one_line(why));
                 }
                 if !x.alternatives.is_empty() {
-                    let _ = write!(line, " {d}(not: {}){r}", x.alternatives.join("; "));
+                    let _ = write!(line, " {d}(not: {}){r}", one_line(&x.alternatives.join("; ")));
                 }
                 line
             })
@@ -169,7 +169,7 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
         "Handoffs",
         s.handoffs
             .iter()
-            .map(|x| format!("{} {}", x.by, one_line(&x.text)))
+            .map(|x| format!("{} {}", one_line(&x.by), one_line(&x.text)))
             .collect(),
     );
     section(&mut o, "Other events", s.other_events.iter().map(other_event).collect());

@@ -213,6 +213,9 @@ fn an_amended_or_rebased_commit_appears_once_as_its_latest_version() {
         "the rewrite chain, newest first"
     );
     let brief = t.ok(&["context"]);
-    assert!(!brief.contains(&first[..10]) && !brief.contains(&amended[..10]), "{brief}");
+    assert!(
+        !brief.contains(&first[..10]) && !brief.contains(&amended[..10]),
+        "{brief}"
+    );
     assert!(brief.contains(&rebased[..10]), "{brief}");
 }

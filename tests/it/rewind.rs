@@ -324,7 +324,11 @@ fn commits_revert_reverts_only_the_sessions_commits() {
     assert_eq!(t.git(&["show", "HEAD:theirs.txt"]), "from a teammate");
     assert_eq!(t.git(&["diff", "--stat", &start_head, "HEAD", "--", "src"]), "");
     let start_and_theirs = tree_with(&t, &start, "theirs.txt", "from a teammate\n");
-    assert_tree(&t, &start_and_theirs, "work tree at the start, with the teammate's file");
+    assert_tree(
+        &t,
+        &start_and_theirs,
+        "work tree at the start, with the teammate's file",
+    );
     t.fsck();
 
     // Undo moves the branch back over the reverts.
