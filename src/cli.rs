@@ -23,7 +23,13 @@ pub struct Cli {
     #[arg(short = 'C', global = true, value_name = "PATH")]
     pub dir: Option<PathBuf>,
     /// Act on this session (id, name or unique prefix) instead of the current one.
-    #[arg(long, short = 's', global = true, value_name = "SESSION")]
+    #[arg(
+        long,
+        short = 's',
+        global = true,
+        value_name = "SESSION",
+        add = clap_complete::engine::ArgValueCandidates::new(cmd::candidates::sessions)
+    )]
     pub session: Option<String>,
     /// Print no status messages on stderr.
     #[arg(long, short = 'q', global = true)]

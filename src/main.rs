@@ -3,11 +3,17 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use git_session::error::UserError;
 use git_session::session::text::escape_controls;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`COMPLETE=bash git-session -- …`)
+    // is answered here, and the program ends.
+    clap_complete::CompleteEnv::with_factory(git_session::cli::Cli::command)
+        .var("COMPLETE")
+        .completer("git-session")
+        .complete();
     let cli = match git_session::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -12,7 +12,7 @@ use crate::render::out;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// The work is done (the default).
     #[arg(long, conflicts_with = "abandon")]

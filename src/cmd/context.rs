@@ -16,7 +16,7 @@ use crate::render::out;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// At most this many characters (default: `session.contextLimit`, else 10000).
     #[arg(long, value_name = "N")]

@@ -12,8 +12,10 @@ use crate::render::out_bytes;
 pub struct Args {
     /// The older snapshot: `start` (default), a checkpoint label, an intent,
     /// an event id (or its last digits) or an event commit prefix.
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::points))]
     pub from: Option<String>,
     /// The newer snapshot (default: the work tree as it is now).
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::points))]
     pub to: Option<String>,
     /// A diffstat, as `git diff --stat`.
     #[arg(long, group = "format")]

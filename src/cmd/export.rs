@@ -14,7 +14,7 @@ use crate::render::{esc_line, out, short_time, tldr, Palette};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// `markdown` or `json`.
     #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]

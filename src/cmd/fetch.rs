@@ -14,6 +14,7 @@ use crate::render::{out, short_id};
 pub struct Args {
     /// A remote name or URL (default: `session.remote`, else the branch's
     /// upstream remote, else `origin`).
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
     /// Only these sessions: ids, id prefixes, or names of sessions known here.
     pub sessions: Vec<String>,

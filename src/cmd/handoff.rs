@@ -20,7 +20,7 @@ pub struct Args {
     pub to: Option<String>,
     /// Push to this remote or URL (default: `session.remote`, else the
     /// branch's upstream remote, else `origin`).
-    #[arg(long, value_name = "REMOTE", conflicts_with = "no_push")]
+    #[arg(long, value_name = "REMOTE", conflicts_with = "no_push", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
     /// Push the handed-over session (the default, unless `session.autoPush`
     /// is false); an error when there is no remote to push to.

@@ -13,7 +13,7 @@ pub struct Args {
     #[arg(long, short = 'a')]
     pub all: bool,
     /// List the sessions on this remote (as of the last fetch) instead.
-    #[arg(long, value_name = "REMOTE")]
+    #[arg(long, value_name = "REMOTE", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
     /// With --remote: fetch the remote's session refs first (nothing is merged).
     #[arg(long, requires = "remote")]

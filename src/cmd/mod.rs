@@ -82,6 +82,80 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
+/// Dynamic completion (clap_complete's engine: the shell runs
+/// `COMPLETE=<shell> git-session -- <words>`): the candidates of arguments
+/// that name something in the repository, read fresh each time. They never
+/// fail: outside a repository there is nothing to offer.
+pub(crate) mod candidates {
+    use std::path::Path;
+    use std::rc::Rc;
+
+    use clap_complete::engine::CompletionCandidate;
+
+    use crate::ops::{self, Engine, Options};
+
+    /// The value of a global option among the words being completed (the
+    /// shell passes them after `--`), so that `git session -s NAME rewind
+    /// <TAB>` offers NAME's labels and `-C DIR` looks in DIR.
+    fn typed(short: &str, long: Option<&str>) -> Option<String> {
+        let words: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(2).collect();
+        let mut found = None;
+        let mut it = words.iter();
+        while let Some(w) = it.next() {
+            if w == short || Some(w.as_str()) == long {
+                found = it.next().cloned();
+            } else if let Some(v) = long.and_then(|l| w.strip_prefix(l)?.strip_prefix('=')) {
+                found = Some(v.to_owned());
+            } else if let Some(v) = w.strip_prefix(short).filter(|v| !v.is_empty()) {
+                found = Some(v.to_owned());
+            }
+        }
+        found.filter(|v| !v.is_empty())
+    }
+
+    fn engine() -> Option<Engine> {
+        let dir = typed("-C", None).unwrap_or_else(|| ".".to_owned());
+        Engine::open(
+            Path::new(&dir),
+            Options {
+                session: typed("-s", Some("--session")),
+                progress: false,
+                warnings: Rc::new(|_| {}),
+            },
+        )
+        .ok()
+    }
+
+    fn with_help(items: Vec<(String, String)>) -> Vec<CompletionCandidate> {
+        items
+            .into_iter()
+            .map(|(value, help)| CompletionCandidate::new(value).help(Some(help.into())))
+            .collect()
+    }
+
+    /// Session names and ids.
+    pub(crate) fn sessions() -> Vec<CompletionCandidate> {
+        engine().map(|e| with_help(ops::session_names(&e))).unwrap_or_default()
+    }
+
+    /// `start`, checkpoint labels and intents of the current session.
+    pub(crate) fn points() -> Vec<CompletionCandidate> {
+        engine().map(|e| with_help(ops::point_names(&e))).unwrap_or_default()
+    }
+
+    /// Configured remotes.
+    pub(crate) fn remotes() -> Vec<CompletionCandidate> {
+        engine()
+            .map(|e| {
+                ops::remote_names(&e)
+                    .into_iter()
+                    .map(CompletionCandidate::new)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// Prints what a rewind, restore or undo did (or, with `--json`, the result).
 pub(crate) fn print_rewound(ui: &Ui, done: &crate::ops::Rewound, json: bool) -> Result<()> {
     if json {

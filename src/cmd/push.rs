@@ -19,6 +19,7 @@ use crate::render::{out, short_id};
 pub struct Args {
     /// A remote name or URL (default: `session.remote`, else the branch's
     /// upstream remote, else `origin`).
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
     /// The sessions to push (default: the current one).
     #[arg(conflicts_with = "all")]

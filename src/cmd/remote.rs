@@ -32,6 +32,7 @@ pub enum Action {
     Setup {
         /// The remote (default: `session.remote`, else the branch's upstream
         /// remote, else `origin`).
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
         remote: Option<String>,
     },
 }

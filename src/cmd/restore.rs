@@ -13,6 +13,7 @@ use crate::ops;
 pub struct Args {
     /// `start`, a checkpoint label, an intent, an event id (or its last
     /// digits) or an event commit prefix.
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::points))]
     pub target: String,
     /// The files or directories to bring back (relative to the current directory).
     #[arg(required = true, value_name = "PATH")]

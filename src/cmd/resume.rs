@@ -10,7 +10,7 @@ use crate::render::{out, tldr};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either.
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// Resume the most recently updated open session.
     #[arg(long = "continue", short = 'c', conflicts_with = "session_arg")]

@@ -11,6 +11,7 @@ use crate::ops::{self, CommitsMode, RewindInput};
 pub struct Args {
     /// `start`, a checkpoint label, an intent, an event id (or its last
     /// digits) or an event commit prefix.
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::points))]
     pub target: String,
     /// What to do with the commits made in the session since the target.
     #[arg(long, value_enum, default_value_t = Commits::Keep)]

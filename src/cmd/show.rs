@@ -10,7 +10,7 @@ use crate::render::{header_details, out, timeline};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// How many recent events to show.
     #[arg(long, default_value_t = 10)]

@@ -12,7 +12,7 @@ use crate::summary::{summary_markdown, summary_text};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Session id, name, or a unique prefix of either (default: the current one).
-    #[arg(id = "session_arg", value_name = "SESSION")]
+    #[arg(id = "session_arg", value_name = "SESSION", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::sessions))]
     pub session: Option<String>,
     /// `text` (compact, for a terminal), `markdown` (a pull-request
     /// description) or `json` (the schema in docs/design.md).

@@ -13,6 +13,7 @@ use crate::render::out;
 pub struct Args {
     /// A remote name or URL (default: `session.remote`, else the branch's
     /// upstream remote, else `origin`).
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
     /// Push even if the secrets scan finds something (this push only).
     #[arg(long)]

@@ -364,6 +364,58 @@ pub fn who(engine: &Engine, paths: &[PathBuf], days: u32) -> Result<(Vec<Zone>, 
     Ok((zones, paths))
 }
 
+/// What the shell offers for a SESSION argument: each session's name and
+/// id, with what it is about (open ones first, as `list` shows them).
+pub fn session_names(engine: &Engine) -> Vec<(String, String)> {
+    let Ok(listed) = engine.store.list() else {
+        return Vec::new();
+    };
+    let mut sessions: Vec<SessionSummary> = listed
+        .into_iter()
+        .filter_map(|l| match l {
+            Listed::Ok(s) => Some(s),
+            Listed::Broken { .. } => None,
+        })
+        .collect();
+    sessions.sort_by_key(|s| !s.status.is_open());
+    let mut out = Vec::new();
+    for s in sessions {
+        let about = format!("{}, {}", s.status.as_str(), crate::session::text::prefix(&s.intent, 60));
+        out.push((s.name.clone(), about.clone()));
+        out.push((s.id.to_string(), about));
+    }
+    out
+}
+
+/// What the shell offers for a TARGET argument (`rewind`, `restore`,
+/// `diff`): `start`, then the target session's checkpoint labels and
+/// intents, newest first.
+pub fn point_names(engine: &Engine) -> Vec<(String, String)> {
+    let mut out = vec![("start".to_owned(), "the start of the session".to_owned())];
+    let Ok(target) = engine.target() else {
+        return out;
+    };
+    let Ok(events) = engine.store.events(&target.head) else {
+        return out;
+    };
+    for e in events.iter().rev() {
+        let what = match &e.event.body {
+            crate::session::Body::Checkpoint(c) => ("checkpoint", &c.text),
+            crate::session::Body::Intent(i) => ("intent", &i.text),
+            _ => continue,
+        };
+        if !what.1.is_empty() && !out.iter().any(|(name, _)| name == what.1) {
+            out.push((what.1.clone(), format!("{} {}", what.0, e.event.time.short())));
+        }
+    }
+    out
+}
+
+/// What the shell offers for a REMOTE argument: the configured remotes.
+pub fn remote_names(engine: &Engine) -> Vec<String> {
+    engine.store.remote_names()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ pub use listing::{
     history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
     Report, ReportPeriod, Zone,
 };
+pub use listing::{point_names, remote_names, session_names};
 pub use recording::{
     checkpoint, claim, close, intent, note, objective_add, objective_done, objectives, pause, rename, resolve,
     snapshot, Claimed, CloseInput, Closed, NoteInput, NoteKind,

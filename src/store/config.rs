@@ -8,6 +8,11 @@ use super::Store;
 use crate::error::fail;
 
 impl Store {
+    /// The names of the configured remotes.
+    pub(crate) fn remote_names(&self) -> Vec<String> {
+        self.repo.remote_names().iter().map(|n| n.to_string()).collect()
+    }
+
     /// Whether `name` is a configured remote.
     pub(crate) fn has_remote(&self, name: &str) -> bool {
         self.repo.find_remote(name).is_ok()
@@ -88,5 +93,102 @@ impl Store {
         lock.commit()
             .map_err(|err| fail(format!("cannot write {}: {err}", path.display())))?;
         Ok((added, removed))
+    }
+}
+
+/// The configuration `git -c` and `git --config-env` hand to a subcommand,
+/// as `key=value` overrides (a key alone means `true`): `GIT_CONFIG_PARAMETERS`
+/// — a space-separated list of `'key'='value'` (or older `'key=value'`)
+/// items in git's shell quoting, where a quote is written `'\''` — then
+/// `GIT_CONFIG_COUNT` with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`.
+///
+/// Written by hand: neither gix nor a crate reads git's `sq_quote` format
+/// back (gix-quote reads ANSI-C quotes), and it is a few lines.
+pub(crate) fn command_line_overrides() -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(params) = std::env::var("GIT_CONFIG_PARAMETERS") {
+        out.extend(parse_parameters(&params));
+    }
+    let count = std::env::var("GIT_CONFIG_COUNT")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or(0);
+    for n in 0..count.min(10_000) {
+        if let (Ok(key), Ok(value)) = (
+            std::env::var(format!("GIT_CONFIG_KEY_{n}")),
+            std::env::var(format!("GIT_CONFIG_VALUE_{n}")),
+        ) {
+            out.push(format!("{key}={value}"));
+        }
+    }
+    out
+}
+
+/// The items of a `GIT_CONFIG_PARAMETERS` value as `key=value`.
+fn parse_parameters(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return items;
+        }
+        // One item: quoted words, maybe `'key'='value'`.
+        let mut parts: Vec<String> = vec![String::new()];
+        while let Some(&c) = chars.peek() {
+            match c {
+                '\'' => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c == '\'' {
+                            break;
+                        }
+                        parts.last_mut().expect("one part at least").push(c);
+                    }
+                }
+                // `'\''` puts a quote inside a quoted word.
+                '\\' => {
+                    chars.next();
+                    if let Some(c) = chars.next() {
+                        parts.last_mut().expect("one part at least").push(c);
+                    }
+                }
+                '=' if parts.len() == 1 => {
+                    chars.next();
+                    parts.push(String::new());
+                }
+                c if c.is_whitespace() => break,
+                c => {
+                    chars.next();
+                    parts.last_mut().expect("one part at least").push(c);
+                }
+            }
+        }
+        let item = match parts.as_slice() {
+            [key, value] => format!("{key}={value}"),
+            [key] if key.contains('=') => key.clone(),
+            [key] => format!("{key}=true"),
+            _ => continue,
+        };
+        items.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_parameters;
+
+    #[test]
+    fn git_dash_c_parameters_read_back() {
+        assert_eq!(
+            parse_parameters("'session.remote'='x' 'color.ui'='never'"),
+            ["session.remote=x", "color.ui=never"]
+        );
+        assert_eq!(parse_parameters("'core.foo=bar baz'"), ["core.foo=bar baz"]);
+        assert_eq!(parse_parameters("'a.b'='it'\\''s'"), ["a.b=it's"]);
+        assert_eq!(parse_parameters("'flag.on'"), ["flag.on=true"]);
+        assert!(parse_parameters("").is_empty());
     }
 }

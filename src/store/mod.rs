@@ -67,7 +67,15 @@ impl Store {
                 .context("cannot read the current directory")?
                 .join(dir)
         };
-        match gix::ThreadSafeRepository::discover_with_environment_overrides(&dir) {
+        // `git -c key=value session …` hands the values down in
+        // `GIT_CONFIG_PARAMETERS` (and `--config-env` in `GIT_CONFIG_COUNT`
+        // and friends); gix reads neither, so they are given to it as what
+        // they are, command-line overrides.
+        let overrides = config::command_line_overrides();
+        let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
+        trust.full = trust.full.cli_overrides(overrides.clone());
+        trust.reduced = trust.reduced.cli_overrides(overrides);
+        match gix::ThreadSafeRepository::discover_with_environment_overrides_opts(&dir, Default::default(), trust) {
             Ok(repo) => Ok(Store {
                 repo: repo.to_thread_local(),
                 warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),

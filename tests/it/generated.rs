@@ -49,11 +49,17 @@ fn the_committed_man_page_is_current() {
 
 #[test]
 fn completions_are_generated_for_each_shell() {
+    // The scripts hand every <TAB> to the binary (dynamic completion, so
+    // subcommands, their options and the repository's names complete);
+    // tests/it/completion.rs drives them in the shells.
     let t = TestRepo::bare_dir();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let script = t.ok_in(&t.root, &["completions", shell]);
-        assert!(script.contains("checkpoint"), "{shell} completions lack `checkpoint`");
-        assert!(script.contains("resume"), "{shell} completions lack `resume`");
+        assert!(script.contains("git-session"), "{shell}: {script}");
+        assert!(
+            script.contains("COMPLETE"),
+            "{shell} completions do not ask the binary: {script}"
+        );
     }
 }
 

@@ -618,7 +618,10 @@ fn resume_leaves_a_branch_behind_commits_only_a_fetched_session_carries() {
     // Nor is the session's latest snapshot restored: it belongs on the
     // commits not taken, and holds the attacker's Makefile.
     assert_eq!(t.git(&["diff", "--cached", "--name-only"]), "");
-    assert!(!t.path("Makefile").exists(), "the attacker's Makefile stays out of the work tree");
+    assert!(
+        !t.path("Makefile").exists(),
+        "the attacker's Makefile stays out of the work tree"
+    );
     assert!(err.contains("not restored"), "{err}");
 
     // Asked for, the fast-forward still happens (handing over unpushed commits works).

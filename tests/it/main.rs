@@ -5,6 +5,7 @@
 mod harness;
 
 mod bad_input;
+mod completion;
 mod concurrency;
 mod crash;
 mod diff;
