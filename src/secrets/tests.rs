@@ -436,3 +436,212 @@ fn scan_new_blobs_stops_at_commits_on_the_branches() {
         ("aws.txt", "aws-access-key-id")
     );
 }
+
+// --- decoders, windows, redaction ---------------------------------------
+
+#[test]
+fn binary_and_large_blobs_are_read_by_the_streaming_scan() {
+    // What `binary_and_large_blobs_are_skipped` leaves to the push's scan.
+    let token = ["gh", "p_", &chars(ALNUM, 40, 5)].concat();
+    let mut binary = b"\x89PNG\r\n\x1a\n\0\0".to_vec();
+    binary.extend_from_slice(token.as_bytes());
+    let found = scan_blob_streaming("logo.png", &binary);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].rule, found[0].line),
+        ("github-token", 3),
+        "after the PNG header's two newline bytes"
+    );
+
+    // Over the size limit: every window reports what starts in it, with the
+    // line counted across windows.
+    let mut large = String::new();
+    let mut line = 0;
+    let mut expected = Vec::new();
+    while large.len() < 3 * MAX_BLOB_SIZE as usize {
+        line += 1;
+        if line % 20_000 == 0 {
+            large.push_str(&format!("key {token}\n"));
+            expected.push(line);
+        } else {
+            large.push_str("some ordinary log line that holds nothing at all\n");
+        }
+    }
+    let found = scan_blob_streaming("dump.log", large.as_bytes());
+    assert_eq!(found.iter().map(|f| f.line).collect::<Vec<_>>(), expected);
+    assert!(scan_blob("dump.log", large.as_bytes()).is_empty());
+}
+
+#[test]
+fn a_secret_across_a_window_border_is_found_once() {
+    let token = ["gh", "p_", &chars(ALNUM, 40, 5)].concat();
+    for filler in [b'.', 0] {
+        for shift in [0, 1, 10, 43, 44, 45] {
+            let mut data = vec![filler; WINDOW - shift];
+            data[..3].copy_from_slice(b"\n\n\n");
+            data.push(b' ');
+            data.extend_from_slice(token.as_bytes());
+            data.push(b'\n');
+            data.resize(WINDOW * 2 + 100, filler);
+            let found = scan_blob_streaming("x.log", &data);
+            assert_eq!(found.len(), 1, "filler {filler}, shift {shift}: {found:?}");
+            assert_eq!(found[0].line, 4, "filler {filler}, shift {shift}");
+        }
+    }
+}
+
+#[test]
+fn utf16_text_is_decoded() {
+    let token = ["gh", "p_", &chars(ALNUM, 40, 5)].concat();
+    let text = format!("first line\r\nGITHUB_TOKEN={token}\r\n");
+    for (big_endian, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+        let mut data = Vec::new();
+        if bom {
+            data.extend_from_slice(if big_endian { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] });
+        }
+        for unit in text.encode_utf16() {
+            data.extend_from_slice(&if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        let found = scan_blob("token.env", &data);
+        assert_eq!(found.len(), 1, "big endian {big_endian}, bom {bom}");
+        assert_eq!((found[0].rule, found[0].line), ("github-token", 2));
+        assert_eq!(scan_blob_streaming("token.env", &data), found);
+    }
+}
+
+#[test]
+fn base64_values_are_decoded_and_reported_where_they_are_written() {
+    let key = corpus::base64(pem("RSA ").as_bytes());
+    let yaml = format!("kind: Secret\ndata:\n  user: YWRtaW4=\n  tls.key: {key}\n");
+    let found = scan_blob("secret.yaml", yaml.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].rule, found[0].line), ("private-key", 4));
+    assert_eq!(
+        found[0].excerpt,
+        [&key[..4], "…"].concat(),
+        "the encoded text, which is what the file shows"
+    );
+    // Base64 of something that is no secret is nothing.
+    let note = corpus::base64(b"just a note about the deployment, nothing more");
+    assert_clean(&format!("data:\n  note: {note}\n"));
+}
+
+#[test]
+fn short_secrets_show_less() {
+    let found = scan_blob(".env", b"DB_PASSWORD=hunter2\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].rule, found[0].excerpt.as_str()),
+        ("password-assignment", "h…")
+    );
+    assert_eq!(matcher::redact("abcdefghijklmnop"), "abcd…");
+    assert_eq!(matcher::redact("abc"), "…");
+}
+
+#[test]
+fn short_passwords_count_in_configuration_only() {
+    for path in [
+        ".env",
+        "config/app.yaml",
+        "settings.json",
+        "app.properties",
+        "deploy.sh",
+        "Dockerfile",
+    ] {
+        assert!(is_config_path(path), "{path}");
+    }
+    for path in ["src/main.rs", "app.py", "README.md", "f"] {
+        assert!(!is_config_path(path), "{path}");
+    }
+    assert_eq!(scan_blob("app.py", b"DB_PASSWORD=hunter2\n"), vec![]);
+    assert_eq!(scan_blob("app.yaml", b"db:\n  password: hunter2\n").len(), 1);
+}
+
+#[test]
+fn names_that_say_secret() {
+    for key in [
+        "password",
+        "DB_PASSWORD",
+        "dbPassword",
+        "client_secret",
+        "apiKey",
+        "API_KEY",
+        "GITHUB_TOKEN",
+        "secret_key_base",
+        "aws_secret_access_key",
+        "SMTP_PASS",
+        "db.password",
+        "passphrase",
+        "ClientSecret",
+        "private_key",
+    ] {
+        assert!(rules::key_says_secret(key), "{key}");
+    }
+    for key in [
+        "password_policy",
+        "token_url",
+        "max_tokens",
+        "public_key",
+        "secret_name",
+        "key",
+        "PWD",
+        "tokenizer",
+        "passwordHint",
+        "access_key",
+        "monkey",
+        "bypass",
+        "secretKeyRef",
+        "token_idx1",
+    ] {
+        assert!(!rules::key_says_secret(key), "{key}");
+    }
+}
+
+#[test]
+fn hostile_blobs_stay_bounded() {
+    // A blob that is nothing but keys yields at most 100 findings, quickly.
+    let token = ["gh", "p_", &chars(ALNUM, 36, 5)].concat();
+    let line = format!("{token}\n");
+    let many = line.repeat((256 << 10) / line.len());
+    assert_eq!(scan_blob("keys.txt", many.as_bytes()).len(), 100);
+    assert_eq!(scan_blob_streaming("keys.txt", many.repeat(5).as_bytes()).len(), 100);
+    // Long runs that every pattern starts on but none finishes (256 KiB
+    // each, as the test runs unoptimised; the release build reads 2 MiB of
+    // each in a few milliseconds).
+    for filler in ["password=", "AKIA", "eyJ", "-----BEGIN ", "a:b@", "x"] {
+        let data = filler.repeat((256 << 10) / filler.len());
+        let _ = scan_blob("f.env", data.as_bytes());
+    }
+}
+
+#[test]
+fn scan_new_blobs_reads_binary_and_large_blobs() {
+    let repo = Repo::new();
+    repo.write("README", "hello\n");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "base"]);
+    let main = repo.id("main");
+    let token = ["gh", "p_", &chars(ALNUM, 36, 13)].concat();
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0".to_vec();
+    png.extend_from_slice(format!("tEXt\0{token}\0").as_bytes());
+    std::fs::write(repo.path.join("logo.png"), &png).expect("write the png");
+    let mut big = "nothing to see here\n".repeat(MAX_BLOB_SIZE as usize / 10);
+    big.push_str(&["sk", "_live_", &chars(ALNUM, 30, 7), "\n"].concat());
+    repo.write("dump.sql", &big);
+    repo.git(&["add", "-A"]);
+    let tree = repo.id(&repo.git(&["write-tree"]));
+    let found = scan_new_blobs(&repo.open(), &[tree], &[main]).expect("scan");
+    let mut got: Vec<(&str, &str, usize)> = found.iter().map(|f| (f.path.as_str(), f.rule, f.line)).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("dump.sql", "stripe-live-key", MAX_BLOB_SIZE as usize / 10 + 1),
+            ("logo.png", "github-token", 3)
+        ]
+    );
+}
