@@ -308,4 +308,56 @@ pub enum Command {
     /// Print the man page (roff). `git session manpage > man/git-session.1`.
     #[command(hide = true)]
     Manpage(cmd::manpage::Args),
+    /// Install the man page, so that `man git-session` and `git help session` find it.
+    ///
+    /// Write the man page to DIR/man1/git-session.1. DIR defaults to
+    /// `share/man` beside the directory of this binary (`~/.cargo/share/man`
+    /// for `cargo install`), which `man` finds through PATH; for another DIR,
+    /// add it to MANPATH.
+    InstallMan(cmd::manpage::InstallArgs),
 }
+
+/// One `session.*` git config key: the README's Configuration table and
+/// the man page's CONFIGURATION section are both this table (a test
+/// compares the README's).
+pub struct ConfigKey {
+    pub key: &'static str,
+    /// Markdown, as the README shows it.
+    pub default: &'static str,
+    /// Markdown, as the README shows it.
+    pub meaning: &'static str,
+}
+
+/// Every `session.*` key that git-session reads.
+pub const CONFIG: &[ConfigKey] = &[
+    ConfigKey {
+        key: "session.maxUntrackedSize",
+        default: "`50m`",
+        meaning: "untracked files larger than this are left out of snapshots, named in a warning and in the event; `0` means no limit",
+    },
+    ConfigKey {
+        key: "session.remote",
+        default: "the branch's upstream remote, else `origin`",
+        meaning: "where `push`, `fetch`, `sync` and `handoff` go when no remote is named (`git -c session.remote=x` works too)",
+    },
+    ConfigKey {
+        key: "session.autoPush",
+        default: "`true`",
+        meaning: "`false`: `handoff` pushes only with `--push`",
+    },
+    ConfigKey {
+        key: "session.contextFiles",
+        default: "`AGENTS.md CLAUDE.md GEMINI.md .github/copilot-instructions.md`",
+        meaning: "the project files `context` includes (space- or comma-separated)",
+    },
+    ConfigKey {
+        key: "session.contextLimit",
+        default: "`10000`",
+        meaning: "characters of `context`",
+    },
+    ConfigKey {
+        key: "session.lockTimeout",
+        default: "`30000`",
+        meaning: "milliseconds an append keeps retrying a session ref that another process holds locked or keeps moving",
+    },
+];

@@ -1,12 +1,23 @@
-//! `git session manpage`: the man page, generated from the clap definitions
+//! `git session manpage` and `git session install-man`: the man page,
+//! generated from the clap definitions and the config table of `cli.rs`
 //! (`man/git-session.1` is this output; a test keeps it from going stale).
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 /// Arguments of `git session manpage` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
 pub struct Args {}
+
+/// Arguments of `git session install-man` (documented in `src/cli.rs`).
+#[derive(clap::Args, Debug)]
+pub struct InstallArgs {
+    /// The man directory to install into (the page goes to DIR/man1).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
 
 /// The man page as roff text.
 pub(crate) fn render() -> Result<String> {
@@ -55,6 +66,13 @@ pub(crate) fn render() -> Result<String> {
             );
         }
     }
+    buf.extend_from_slice(
+        b".SH CONFIGURATION\nAll configuration is git config (git config session.KEY VALUE); git -c is honoured too.\n",
+    );
+    for key in crate::cli::CONFIG {
+        let text = format!("{}. Default: {}.", key.meaning, key.default);
+        buf.extend_from_slice(format!(".TP\n{}\n{}\n", key.key, roff_escape(&text.replace('`', ""))).as_bytes());
+    }
     buf.extend_from_slice(EXTRA.as_bytes());
     man.render_version_section(&mut buf)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
@@ -75,14 +93,7 @@ fn roff_escape(s: &str) -> String {
         .replace('-', "\\-")
 }
 
-const EXTRA: &str = r#".SH CONFIGURATION
-.TP
-session.maxUntrackedSize
-Untracked files larger than this (bytes; k, m, g suffixes) are left out of snapshots and named in a warning. Default 50m; 0 or less means no limit.
-.TP
-session.lockTimeout
-How long (milliseconds) an append waits for a session ref that another process holds locked or keeps moving. Default 30000.
-.SH FILES
+const EXTRA: &str = r#".SH FILES
 .TP
 refs/aura/sessions/<id>
 The head of each session's event log: one commit per event, with event.json, session.json and the work tree snapshot in worktree/.
@@ -98,5 +109,32 @@ The private stat cache that makes snapshots cost what changed.
 
 pub(crate) fn run(_args: &Args) -> Result<()> {
     crate::render::out(&render()?);
+    Ok(())
+}
+
+/// Writes the man page to `DIR/man1/git-session.1`.
+pub(crate) fn install(args: &InstallArgs) -> Result<()> {
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let exe = std::env::current_exe().context("cannot find this binary's path")?;
+            let exe = exe.canonicalize().unwrap_or(exe);
+            exe.parent()
+                .and_then(Path::parent)
+                .map(|prefix| prefix.join("share").join("man"))
+                .context("cannot find the directory above this binary's; name a DIR")?
+        }
+    };
+    let man1 = dir.join("man1");
+    std::fs::create_dir_all(&man1).with_context(|| format!("cannot create {}", man1.display()))?;
+    let page = man1.join("git-session.1");
+    std::fs::write(&page, render()?).with_context(|| format!("cannot write {}", page.display()))?;
+    crate::render::out(&format!("{}\n", page.display()));
+    if args.dir.is_some() {
+        eprintln!(
+            "hint: unless man already looks there, add it: export MANPATH=\"{}:$MANPATH\"",
+            dir.display()
+        );
+    }
     Ok(())
 }

@@ -174,6 +174,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Completions(args) => return completions::run(args),
         Command::Manpage(args) => return manpage::run(args),
+        Command::InstallMan(args) => return manpage::install(args),
         Command::Hook(args) => {
             if let Some(dir) = &cli.dir {
                 let _ = std::env::set_current_dir(dir);
@@ -238,6 +239,8 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Close(a) => close::run(&ui, a),
         Command::Fork(a) => fork::run(&ui, a),
         Command::Hooks(a) => hooks::run(&ui, a),
-        Command::Completions(_) | Command::Manpage(_) | Command::Hook(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Manpage(_) | Command::InstallMan(_) | Command::Hook(_) => {
+            unreachable!("handled above")
+        }
     }
 }

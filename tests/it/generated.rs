@@ -33,7 +33,7 @@ fn the_committed_man_page_is_current() {
     assert!(visible.len() > 20, "only {} visible subcommands", visible.len());
     for verb in visible.iter().map(|c| c.get_name()) {
         assert!(
-            rendered.contains(&format!("\\fBgit session {verb}")),
+            rendered.contains(&format!("\\fBgit session {}", verb.replace('-', "\\-"))),
             "man page lacks {verb}"
         );
     }
@@ -70,4 +70,97 @@ fn the_man_page_and_completions_need_no_repository() {
     std::fs::create_dir_all(&empty).unwrap();
     t.ok_in(&empty, &["manpage"]);
     t.ok_in(&empty, &["completions", "bash"]);
+}
+
+/// The README's Configuration table is `cli::CONFIG`, row for row, and every
+/// `session.*` key the code reads is in it (so the man page documents it).
+#[test]
+fn the_readme_and_the_man_page_document_every_config_key() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let rows: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| key | default | meaning |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let want: Vec<String> = git_session::cli::CONFIG
+        .iter()
+        .map(|k| format!("| `{}` | {} | {} |", k.key, k.default, k.meaning))
+        .collect();
+    assert_eq!(rows, want, "README's Configuration table differs from cli::CONFIG");
+
+    let mut read = std::collections::BTreeSet::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let code = std::fs::read_to_string(&path).unwrap();
+                for piece in code.split("\"session.").skip(1) {
+                    let key: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                    if piece[key.len()..].starts_with('"') && key != "json" {
+                        read.insert(format!("session.{key}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(read.len() >= 5, "found only {read:?}");
+    let t = TestRepo::bare_dir();
+    let page = t.ok_in(&t.root, &["manpage"]);
+    let configuration = page.split(".SH CONFIGURATION").nth(1).unwrap();
+    for key in &read {
+        assert!(
+            git_session::cli::CONFIG.iter().any(|k| k.key == key),
+            "{key} is read but not in cli::CONFIG"
+        );
+        assert!(configuration.contains(&format!(".TP\n{key}\n")), "man page lacks {key}");
+    }
+}
+
+/// The documented one-line install: `git session install-man` puts the page
+/// where `man` finds it through PATH, and `git help session` shows it.
+#[test]
+fn install_man_makes_man_and_git_help_find_the_page() {
+    let t = TestRepo::new();
+    let prefix = t.root.join("prefix");
+    let bin = prefix.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(crate::harness::BIN, bin.join("git-session")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |program: &str, args: &[&str]| {
+        let mut cmd = std::process::Command::new(program);
+        t.seal(&mut cmd);
+        let out = cmd
+            .args(args)
+            .current_dir(&t.dir)
+            .env("PATH", &path)
+            .env_remove("MANPATH")
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let installed = run("git-session", &["install-man"]);
+    let page = prefix.join("share/man/man1/git-session.1");
+    assert_eq!(installed.trim(), page.display().to_string());
+    assert_eq!(run("man", &["-w", "git-session"]).trim(), page.display().to_string());
+    let shown = run("git", &["help", "session"]);
+    assert!(shown.contains("Record work sessions as git objects"), "{shown}");
+    assert!(shown.contains("session.autoPush"), "{shown}");
+
+    // A DIR of one's own, as for MANPATH.
+    let own = t.root.join("man");
+    run("git-session", &["install-man", own.to_str().unwrap()]);
+    assert!(own.join("man1/git-session.1").is_file());
 }
