@@ -21,6 +21,10 @@ pub struct Args {
     /// and left out otherwise).
     #[arg(long)]
     pub fast_forward: bool,
+    /// Resume what this clone has, without asking the remotes the session
+    /// was fetched from whether they have newer events.
+    #[arg(long)]
+    pub local: bool,
     /// Print the resumed session's header as JSON.
     #[arg(long)]
     pub json: bool,
@@ -35,6 +39,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             continue_last: args.continue_last,
             fast_forward: args.fast_forward,
             confirm_fast_forward: Some(ask),
+            local: args.local,
         },
     )?;
     for note in &resumed.notes {

@@ -25,6 +25,9 @@ pub struct ResumeInput<'a> {
     /// forward to those commits (`(id, subject)`, newest first); without
     /// it, the branch stays and a hint says how to take them.
     pub confirm_fast_forward: Option<ConfirmFastForward<'a>>,
+    /// Resume what this clone has, without asking the remotes the session
+    /// came from whether they have newer events.
+    pub local: bool,
 }
 
 /// Asks whether to move `branch` forward to `commits` (`(id, subject)`, newest first).
@@ -67,14 +70,19 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
         ));
     };
 
+    if !input.local {
+        refuse_stale(engine, &head, &mut notes)?;
+    }
+
     // A session last worked on in another work tree (a handoff from another
     // clone, or another worktree) comes back with its latest snapshot.
     let here = workdir.display().to_string();
+    let elsewhere = head.header.worktree.as_deref() != Some(here.as_str()) || latest_from_elsewhere(engine, &head)?;
     let restore = head
         .header
         .latest_snapshot
         .as_ref()
-        .filter(|_| head.header.worktree.as_deref() != Some(here.as_str()))
+        .filter(|_| elsewhere)
         .and_then(|t| object_id(t).ok());
     if let Some(latest) = restore {
         refuse_to_overwrite_unsaved_work(engine, &head, latest)?;
@@ -144,6 +152,54 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
 
 /// A session of this repository, or one only fetched so far (it is then
 /// created here from its remote-tracking ref).
+/// Refuses to resume a session that a remote it came from has newer events
+/// of (a handoff resumed before its last push arrived): the hint says how
+/// to fetch them. A remote that cannot be reached only earns a note, so
+/// work goes on offline.
+fn refuse_stale(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>) -> Result<()> {
+    for remote in engine.store.remote_names() {
+        if engine.store.tracking(&remote, &head.id)?.is_none() {
+            continue;
+        }
+        let theirs = match crate::remote::fetch::remote_head(&engine.store, &remote, &head.id) {
+            Ok(Some(theirs)) => theirs,
+            Ok(None) => continue,
+            Err(err) => {
+                notes.push(format!("warning: cannot ask {remote} for newer events: {err:#}"));
+                continue;
+            }
+        };
+        // Events this clone has (merged in, or pushed from here) are not news.
+        if engine.store.is_ancestor(theirs, head.commit) {
+            continue;
+        }
+        return Err(fail_with_hint(
+            format!(
+                "session '{}' has newer events on {remote} than this clone has",
+                head.header.name
+            ),
+            format!(
+                "`git session fetch {remote}` brings them in; then resume again (`resume --local` resumes what is here)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the session's latest snapshot was left by an event that came
+/// from elsewhere, while this clone has written events of the session
+/// (its journal knows them): newer work in progress that arrived by fetch
+/// after a resume here.
+fn latest_from_elsewhere(engine: &Engine, head: &SessionHead) -> Result<bool> {
+    let journal = engine.store.journal();
+    let events = engine.store.events(head)?;
+    let Some(latest) = events.iter().rev().find(|e| e.event.tree_after().is_some()) else {
+        return Ok(false);
+    };
+    let known_here = events.iter().any(|e| journal.by_this_worktree(e.commit));
+    Ok(known_here && !journal.by_this_clone(latest.commit))
+}
+
 fn resolve_here_or_fetched(engine: &Engine, spec: &str, notes: &mut Vec<String>) -> Result<SessionHead> {
     let local = engine.store.resolve(spec);
     if local.is_ok() {

@@ -133,3 +133,26 @@ pub(crate) fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: boo
     }
     Ok(fetched)
 }
+
+/// Where session `id` is on `remote` now (`None`: the remote lacks it),
+/// asking for that one ref only (ls-refs with its name as the prefix) and
+/// downloading nothing.
+pub(crate) fn remote_head(store: &Store, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
+    let (mut handle, _) = open(store, remote)?;
+    let name = crate::store::refs::session_ref(id.as_str());
+    handle
+        .replace_refspecs([name.as_str()], Direction::Fetch)
+        .context("cannot set the fetch refspec")?;
+    let handle = handle.with_fetch_tags(gix::remote::fetch::Tags::None);
+    let connection = handle
+        .connect(Direction::Fetch)
+        .map_err(|err| fail(format!("cannot connect to {remote}: {err}")))?;
+    let (map, _) = connection
+        .ref_map(gix::progress::Discard, Default::default())
+        .map_err(|err| fail(format!("cannot list the refs of {remote}: {err}")))?;
+    Ok(map
+        .mappings
+        .iter()
+        .filter(|m| m.remote.as_name().is_some_and(|n| n == name.as_bytes()))
+        .find_map(|m| m.remote.as_id().map(ToOwned::to_owned)))
+}

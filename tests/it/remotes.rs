@@ -440,3 +440,55 @@ fn handoff_prints_what_the_successor_runs_and_can_stay_local() {
     let tldr = t.ok_in(&b, &["resume", &id]);
     assert!(tldr.contains("local-only"), "{tldr}");
 }
+
+/// Resume of a handed-over session that its remote has newer events of
+/// says so and how to fetch them (issue 11); after the fetch, resume brings
+/// the newer work in progress back although this work tree resumed the
+/// session before.
+#[test]
+fn resume_says_when_the_remote_has_newer_events_and_fetch_brings_them() {
+    let t = TestRepo::new();
+    let bare = with_remote(&t);
+    let b = clone(&t, &bare, "b");
+    t.ok(&["start", "--name", "relay2"]);
+    t.write("w.txt", "v1\n");
+    let v = t.json(&["handoff", "-m", "first try", "--json"]);
+    assert_eq!(v["pushed"]["result"], "pushed", "{v}");
+
+    t.ok_in(&b, &["fetch"]);
+    t.ok_in(&b, &["resume", "relay2"]);
+    assert_eq!(std::fs::read_to_string(b.join("w.txt")).unwrap(), "v1\n");
+
+    // A was not done: more work, handed over again.
+    t.ok(&["resume", "relay2"]);
+    t.write("w.txt", "v2\n");
+    let v = t.json(&["handoff", "-m", "really done", "--json"]);
+    assert_eq!(v["pushed"]["result"], "pushed", "{v}");
+    let handed = event_of(&v, "handoff")["tree"].as_str().unwrap().to_owned();
+
+    // B's resume sees the newer events on origin and changes nothing.
+    let before = t.user_state_in(&b);
+    let head_before = t.git_in(&b, &["for-each-ref", "refs/aura/"]);
+    let err = t.fails_in(&b, &["resume", "relay2"], 1);
+    assert!(err.contains("newer events on origin"), "{err}");
+    assert!(
+        err.contains("hint:") && err.contains("git session fetch origin"),
+        "{err}"
+    );
+    assert_eq!(t.user_state_in(&b), before);
+    assert_eq!(t.git_in(&b, &["for-each-ref", "refs/aura/"]), head_before);
+    // --local resumes what is here.
+    t.ok_in(&b, &["resume", "--local", "relay2"]);
+    assert_eq!(std::fs::read_to_string(b.join("w.txt")).unwrap(), "v1\n");
+
+    // fetch + resume: the newer work in progress comes back.
+    t.ok_in(&b, &["fetch"]);
+    let out = t.ok_in(&b, &["resume", "relay2"]);
+    assert_eq!(std::fs::read_to_string(b.join("w.txt")).unwrap(), "v2\n", "{out}");
+    assert_eq!(t.oracle_tree_in(&b), handed);
+    // Resuming again here restores nothing more and asks nothing.
+    t.write_in(&b, "w.txt", "v3 on B\n");
+    t.ok_in(&b, &["checkpoint", "-m", "B's own"]);
+    t.ok_in(&b, &["resume", "relay2"]);
+    assert_eq!(std::fs::read_to_string(b.join("w.txt")).unwrap(), "v3 on B\n");
+}
