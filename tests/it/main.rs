@@ -27,5 +27,6 @@ mod remotes;
 mod resolution;
 mod resume;
 mod rewind;
+mod rough_edges;
 mod snapshot_exact;
 mod summarize;
