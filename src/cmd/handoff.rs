@@ -72,6 +72,9 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
                 "Pushed to {remote}. Whoever continues runs, in their clone:\n  git session fetch {url} {id}\n  git session resume {id}\n"
             ));
         }
+        (None, _) if handed.auto_push_off => text.push_str(&format!(
+            "Kept local (session.autoPush is false). Push it with `git session push {name}` so it can be resumed elsewhere.\n"
+        )),
         (None, _) if args.no_push => text.push_str(&format!(
             "Kept local. Push it with `git session push` so it can be resumed elsewhere ({name}).\n"
         )),

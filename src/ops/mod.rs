@@ -326,3 +326,13 @@ fn non_empty(text: &str, what: &str) -> Result<String> {
     }
     Ok(t.to_owned())
 }
+
+/// The refusal of a session name that is taken, naming the session that
+/// has it as it is spelled (names differing only by case clash too).
+fn name_taken(existing: &str, wanted: &str) -> String {
+    if existing == wanted {
+        format!("a session named '{existing}' exists already")
+    } else {
+        format!("a session named '{existing}' exists already; '{wanted}' differs from it only by case")
+    }
+}

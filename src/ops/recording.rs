@@ -238,10 +238,7 @@ pub fn rename(engine: &Engine, spec: Option<&str>, new_name: &str) -> Result<(La
     for l in engine.store.list()? {
         if let Listed::Ok(h) = l {
             if h.name.to_lowercase() == name.to_lowercase() && h.id != target.head.id {
-                return Err(fail_with_hint(
-                    format!("a session named '{name}' exists already"),
-                    "choose another name",
-                ));
+                return Err(fail_with_hint(super::name_taken(&h.name, &name), "choose another name"));
             }
         }
     }

@@ -292,6 +292,10 @@ pub struct HandedOff {
     /// The remote's fetch URL, for whoever continues.
     #[serde(skip)]
     pub url: Option<String>,
+    /// Kept local because `session.autoPush` is false, although there is
+    /// a remote to push to.
+    #[serde(skip)]
+    pub auto_push_off: bool,
 }
 
 /// Hands the target session over: a final snapshot (from its own work
@@ -310,11 +314,13 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
     // `--push` push; otherwise `session.autoPush` (default true) pushes to
     // the default remote when there is one.
     let auto_push = engine.store.config_bool("session.autoPush")?.unwrap_or(true);
+    let mut auto_push_off = false;
     let remote = match (&input.remote, input.no_push) {
         (_, true) => None,
         (Some(r), _) => Some(r.clone()),
         (None, false) => {
             let r = engine.default_remote()?;
+            auto_push_off = !auto_push && !input.push && engine.store.has_remote(&r);
             if engine.store.has_remote(&r) && (auto_push || input.push) {
                 Some(r)
             } else if input.push {
@@ -377,6 +383,7 @@ pub fn handoff(engine: &Engine, input: &HandoffInput) -> Result<HandedOff> {
         url: remote
             .as_deref()
             .map(|r| engine.store.remote_url(r).unwrap_or_else(|| r.to_owned())),
+        auto_push_off,
         remote,
         pushed,
     })

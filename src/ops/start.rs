@@ -50,17 +50,17 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
         listed.iter().find_map(|l| match l {
             // Names differing only by case would be one on a file system
             // that folds case, and to a person reading a list.
-            Listed::Ok(h) if h.name.to_lowercase() == name.to_lowercase() => Some(h.id.clone()),
+            Listed::Ok(h) if h.name.to_lowercase() == name.to_lowercase() => Some((h.id.clone(), h.name.clone())),
             _ => None,
         })
     };
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;
-            if let Some(id) = taken(&name) {
+            if let Some((id, existing)) = taken(&name) {
                 return Err(fail_with_hint(
-                    format!("a session named '{name}' exists already ({})", short_id(&id)),
-                    format!("choose another --name, or continue it with `git session resume {name}`"),
+                    format!("{} ({})", super::name_taken(&existing, &name), short_id(&id)),
+                    format!("choose another --name, or continue it with `git session resume {existing}`"),
                 ));
             }
             name
@@ -191,22 +191,23 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     let source = engine.target()?;
     let listed = engine.store.list()?;
     let taken = |n: &str| {
-        listed
-            .iter()
-            .any(|l| matches!(l, Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase()))
+        listed.iter().find_map(|l| match l {
+            Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase() => Some(h.name.clone()),
+            _ => None,
+        })
     };
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;
-            if taken(&name) {
+            if let Some(existing) = taken(&name) {
                 return Err(fail_with_hint(
-                    format!("a session named '{name}' exists already"),
+                    super::name_taken(&existing, &name),
                     "choose another --name",
                 ));
             }
             name
         }
-        None => first_free(&format!("{}-fork", source.head.header.name), &taken),
+        None => first_free(&format!("{}-fork", source.head.header.name), &|n| taken(n).is_some()),
     };
 
     let from = source.head.clone();

@@ -120,7 +120,8 @@ fn auto_push_false_keeps_a_plain_handoff_local_but_not_an_explicit_push() {
     t.git(&["config", "session.autoPush", "false"]);
     t.ok(&["start", "--name", "stays"]);
     let stays = t.current_id();
-    t.ok(&["handoff", "-m", "local"]);
+    let said = t.ok(&["handoff", "-m", "local"]);
+    assert!(said.contains("Kept local (session.autoPush is false)"), "{said}");
     assert_eq!(status_of(&t, &stays), "handed-over");
     assert_eq!(remote_sessions(&t, &bare), [], "session.autoPush=false pushed anyway");
 
@@ -418,7 +419,6 @@ fn a_name_differing_only_by_case_is_refused_and_changes_nothing() {
 }
 
 #[test]
-#[ignore = "bug: start's case-clash error names the requested name, not the existing one, and its hint `git session resume Foo` fails with 'no session matches'"]
 fn the_case_clash_message_names_the_existing_session_and_its_hint_works() {
     let t = TestRepo::new();
     t.ok(&["start", "--name", "foo"]);
