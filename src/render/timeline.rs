@@ -110,7 +110,8 @@ pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> 
             "{prefix}{colour}{} {}{}{label}  {}{}{}",
             marker(e),
             super::esc_line(e.kind()),
-            p.reset,
+            // Only what was coloured is reset.
+            if colour.is_empty() { "" } else { p.reset },
             p.dim,
             short_time(&e.time),
             p.reset
