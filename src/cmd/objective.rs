@@ -19,6 +19,7 @@ pub enum Action {
     Add {
         /// The objective.
         text: String,
+        /// Print the recorded event as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -26,11 +27,13 @@ pub enum Action {
     Done {
         /// Id prefix or a unique part of the text.
         objective: String,
+        /// Print the recorded event as JSON.
         #[arg(long)]
         json: bool,
     },
     /// List the open objectives.
     List {
+        /// Print the objectives as JSON.
         #[arg(long)]
         json: bool,
     },
