@@ -1,7 +1,34 @@
 //! What the unit tests that drive `git` as their oracle share.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// A temporary repository (`git init -b main`) with a private `HOME`,
+/// removed when dropped. Test modules wrap it to add their own helpers.
+pub(crate) struct TempRepo {
+    _tmp: tempfile::TempDir,
+    pub home: PathBuf,
+    pub path: PathBuf,
+}
+
+impl TempRepo {
+    pub(crate) fn new() -> TempRepo {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let home = tmp.path().join("home");
+        let path = tmp.path().join("repo");
+        std::fs::create_dir_all(&home).expect("home dir");
+        std::fs::create_dir_all(&path).expect("repo dir");
+        let mut init = Command::new("git");
+        init.current_dir(&path).args(["init", "-q", "-b", "main"]);
+        let out = seal(&mut init, &home).output().expect("git runs");
+        assert!(
+            out.status.success(),
+            "git init: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        TempRepo { _tmp: tmp, home, path }
+    }
+}
 
 /// Seals a `git` command: no system or global configuration, a private
 /// `HOME`, none of the repository variables of the environment the tests

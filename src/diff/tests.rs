@@ -9,22 +9,18 @@ use gix::ObjectId;
 
 use super::*;
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    path: PathBuf,
+struct Repo(crate::testing::TempRepo);
+
+impl std::ops::Deref for Repo {
+    type Target = crate::testing::TempRepo;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Repo {
     fn new() -> Repo {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let home = tmp.path().join("home");
-        let path = tmp.path().join("repo");
-        std::fs::create_dir_all(&home).expect("home dir");
-        std::fs::create_dir_all(&path).expect("repo dir");
-        let repo = Repo { _tmp: tmp, home, path };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
+        Repo(crate::testing::TempRepo::new())
     }
 
     /// Runs git in a sealed environment with stdout piped and `COLUMNS`

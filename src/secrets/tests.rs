@@ -2,7 +2,7 @@
 //! at run time from pieces, so this repository holds no literal that a
 //! secret scanner (ours or a forge's push protection) would flag.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use super::*;
@@ -250,22 +250,18 @@ fn invalid_utf8_is_scanned() {
 
 // --- scan_new_blobs against a real repository ---------------------------
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    path: PathBuf,
+struct Repo(crate::testing::TempRepo);
+
+impl std::ops::Deref for Repo {
+    type Target = crate::testing::TempRepo;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Repo {
     fn new() -> Repo {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let home = tmp.path().join("home");
-        let path = tmp.path().join("repo");
-        std::fs::create_dir_all(&home).expect("home");
-        std::fs::create_dir_all(&path).expect("repo dir");
-        let repo = Repo { _tmp: tmp, home, path };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
+        Repo(crate::testing::TempRepo::new())
     }
 
     fn git(&self, args: &[&str]) -> String {
