@@ -70,14 +70,23 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
         ));
     };
 
+    // Newer events can only have come from the remotes the session is
+    // tracked from; a session that never travelled costs nothing here.
+    let mut tracked_from = Vec::new();
+    for remote in engine.store.remote_names() {
+        if engine.store.tracking(&remote, &head.id)?.is_some() {
+            tracked_from.push(remote);
+        }
+    }
     if !input.local {
-        refuse_stale(engine, &head, &mut notes)?;
+        refuse_stale(engine, &head, &tracked_from, &mut notes)?;
     }
 
     // A session last worked on in another work tree (a handoff from another
     // clone, or another worktree) comes back with its latest snapshot.
     let here = workdir.display().to_string();
-    let elsewhere = head.header.worktree.as_deref() != Some(here.as_str()) || latest_from_elsewhere(engine, &head)?;
+    let elsewhere = head.header.worktree.as_deref() != Some(here.as_str())
+        || (!tracked_from.is_empty() && latest_from_elsewhere(engine, &head)?);
     let restore = head
         .header
         .latest_snapshot
@@ -156,12 +165,9 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
 /// of (a handoff resumed before its last push arrived): the hint says how
 /// to fetch them. A remote that cannot be reached only earns a note, so
 /// work goes on offline.
-fn refuse_stale(engine: &Engine, head: &SessionHead, notes: &mut Vec<String>) -> Result<()> {
-    for remote in engine.store.remote_names() {
-        if engine.store.tracking(&remote, &head.id)?.is_none() {
-            continue;
-        }
-        let theirs = match crate::remote::fetch::remote_head(&engine.store, &remote, &head.id) {
+fn refuse_stale(engine: &Engine, head: &SessionHead, remotes: &[String], notes: &mut Vec<String>) -> Result<()> {
+    for remote in remotes {
+        let theirs = match crate::remote::fetch::remote_head(&engine.store, remote, &head.id) {
             Ok(Some(theirs)) => theirs,
             Ok(None) => continue,
             Err(err) => {
