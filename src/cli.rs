@@ -317,6 +317,13 @@ pub enum Command {
     InstallMan(cmd::manpage::InstallArgs),
 }
 
+/// The environment variable that asks the binary for completions (the
+/// scripts of `git session completions` set it; `main` answers it).
+pub const COMPLETE_VAR: &str = "COMPLETE";
+
+/// The program the completion scripts run, through PATH.
+pub const COMPLETE_PROGRAM: &str = "git-session";
+
 /// One `session.*` git config key: the README's Configuration table and
 /// the man page's CONFIGURATION section are both this table (a test
 /// compares the README's).

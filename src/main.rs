@@ -11,8 +11,8 @@ fn main() -> ExitCode {
     // A shell asking for completions (`COMPLETE=bash git-session -- …`)
     // is answered here, and the program ends.
     clap_complete::CompleteEnv::with_factory(git_session::cli::Cli::command)
-        .var("COMPLETE")
-        .completer("git-session")
+        .var(git_session::cli::COMPLETE_VAR)
+        .completer(git_session::cli::COMPLETE_PROGRAM)
         .complete();
     let cli = match git_session::cli::Cli::try_parse() {
         Ok(cli) => cli,

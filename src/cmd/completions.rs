@@ -30,11 +30,7 @@ pub struct Args {
     pub shell: Shell,
 }
 
-/// The environment variable that asks the binary for completions.
-pub(crate) const VAR: &str = "COMPLETE";
-
-/// The program the scripts run (through PATH).
-pub(crate) const PROGRAM: &str = "git-session";
+use crate::cli::{COMPLETE_PROGRAM as PROGRAM, COMPLETE_VAR as VAR};
 
 /// `git session <TAB>` in bash: git's completion calls `_git_session` with
 /// its own `words` and `cword`; it asks as if `git-session` was typed.
