@@ -98,30 +98,16 @@ impl Store {
 
 /// The configuration `git -c` and `git --config-env` hand to a subcommand,
 /// as `key=value` overrides (a key alone means `true`): `GIT_CONFIG_PARAMETERS`
-/// — a space-separated list of `'key'='value'` (or older `'key=value'`)
-/// items in git's shell quoting, where a quote is written `'\''` — then
-/// `GIT_CONFIG_COUNT` with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`.
+/// is a space-separated list of `'key'='value'` (or older `'key=value'`)
+/// items in git's shell quoting, where a quote is written `'\''`.
+/// (`GIT_CONFIG_COUNT` and `GIT_CONFIG_KEY_<n>` gix reads itself.)
 ///
 /// Written by hand: neither gix nor a crate reads git's `sq_quote` format
 /// back (gix-quote reads ANSI-C quotes), and it is a few lines.
 pub(crate) fn command_line_overrides() -> Vec<String> {
-    let mut out = Vec::new();
-    if let Ok(params) = std::env::var("GIT_CONFIG_PARAMETERS") {
-        out.extend(parse_parameters(&params));
-    }
-    let count = std::env::var("GIT_CONFIG_COUNT")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-        .unwrap_or(0);
-    for n in 0..count.min(10_000) {
-        if let (Ok(key), Ok(value)) = (
-            std::env::var(format!("GIT_CONFIG_KEY_{n}")),
-            std::env::var(format!("GIT_CONFIG_VALUE_{n}")),
-        ) {
-            out.push(format!("{key}={value}"));
-        }
-    }
-    out
+    std::env::var("GIT_CONFIG_PARAMETERS")
+        .map(|params| parse_parameters(&params))
+        .unwrap_or_default()
 }
 
 /// The items of a `GIT_CONFIG_PARAMETERS` value as `key=value`.

@@ -67,10 +67,9 @@ impl Store {
                 .context("cannot read the current directory")?
                 .join(dir)
         };
-        // `git -c key=value session …` hands the values down in
-        // `GIT_CONFIG_PARAMETERS` (and `--config-env` in `GIT_CONFIG_COUNT`
-        // and friends); gix reads neither, so they are given to it as what
-        // they are, command-line overrides.
+        // `git -c key=value session …` (and `--config-env`) hands the
+        // values down in `GIT_CONFIG_PARAMETERS`, which gix does not read:
+        // they are given to it as what they are, command-line overrides.
         let overrides = config::command_line_overrides();
         let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
         trust.full = trust.full.cli_overrides(overrides.clone());
