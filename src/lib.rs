@@ -14,6 +14,7 @@
 //! engine every front end calls) with the domain types of [`session`], and
 //! [`snapshot::capture`]. Everything else is internal.
 
+mod agent;
 pub mod cli;
 mod cmd;
 mod diff;

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
+use crate::agent::Agent;
 use crate::ops::{self, Engine, Options};
 
 /// Arguments of `git-session hook` (documented in `src/cli.rs`).
@@ -39,14 +40,36 @@ pub enum Hook {
         /// Its URL.
         url: Option<String>,
     },
+    /// A Claude Code hook: its JSON payload on stdin (`git session agent install claude`).
+    Claude,
+    /// A Codex CLI hook: its JSON payload on stdin.
+    Codex,
+    /// A Gemini CLI hook: its JSON payload on stdin.
+    Gemini,
+    /// A Cursor hook: its JSON payload on stdin.
+    Cursor,
+    /// A GitHub Copilot CLI hook: its JSON payload on stdin.
+    Copilot,
 }
 
 /// Runs the hook; only `pre-push` ever fails.
 pub(crate) fn run(args: &Args) -> Result<()> {
+    let agent = match &args.hook {
+        Hook::Claude => Some(Agent::Claude),
+        Hook::Codex => Some(Agent::Codex),
+        Hook::Gemini => Some(Agent::Gemini),
+        Hook::Cursor => Some(Agent::Cursor),
+        Hook::Copilot => Some(Agent::Copilot),
+        _ => None,
+    };
+    if let Some(agent) = agent {
+        return crate::agent::hook::run(agent);
+    }
     let name = match &args.hook {
         Hook::PrepareCommitMsg { .. } => "prepare-commit-msg",
         Hook::PostCommit => "post-commit",
         Hook::PrePush { .. } => return run_hook(&args.hook),
+        _ => return Ok(()),
     };
     if let Err(err) = run_hook(&args.hook) {
         eprintln!("warning: git-session {name} hook: {err:#}");
@@ -67,5 +90,6 @@ fn run_hook(hook: &Hook) -> Result<()> {
         Hook::PrepareCommitMsg { file, .. } => ops::hook_prepare_commit_msg(&engine, file),
         Hook::PostCommit => ops::hook_post_commit(&engine),
         Hook::PrePush { remote, .. } => ops::hook_pre_push(&engine, remote),
+        _ => Ok(()),
     }
 }

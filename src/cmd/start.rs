@@ -37,6 +37,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             intent: args.intent.clone(),
             worktree: args.worktree.clone(),
             branch: args.branch.clone(),
+            agent: None,
         },
     )?;
     if let Some(paused) = &started.paused {

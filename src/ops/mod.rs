@@ -10,6 +10,7 @@
 //! snapshot, a stale lock removed) go to the sink the front end gave
 //! [`Engine::open`].
 
+mod agent;
 mod hooks;
 mod knowledge;
 mod listing;
@@ -28,6 +29,10 @@ use crate::error::{fail, fail_with_hint};
 use crate::session::{Body, Event, SessionHeader, SessionId, Status};
 use crate::store::{Current, SessionHead, Store, Target};
 
+pub use agent::{
+    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_pre_edit, agent_prompt, agent_session,
+    agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited, PromptRecorded, Transcript,
+};
 pub use hooks::{
     hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall, HookReport, HookStatus,
     HooksStatus,

@@ -18,7 +18,11 @@ pub fn intent(engine: &Engine, text: &str) -> Result<Landed> {
     let text = non_empty(text, "the intent")?;
     engine.store.workdir()?;
     let target = engine.target()?;
-    let (event, _) = engine.snapshot_event(Body::Intent(Labelled { text, snapshot: None }))?;
+    let (event, _) = engine.snapshot_event(Body::Intent(Labelled {
+        text,
+        compaction: None,
+        snapshot: None,
+    }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;
     Ok(Landed::new(&head, events))
 }
@@ -45,6 +49,7 @@ pub fn checkpoint(engine: &Engine, label: Option<&str>) -> Result<Landed> {
     };
     let (event, _) = engine.snapshot_event(Body::Checkpoint(Labelled {
         text: label,
+        compaction: None,
         snapshot: None,
     }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;

@@ -23,6 +23,8 @@ pub struct StartInput {
     pub worktree: Option<PathBuf>,
     /// With `worktree`: the new branch (default `session/<name>`).
     pub branch: Option<String>,
+    /// The coding agent's session it is started for (agent hooks).
+    pub agent: Option<crate::session::event::AgentRef>,
 }
 
 /// A session started.
@@ -76,7 +78,7 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
         return start_in_new_worktree(engine, &name, intent, path, input.branch.as_deref());
     }
     let paused = engine.pause_current(None)?;
-    let landed = begin(engine, &workdir, &name, intent)?;
+    let landed = begin(engine, &workdir, &name, intent, input.agent.clone())?;
     Ok(Started {
         landed,
         worktree: None,
@@ -87,12 +89,19 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
 
 /// Records the `start` event of a new session in the work tree of `engine`
 /// and makes it that work tree's current session.
-fn begin(engine: &Engine, workdir: &Path, name: &str, intent: Option<String>) -> Result<Landed> {
+fn begin(
+    engine: &Engine,
+    workdir: &Path,
+    name: &str,
+    intent: Option<String>,
+    agent: Option<crate::session::event::AgentRef>,
+) -> Result<Landed> {
     let id = SessionId::generate();
     let (event, _) = engine.snapshot_event(Body::Start(Start {
         name: name.to_owned(),
         worktree: Some(workdir.display().to_string()),
         text: intent,
+        agent,
         snapshot: None,
     }))?;
     let mut seed = SessionHeader::new(&id, name, &event);
@@ -128,7 +137,7 @@ fn start_in_new_worktree(
         progress: engine.progress,
         cwd: dir.clone(),
     };
-    let landed = match begin(&there, &dir, name, intent) {
+    let landed = match begin(&there, &dir, name, intent, None) {
         Ok(landed) => landed,
         Err(err) => {
             let _ = crate::store::worktree::remove(&engine.store, &dir);

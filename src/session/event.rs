@@ -90,10 +90,11 @@ pub enum EventKind {
     Attach,
     Claim,
     Arrived,
+    Prompt,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 29] = [
         EventKind::Start,
         EventKind::Intent,
         EventKind::Snapshot,
@@ -122,6 +123,7 @@ impl EventKind {
         EventKind::Attach,
         EventKind::Claim,
         EventKind::Arrived,
+        EventKind::Prompt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -154,6 +156,7 @@ impl EventKind {
             EventKind::Attach => "attach",
             EventKind::Claim => "claim",
             EventKind::Arrived => "arrived",
+            EventKind::Prompt => "prompt",
         }
     }
 
@@ -173,8 +176,31 @@ pub struct Start {
     /// The intent it was started with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The coding agent's session this one was started for (agent hooks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
+}
+
+/// A coding agent's session: which agent (`claude`, `codex`, …) and its own id.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AgentRef {
+    pub name: String,
+    pub session: String,
+}
+
+/// `prompt`: what a person asked a coding agent, secrets redacted (agent hooks).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Prompt {
+    #[serde(default)]
+    pub text: String,
+    /// The agent it was given to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// The prompt became the session's intent (the first one of a session without one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intent: bool,
 }
 
 /// `fork`: the first event of a session forked from another.
@@ -197,6 +223,9 @@ pub struct Fork {
 pub struct Labelled {
     #[serde(default)]
     pub text: String,
+    /// A checkpoint taken before an agent compacted its context: `manual` or `auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compaction: Option<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -501,6 +530,7 @@ pub enum Body {
     Attach,
     Claim(Claim),
     Arrived(Arrived),
+    Prompt(Prompt),
     /// Never serialised through this derive: [`Event`] writes it as read.
     #[serde(skip)]
     Unknown(Unknown),
@@ -538,6 +568,7 @@ impl Body {
             Body::Attach => EventKind::Attach,
             Body::Claim(_) => EventKind::Claim,
             Body::Arrived(_) => EventKind::Arrived,
+            Body::Prompt(_) => EventKind::Prompt,
             Body::Unknown(_) => return None,
         })
     }
@@ -595,6 +626,7 @@ impl Body {
             Body::Rewind(b) | Body::Restore(b) | Body::Undo(b) => Some(&b.text),
             Body::Handoff(b) => b.text.as_deref(),
             Body::Merge(b) => Some(&b.text),
+            Body::Prompt(b) => Some(&b.text),
             Body::Unknown(u) => u.fields.get("text").and_then(Value::as_str),
             _ => None,
         }

@@ -57,6 +57,10 @@ pub struct Counters {
     pub commits: u64,
     pub objectives_done: u64,
     pub blockers_resolved: u64,
+    /// Prompts recorded by agent hooks.
+    pub prompts: u64,
+    /// Times an agent compacted its context during the session.
+    pub compactions: u64,
 }
 
 /// The header of a session after some event. Every field is bounded in size.
@@ -242,7 +246,10 @@ impl SessionHeader {
                 self.intent = Some(item());
             }
             Body::Snapshot(_) => self.counters.snapshots = self.counters.snapshots.saturating_add(1),
-            Body::Checkpoint(_) => {
+            Body::Checkpoint(checkpoint) => {
+                if checkpoint.compaction.is_some() {
+                    self.counters.compactions = self.counters.compactions.saturating_add(1);
+                }
                 self.counters.checkpoints = self.counters.checkpoints.saturating_add(1);
                 self.checkpoint = Some(item());
             }
@@ -266,6 +273,13 @@ impl SessionHeader {
                     self.objectives.retain(|o| o.id != *target);
                 }
                 self.counters.objectives_done = self.counters.objectives_done.saturating_add(1);
+            }
+            Body::Prompt(prompt) => {
+                self.counters.prompts = self.counters.prompts.saturating_add(1);
+                if prompt.intent {
+                    self.counters.intents = self.counters.intents.saturating_add(1);
+                    self.intent = Some(item());
+                }
             }
             Body::Commit(_) => self.counters.commits = self.counters.commits.saturating_add(1),
             Body::Pause => self.status = Status::Paused,

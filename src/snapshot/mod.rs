@@ -87,6 +87,152 @@ pub fn capture(repo: &gix::Repository, opts: &CaptureOptions) -> Result<Capture>
     run(repo, opts, &env, true, &timer)?.ok_or_else(|| anyhow!("a full capture did not complete"))
 }
 
+/// [`capture()`] when only `paths` (`/`-separated, relative to the work tree) can have changed
+/// since the last capture: the rest of the work tree is taken from the stat cache unlooked-at.
+/// The result is the tree a full capture would write exactly when that premise holds; the
+/// caller vouches for it (an agent whose only writes since the last full capture were its own
+/// edit tools, which named these paths). `None` when it cannot be done that way and a full
+/// capture is needed: no cache, a user's index changed since, a path that is a tracked
+/// directory, a `.gitattributes` or `.gitignore`, or a file system that folds case.
+pub fn capture_paths(repo: &gix::Repository, opts: &CaptureOptions, paths: &[BString]) -> Result<Option<Capture>> {
+    let timer = Timer::new();
+    let rules_file = |p: &BString| {
+        let name = p.rsplit_str("/").next().unwrap_or_default();
+        name == b".gitattributes" || name == b".gitignore" || name == b".git"
+    };
+    if paths.iter().any(|p| {
+        p.is_empty()
+            || rules_file(p)
+            || p.split_str("/")
+                .any(|c| c.is_empty() || c == b"." || c == b".." || c == b".git")
+    }) {
+        return Ok(None);
+    }
+    let env = Env::new(repo).context("reading the repository configuration")?;
+    if !env.plain_names {
+        return Ok(None);
+    }
+    let dir = cache::Dir::new(repo.git_dir());
+    let t_start = dir.fs_now();
+    let index_path = repo.index_path();
+    let user_fp = cache::user_index_fingerprint(&index_path, env.object_hash)?;
+    let Some(loaded) = dir.load(&env.config, env.object_hash) else {
+        return Ok(None);
+    };
+    if loaded.sidecar.user_index != user_fp {
+        return Ok(None);
+    }
+    let mut w = Working::from_cache(loaded, index_path, env.object_hash);
+    timer.lap("loading the cache");
+
+    // Sort the paths into tracked entries, untracked files in tracked
+    // directories, and the topmost untracked directories they are in.
+    let mut idxs = Vec::new();
+    let mut files = Vec::new();
+    let mut dirs: Vec<BString> = Vec::new();
+    let mut scope: Vec<BString> = Vec::new();
+    let tracked_under = |d: &[u8]| {
+        let mut prefix = BString::from(d);
+        prefix.push(b'/');
+        w.tracked
+            .prefixed_entries(prefix.as_bstr())
+            .is_some_and(|e| !e.is_empty())
+    };
+    for path in paths {
+        if let Some(idx) = w.tracked.entry_index_by_path(path.as_bstr()).ok() {
+            idxs.push(idx);
+            continue;
+        }
+        if tracked_under(path) {
+            return Ok(None);
+        }
+        let untracked_dir = path
+            .char_indices()
+            .filter(|&(_, _, c)| c == '/')
+            .map(|(i, _, _)| &path[..i])
+            .find(|d| !tracked_under(d));
+        let full = env.workdir.join(gix::path::from_bstr(path.as_bstr())?);
+        match untracked_dir {
+            Some(d) => {
+                let root = env.workdir.join(gix::path::from_bstr(d.as_bstr())?);
+                match std::fs::symlink_metadata(&root) {
+                    Ok(md) if md.is_dir() => dirs.push(d.into()),
+                    Ok(_) => return Ok(None),
+                    Err(e) if walk::is_missing(&e) => {}
+                    Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", root.display())),
+                }
+                scope.push(d.into());
+            }
+            None => {
+                match std::fs::symlink_metadata(&full) {
+                    Ok(md) if md.is_file() || md.file_type().is_symlink() => {
+                        files.push((path.clone(), walk::FileInfo::from_std(&md)))
+                    }
+                    Ok(md) if md.is_dir() => dirs.push(path.clone()),
+                    Ok(_) => {}
+                    Err(e) if walk::is_missing(&e) => {}
+                    Err(e) => return Err(e).with_context(|| format!("reading metadata of {}", full.display())),
+                }
+                scope.push(path.clone());
+            }
+        }
+    }
+    idxs.sort_unstable();
+    idxs.dedup();
+    dirs.sort();
+    dirs.dedup();
+    let in_scope = |p: &BStr| {
+        scope
+            .iter()
+            .any(|s| p == s.as_bstr() || (p.starts_with(s.as_slice()) && p.get(s.len()) == Some(&b'/')))
+    };
+    let candidates = classify_untracked(repo, &env.workdir, &w.tracked, files, dirs)?;
+    let walk_ctx = walk::Ctx {
+        workdir: &env.workdir,
+        caps: env.caps,
+        stat_opts: env.stat_opts,
+        cache_ts: w.cache_ts,
+        user_ts: w.user_ts,
+        extras: &w.extras,
+        object_hash: env.object_hash,
+        trust_user_refs: true,
+    };
+    let outcomes = walk::stat_some(&w.tracked, &idxs, None, &walk_ctx)?;
+    timer.lap("scan of the named paths");
+    let mut next = NewSnapshot {
+        untracked: w
+            .untracked_prev
+            .iter()
+            .filter(|u| !in_scope(u.path.as_bstr()))
+            .cloned()
+            .collect(),
+        ..NewSnapshot::default()
+    };
+    queue_untracked(opts, &env, &w, candidates, &mut next)?;
+    queue_tracked(&env, &w, outcomes, &mut next);
+    hash_queued(repo, &env, &w, &mut next)?;
+    timer.lap("hashing");
+    let edits = edits(&w, &next);
+    if edits.attributes_changed {
+        return Ok(None);
+    }
+    let tree = write_tree(repo, &w, &next, &edits)?;
+    timer.lap("tree");
+    let tracked_changed = !next.tracked.is_empty();
+    update_tracked(&mut w, &next.tracked, env.object_hash);
+    if w.must_save || tracked_changed || edits.untracked_changed || Some(tree) != w.prev_tree {
+        let sidecar = new_sidecar(&env, &mut w, user_fp, t_start, tree);
+        save_cache(&dir, &env, &w, &next, tracked_changed, sidecar);
+    }
+    timer.lap("cache update");
+    Ok(Some(Capture {
+        tree,
+        index_tree: w.index_tree,
+        skipped: next.skipped,
+        hashed: next.hashed,
+    }))
+}
+
 #[cfg(test)]
 thread_local! {
     /// Tests of the fallback path (gix's directory walk plus a separate stat pass).

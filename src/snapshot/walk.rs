@@ -191,22 +191,8 @@ pub(crate) fn stat_tracked(
             }
             let start = chunk * CHUNK;
             let end = (start + CHUNK).min(entries.len());
-            for (idx, entry) in entries.iter().enumerate().take(end).skip(start) {
-                let path = entry.path(state);
-                let alt = alts.and_then(|a| a.get(idx).copied().flatten());
-                let probe = || -> Result<Probe> {
-                    let dir = path.rfind_byte(b'/').map_or(&path[..0], |i| &path[..i]);
-                    if !dir.is_empty() && !dirs.check(dir)? {
-                        return Ok(Probe::Missing);
-                    }
-                    let full = dirs.full_path(path)?;
-                    match gix::index::fs::Metadata::from_path_no_follow(full) {
-                        Ok(md) => Ok(Probe::from_gix(&md, full)),
-                        Err(e) if is_missing(&e) => Ok(Probe::Missing),
-                        Err(e) => Err(e).with_context(|| format!("reading metadata of {}", full.display())),
-                    }
-                };
-                match evaluate(entry, path, alt, ctx, probe).map(|o| changed(entry, o)) {
+            for idx in start..end {
+                match stat_entry(state, idx, alts, ctx, &mut dirs) {
                     Ok(Some(o)) => out.push((idx, o)),
                     Ok(None) => {}
                     Err(e) => {
@@ -225,6 +211,52 @@ pub(crate) fn stat_tracked(
     }
     all.sort_by_key(|(idx, _)| *idx);
     Ok(all)
+}
+
+/// The stat pass over the entries `idxs` of `state` only (an agent's edit
+/// tools named them): the outcome for each whose snapshot entry or stat data changed.
+pub(crate) fn stat_some(
+    state: &gix::index::State,
+    idxs: &[usize],
+    alts: Option<&[Option<Alt>]>,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<(usize, Outcome)>> {
+    let mut dirs = DirCheck::new(ctx.workdir)?;
+    let mut out = Vec::new();
+    for &idx in idxs {
+        if let Some(o) = stat_entry(state, idx, alts, ctx, &mut dirs)? {
+            out.push((idx, o));
+        }
+    }
+    out.sort_by_key(|(idx, _)| *idx);
+    Ok(out)
+}
+
+/// The outcome of entry `idx` of `state` against the work tree, `None` when
+/// it leaves the cache entry as it is.
+fn stat_entry(
+    state: &gix::index::State,
+    idx: usize,
+    alts: Option<&[Option<Alt>]>,
+    ctx: &Ctx<'_>,
+    dirs: &mut DirCheck,
+) -> Result<Option<Outcome>> {
+    let entry = &state.entries()[idx];
+    let path = entry.path(state);
+    let alt = alts.and_then(|a| a.get(idx).copied().flatten());
+    let probe = || -> Result<Probe> {
+        let dir = path.rfind_byte(b'/').map_or(&path[..0], |i| &path[..i]);
+        if !dir.is_empty() && !dirs.check(dir)? {
+            return Ok(Probe::Missing);
+        }
+        let full = dirs.full_path(path)?;
+        match gix::index::fs::Metadata::from_path_no_follow(full) {
+            Ok(md) => Ok(Probe::from_gix(&md, full)),
+            Err(e) if is_missing(&e) => Ok(Probe::Missing),
+            Err(e) => Err(e).with_context(|| format!("reading metadata of {}", full.display())),
+        }
+    };
+    evaluate(entry, path, alt, ctx, probe).map(|o| changed(entry, o))
 }
 
 /// What the work tree has at a tracked path.

@@ -171,7 +171,7 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 /// Appends `text` (whole lines) to `path` with one write, creating it.
-fn append_line(path: &Path, text: &str) -> Result<()> {
+pub(super) fn append_line(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().expect("journal files live in aura/");
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut file = std::fs::OpenOptions::new()

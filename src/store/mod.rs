@@ -9,6 +9,7 @@
 //! machinery (`snapshot`, `diff`, `rewind`, `remote`, `secrets`) reaches the
 //! repository through [`Store::repo`].
 
+mod agents;
 mod append;
 mod attribution;
 mod claims;
@@ -34,6 +35,7 @@ use anyhow::{Context, Result};
 use crate::error::{fail, fail_with_hint};
 use crate::session::{Oid, Person, SkippedFile, Snapshot, Timestamp};
 
+pub(crate) use agents::{AgentTurn, TranscriptMark};
 pub(crate) use claims::overlaps;
 pub(crate) use current::Current;
 /// The object id of the repository's objects (commits, trees), for the
@@ -211,17 +213,27 @@ impl Store {
     /// A capture of the work tree with the configured options (objects only; nothing recorded).
     pub(crate) fn capture(&self) -> Result<crate::snapshot::Capture> {
         self.workdir()?;
+        crate::snapshot::capture(&self.repo, &self.capture_options()?)
+    }
+
+    /// A capture looking only at `paths` (work-tree relative, `/`-separated),
+    /// for a caller that knows nothing else changed since the last capture
+    /// (see [`crate::snapshot::capture_paths`]); `None` when a full capture is needed.
+    pub(crate) fn capture_paths(&self, paths: &[String]) -> Result<Option<crate::snapshot::Capture>> {
+        self.workdir()?;
+        let paths: Vec<bstr::BString> = paths.iter().map(|p| p.as_str().into()).collect();
+        crate::snapshot::capture_paths(&self.repo, &self.capture_options()?, &paths)
+    }
+
+    fn capture_options(&self) -> Result<crate::snapshot::CaptureOptions> {
         let max = match self.config_integer("session.maxUntrackedSize")? {
             Some(v) if v > 0 => Some(v as u64),
             Some(_) => None,
             None => Some(DEFAULT_MAX_UNTRACKED),
         };
-        crate::snapshot::capture(
-            &self.repo,
-            &crate::snapshot::CaptureOptions {
-                max_untracked_size: max,
-            },
-        )
+        Ok(crate::snapshot::CaptureOptions {
+            max_untracked_size: max,
+        })
     }
 
     /// A capture of every untracked file, whatever its size (for telling

@@ -85,6 +85,9 @@ pub struct Summary {
     pub blockers: Vec<Blocker>,
     pub next_steps: Vec<Entry>,
     pub notes: Vec<Entry>,
+    /// What people asked a coding agent (recorded by agent hooks, redacted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<Entry>,
     pub progress: Vec<Entry>,
     pub rewinds: Vec<Rewind>,
     pub handoffs: Vec<Handoff>,
@@ -215,6 +218,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
         blockers: Vec::new(),
         next_steps: Vec::new(),
         notes: Vec::new(),
+        prompts: Vec::new(),
         progress: Vec::new(),
         rewinds: Vec::new(),
         handoffs: Vec::new(),
@@ -256,6 +260,12 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
                 }
             }
             Body::Intent(_) => s.intents.push(entry()),
+            Body::Prompt(p) => {
+                if p.intent {
+                    s.intents.push(entry());
+                }
+                s.prompts.push(entry());
+            }
             Body::Checkpoint(_) => s.checkpoints.push(entry()),
             Body::Note(_) => s.notes.push(entry()),
             Body::Discovery(_) => s.discoveries.push(entry()),

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// Each top-level module of `src/` and its layer, from the bottom. A module
 /// may use the modules of lower layers only (`cli` and `cmd` are one front
-/// end and name each other).
+/// end and name each other; the command line dispatches to the other front
+/// ends: the agent hooks and the MCP server).
 const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
     ("session", 1),
@@ -20,10 +21,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("render", 5),
     ("summary", 6),
     ("ops", 7),
-    ("cmd", 8),
-    ("cli", 8),
-    ("lib", 9),
-    ("main", 9),
+    ("agent", 8),
+    ("mcp", 8),
+    ("cmd", 9),
+    ("cli", 9),
+    ("lib", 10),
+    ("main", 10),
 ];
 
 /// The modules that may name gix: the ones that talk to the repository.

@@ -1,0 +1,353 @@
+//! The agents' hook payloads (JSON on stdin), read into one shape. Every
+//! field is optional and unknown fields are ignored: the agents ship weekly
+//! and their formats drift (`../shared/AGENT_HOOKS.md`). Nothing here
+//! trusts a path or a name more than its type: paths are checked against the
+//! work tree by the engine, ids by the store.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::Agent;
+use crate::ops::BeginSource;
+
+/// One hook call, whatever the agent.
+#[derive(Debug)]
+pub(crate) struct Payload {
+    /// The event's name as the agent sent it.
+    pub name: String,
+    pub event: Event,
+    /// The agent's session id.
+    pub session: Option<String>,
+    pub transcript: Option<PathBuf>,
+    /// The directory the agent works in.
+    pub cwd: Option<PathBuf>,
+}
+
+/// What happened, in our terms.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    Begin(BeginSource),
+    Prompt(String),
+    /// A tool is about to run (Cursor: a file was just edited).
+    Tool(Tool),
+    Compact(String),
+    Stop,
+    End,
+    /// An event we do not map.
+    Other,
+}
+
+/// What a tool may do to the work tree.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Tool {
+    /// An edit tool about to write these files (absolute, or relative to `cwd`).
+    Edit(Vec<PathBuf>),
+    /// A tool that may write anything (a shell, a subagent, an MCP tool, one we do not know).
+    Writes,
+    /// A tool that only reads.
+    Reads,
+}
+
+/// Reads `json` as `agent` sends it.
+pub(crate) fn parse(agent: Agent, json: &[u8]) -> Result<Payload, String> {
+    let value: Value = serde_json::from_slice(json).map_err(|e| format!("the hook's input is not JSON: {e}"))?;
+    let Value::Object(_) = value else {
+        return Err("the hook's input is not a JSON object".to_owned());
+    };
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let name = text("hook_event_name")
+        .or_else(|| text("hookEventName"))
+        .unwrap_or_default();
+    let session = text("session_id")
+        .or_else(|| text("conversation_id"))
+        .or_else(|| text("sessionId"))
+        .filter(|s| !s.is_empty());
+    let transcript = text("transcript_path").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let cwd = text("cwd")
+        .or_else(|| {
+            value
+                .get("workspace_roots")
+                .and_then(Value::as_array)
+                .and_then(|roots| roots.first())
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let event = match agent {
+        Agent::Claude | Agent::Codex => claude_like(agent, &name, &value),
+        Agent::Gemini => gemini(&name, &value),
+        Agent::Cursor => cursor(&name, &value),
+        Agent::Copilot => copilot(&name, &value),
+    };
+    Ok(Payload {
+        name,
+        event,
+        session,
+        transcript,
+        cwd,
+    })
+}
+
+fn source(value: &Value) -> BeginSource {
+    match value.get("source").and_then(Value::as_str) {
+        Some("resume") => BeginSource::Resume,
+        Some("clear") => BeginSource::Clear,
+        Some("compact") => BeginSource::Compact,
+        _ => BeginSource::Startup,
+    }
+}
+
+fn prompt(value: &Value) -> Event {
+    match value.get("prompt").and_then(Value::as_str) {
+        Some(p) => Event::Prompt(p.to_owned()),
+        None => Event::Other,
+    }
+}
+
+fn trigger(value: &Value) -> Event {
+    Event::Compact(
+        value
+            .get("trigger")
+            .and_then(Value::as_str)
+            .unwrap_or("auto")
+            .to_owned(),
+    )
+}
+
+/// Claude Code and Codex: the same event names.
+fn claude_like(agent: Agent, name: &str, value: &Value) -> Event {
+    match name {
+        "SessionStart" => Event::Begin(source(value)),
+        "UserPromptSubmit" => prompt(value),
+        "PreToolUse" => {
+            let tool = value.get("tool_name").and_then(Value::as_str).unwrap_or("");
+            let input = value.get("tool_input").unwrap_or(&Value::Null);
+            Event::Tool(match agent {
+                Agent::Codex => codex_tool(tool, input),
+                _ => claude_tool(tool, input),
+            })
+        }
+        "PreCompact" => trigger(value),
+        "Stop" => Event::Stop,
+        "SessionEnd" => Event::End,
+        _ => Event::Other,
+    }
+}
+
+/// The string fields `keys` of a tool's input, as paths.
+fn paths_of(input: &Value, keys: &[&str]) -> Vec<PathBuf> {
+    keys.iter()
+        .filter_map(|k| input.get(*k).and_then(Value::as_str))
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// An edit tool naming `paths`; one naming none may have written anywhere.
+fn edit(paths: Vec<PathBuf>) -> Tool {
+    if paths.is_empty() {
+        Tool::Writes
+    } else {
+        Tool::Edit(paths)
+    }
+}
+
+fn claude_tool(tool: &str, input: &Value) -> Tool {
+    match tool {
+        "Edit" | "Write" | "MultiEdit" => edit(paths_of(input, &["file_path"])),
+        "NotebookEdit" => edit(paths_of(input, &["notebook_path"])),
+        "Read"
+        | "Glob"
+        | "Grep"
+        | "LS"
+        | "WebFetch"
+        | "WebSearch"
+        | "TodoWrite"
+        | "TodoRead"
+        | "ExitPlanMode"
+        | "EnterPlanMode"
+        | "BashOutput"
+        | "KillShell"
+        | "KillBash"
+        | "AskUserQuestion"
+        | "ListMcpResourcesTool"
+        | "ReadMcpResourceTool"
+        | "ToolSearch" => Tool::Reads,
+        _ => Tool::Writes,
+    }
+}
+
+fn codex_tool(tool: &str, input: &Value) -> Tool {
+    match tool {
+        "apply_patch" | "Edit" | "Write" => {
+            let text = match input {
+                Value::String(s) => Some(s.as_str()),
+                other => ["command", "patch", "input"]
+                    .iter()
+                    .find_map(|k| other.get(*k).and_then(Value::as_str)),
+            };
+            match text {
+                Some(patch) => edit(patch_paths(patch)),
+                None => edit(paths_of(input, &["file_path", "path"])),
+            }
+        }
+        "read_file" | "list_dir" | "grep_files" | "view_image" | "update_plan" | "web_search" => Tool::Reads,
+        _ => Tool::Writes,
+    }
+}
+
+/// The files an `apply_patch` patch touches: `*** Add File: p`, `*** Update
+/// File: p`, `*** Delete File: p` and the target of `*** Move to: p`.
+pub(crate) fn patch_paths(patch: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for line in patch.lines() {
+        let line = line.trim_end_matches('\r');
+        let path = [
+            "*** Add File: ",
+            "*** Update File: ",
+            "*** Delete File: ",
+            "*** Move to: ",
+        ]
+        .iter()
+        .find_map(|p| line.strip_prefix(p));
+        if let Some(path) = path.map(str::trim).filter(|p| !p.is_empty()) {
+            let path = PathBuf::from(path);
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+fn gemini(name: &str, value: &Value) -> Event {
+    match name {
+        "SessionStart" => Event::Begin(source(value)),
+        "BeforeAgent" => prompt(value),
+        "BeforeTool" => {
+            let tool = value.get("tool_name").and_then(Value::as_str).unwrap_or("");
+            let input = value.get("tool_input").unwrap_or(&Value::Null);
+            Event::Tool(match tool {
+                "write_file" | "replace" | "edit" => edit(paths_of(input, &["file_path", "absolute_path", "path"])),
+                "read_file"
+                | "read_many_files"
+                | "list_directory"
+                | "glob"
+                | "search_file_content"
+                | "grep"
+                | "google_web_search"
+                | "web_fetch"
+                | "write_todos"
+                | "save_memory" => Tool::Reads,
+                _ => Tool::Writes,
+            })
+        }
+        "PreCompress" => trigger(value),
+        "AfterAgent" => Event::Stop,
+        "SessionEnd" => Event::End,
+        _ => Event::Other,
+    }
+}
+
+fn cursor(name: &str, value: &Value) -> Event {
+    match name {
+        "sessionStart" => Event::Begin(source(value)),
+        "beforeSubmitPrompt" => prompt(value),
+        // Cursor has no hook before an edit: the snapshot follows it.
+        "afterFileEdit" => Event::Tool(edit(paths_of(value, &["file_path"]))),
+        "beforeShellExecution" | "beforeMCPExecution" => Event::Tool(Tool::Writes),
+        "preCompact" => trigger(value),
+        "stop" => Event::Stop,
+        "sessionEnd" => Event::End,
+        _ => Event::Other,
+    }
+}
+
+fn copilot(name: &str, value: &Value) -> Event {
+    // Copilot CLI names the event by the hook it ran; older payloads have no
+    // name, but only tool hooks carry `toolName`.
+    let name = if name.is_empty() && value.get("toolName").is_some() {
+        "preToolUse"
+    } else {
+        name
+    };
+    match name {
+        "sessionStart" => Event::Begin(source(value)),
+        "userPromptSubmitted" => prompt(value),
+        "preToolUse" => {
+            let tool = value.get("toolName").and_then(Value::as_str).unwrap_or("");
+            // `toolArgs` is a JSON object, or a string holding one.
+            let args = match value.get("toolArgs") {
+                Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
+                Some(v) => v.clone(),
+                None => Value::Null,
+            };
+            Event::Tool(match tool {
+                "edit" | "create" | "write" | "str_replace" | "str_replace_editor" | "insert" => {
+                    edit(paths_of(&args, &["path", "file_path", "filePath"]))
+                }
+                "apply_patch" => match args.as_str().or_else(|| args.get("patch").and_then(Value::as_str)) {
+                    Some(patch) => edit(patch_paths(patch)),
+                    None => Tool::Writes,
+                },
+                "view" | "read" | "glob" | "grep" | "ls" | "fetch" | "web_fetch" | "report_intent" | "think" => {
+                    Tool::Reads
+                }
+                _ => Tool::Writes,
+            })
+        }
+        "agentStop" => Event::Stop,
+        "sessionEnd" => Event::End,
+        _ => Event::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_paths_are_read_from_the_patch_text() {
+        let patch = "*** Begin Patch\n*** Update File: src/a.rs\n@@\n-x\n+y\n*** Add File: b.txt\n+hi\n\
+                     *** Delete File: c.txt\n*** Update File: d.txt\n*** Move to: e.txt\n*** End Patch\n";
+        assert_eq!(
+            patch_paths(patch),
+            ["src/a.rs", "b.txt", "c.txt", "d.txt", "e.txt"].map(PathBuf::from)
+        );
+        assert!(patch_paths("no patch here").is_empty());
+    }
+
+    #[test]
+    fn unknown_tools_may_write_and_known_readers_do_not() {
+        let p = parse(
+            Agent::Claude,
+            br#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf x"}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.event, Event::Tool(Tool::Writes));
+        let p = parse(Agent::Claude, br#"{"hook_event_name":"PreToolUse","tool_name":"Read"}"#).unwrap();
+        assert_eq!(p.event, Event::Tool(Tool::Reads));
+        let p = parse(
+            Agent::Claude,
+            br#"{"hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            p.event,
+            Event::Tool(Tool::Writes),
+            "an edit naming no file may have written anywhere"
+        );
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        for input in [&b""[..], b"[]", b"nul", b"{\"hook_event_name\": 3}", b"\xff\xfe"] {
+            for agent in Agent::ALL {
+                let _ = parse(agent, input);
+            }
+        }
+        assert!(parse(Agent::Claude, b"[1]").is_err());
+    }
+}
