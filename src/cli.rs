@@ -367,4 +367,14 @@ pub const CONFIG: &[ConfigKey] = &[
         default: "`30000`",
         meaning: "milliseconds an append keeps retrying a session ref that another process holds locked or keeps moving",
     },
+    ConfigKey {
+        key: "session.agentHooks",
+        default: "`true`",
+        meaning: "`false`: the coding agents' hooks (`git-session hook <agent>`) record nothing and return at once (so does `GIT_SESSION_DISABLE=1`)",
+    },
+    ConfigKey {
+        key: "session.attachTranscripts",
+        default: "`true`",
+        meaning: "`false`: the agent hooks attach no transcripts",
+    },
 ];

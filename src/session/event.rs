@@ -966,7 +966,13 @@ mod tests {
         for body in [
             Body::Checkpoint(Labelled {
                 text: "cp".into(),
+                compaction: Some("auto".into()),
                 snapshot: Some(snapshot),
+            }),
+            Body::Prompt(Prompt {
+                text: "do it".into(),
+                agent: Some("claude".into()),
+                intent: true,
             }),
             Body::Pause,
             Body::Note(Text { text: "n".into() }),

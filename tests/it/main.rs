@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod agent_hooks;
 mod bad_input;
 mod completion;
 mod concurrency;

@@ -1,0 +1,440 @@
+//! `git-session hook <agent>` driven by the payloads the real Claude Code
+//! 2.1.332 sent (`../shared/agents/claude-code-2.1.332/`, copied into
+//! `tests/fixtures/agents/`) and by the documented payloads of the other
+//! agents. git is the oracle of every snapshot, the partial ones (inside a
+//! trusted turn) above all.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::harness::{stderr, TestRepo};
+
+const CLAUDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/agents/claude-code-2.1.332");
+
+/// The captured payload `n` of `event`, with the capture's paths replaced by
+/// this repository's and the transcript put under the test's HOME.
+fn captured(t: &TestRepo, event: &str, n: usize) -> Value {
+    let text = std::fs::read_to_string(Path::new(CLAUDE).join(format!("{event}.jsonl"))).unwrap();
+    let line = text
+        .lines()
+        .nth(n)
+        .unwrap_or_else(|| panic!("{event}.jsonl has no line {n}"));
+    let line = line
+        .replace("/home/dev/project", t.dir.to_str().unwrap())
+        .replace("/home/dev", t.home.to_str().unwrap());
+    serde_json::from_str(&line).unwrap()
+}
+
+/// Runs `git-session hook AGENT` with `input` on stdin; it must exit 0.
+fn hook(t: &TestRepo, agent: &str, input: &[u8]) -> Output {
+    hook_env(t, agent, input, &[])
+}
+
+fn hook_env(t: &TestRepo, agent: &str, input: &[u8], env: &[(&str, &str)]) -> Output {
+    let mut cmd = t.cmd(&["hook", agent]);
+    cmd.envs(env.iter().copied());
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a hook must never fail the agent: {}",
+        stderr(&out)
+    );
+    out
+}
+
+fn hook_json(t: &TestRepo, agent: &str, payload: &Value) -> Output {
+    hook(t, agent, payload.to_string().as_bytes())
+}
+
+/// The events of the only session, as `(kind, event)`.
+fn events(t: &TestRepo) -> Vec<(String, Value)> {
+    let list = t.json(&["list", "--all", "--json"]);
+    let sessions = list.as_array().expect("list --json is an array");
+    assert_eq!(sessions.len(), 1, "one session: {list}");
+    let id = sessions[0]["id"].as_str().unwrap().to_owned();
+    t.events(&id)
+        .into_iter()
+        .map(|(_, e)| (e["kind"].as_str().unwrap().to_owned(), e))
+        .collect()
+}
+
+fn last<'a>(events: &'a [(String, Value)], kind: &str) -> &'a Value {
+    &events
+        .iter()
+        .rev()
+        .find(|(k, _)| k == kind)
+        .unwrap_or_else(|| panic!("no {kind} event in {events:?}"))
+        .1
+}
+
+fn context_of(out: &Output) -> String {
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    v["hookSpecificOutput"]["additionalContext"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no additionalContext in {v}"))
+        .to_owned()
+}
+
+#[test]
+fn claude_code_payloads_record_the_turn_with_exact_snapshots() {
+    let t = TestRepo::new();
+    t.write("src/lib.rs", "fn a() {}\n");
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "lib"]);
+    let start = captured(&t, "SessionStart", 0);
+    let agent_id = start["session_id"].as_str().unwrap().to_owned();
+    let out = hook_json(&t, "claude", &start);
+    assert!(context_of(&out).contains("git-session records this work as session"));
+
+    let out = hook_json(&t, "claude", &captured(&t, "UserPromptSubmit", 0));
+    assert!(out.stdout.is_empty(), "a plain prompt injects nothing");
+    assert_eq!(
+        t.header()["intent"]["text"],
+        "create hello.txt",
+        "the first prompt is the intent"
+    );
+
+    // Write: the pre-edit snapshot is taken before the file exists.
+    let before = t.oracle_tree();
+    hook_json(&t, "claude", &captured(&t, "PreToolUse", 0));
+    t.write("hello.txt", "hello from the stand-in\n");
+    // Edit: inside the trusted turn, only the named files are looked at —
+    // and the tree is still exactly git's.
+    let after_write = t.oracle_tree();
+    let timing = [("GIT_SESSION_SNAPSHOT_TIMING", "1")];
+    let out = hook_env(
+        &t,
+        "claude",
+        captured(&t, "PreToolUse", 1).to_string().as_bytes(),
+        &timing,
+    );
+    assert!(
+        stderr(&out).contains("scan of the named paths"),
+        "the second edit of a turn looks at the named files only: {}",
+        stderr(&out)
+    );
+    t.write("hello.txt", "hello from the stand-in (edited)\n");
+    hook_json(&t, "claude", &captured(&t, "Stop", 0));
+    let at_stop = t.oracle_tree();
+    hook_json(&t, "claude", &captured(&t, "SessionEnd", 0));
+
+    let ev = events(&t);
+    let kinds: Vec<&str> = ev.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["start", "prompt", "snapshot", "snapshot", "checkpoint", "pause"],
+        "{ev:?}"
+    );
+    assert_eq!(ev[0].1["agent"], json!({"name": "claude", "session": agent_id}));
+    assert_eq!(ev[1].1["text"], "create hello.txt");
+    assert_eq!(ev[1].1["agent"], "claude");
+    assert_eq!(ev[2].1["paths"], json!(["hello.txt"]));
+    assert_eq!(
+        ev[2].1["tree"],
+        before.as_str(),
+        "the first snapshot of a turn is git's tree"
+    );
+    assert_eq!(
+        ev[3].1["tree"],
+        after_write.as_str(),
+        "the partial snapshot is git's tree"
+    );
+    assert_eq!(ev[4].1["tree"], at_stop.as_str());
+    assert_eq!(ev[4].1["text"], "after: create hello.txt");
+    t.fsck();
+
+    // Claude Code resumed (`--resume`): the same session, resumed, and its brief.
+    let out = hook_json(&t, "claude", &captured(&t, "SessionStart", 1));
+    let brief = context_of(&out);
+    assert!(brief.contains("create hello.txt"), "{brief}");
+    assert_eq!(t.header()["status"], "active");
+    // `/compact`: a checkpoint counted in the header, the TL;DR for the summary,
+    // then the brief again for the compacted context.
+    let out = hook_json(&t, "claude", &captured(&t, "PreCompact", 0));
+    let tldr = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(tldr.contains("Session main-"), "{tldr}");
+    let header = t.header();
+    assert_eq!(header["counters"]["compactions"], 1);
+    assert_eq!(header["checkpoint"]["text"], "before compaction (manual)");
+    let out = hook_json(&t, "claude", &captured(&t, "SessionStart", 2));
+    assert!(context_of(&out).contains("before compaction (manual)"));
+    let ev = events(&t);
+    assert_eq!(last(&ev, "checkpoint")["compaction"], "manual");
+    assert_eq!(
+        ev.iter().filter(|(k, _)| k == "start").count(),
+        1,
+        "one session throughout"
+    );
+}
+
+#[test]
+fn a_shell_tool_makes_the_next_snapshot_look_at_everything() {
+    let t = TestRepo::new();
+    let id = "0b0e2b5a-shell";
+    let pre = |tool: &str, input: Value| json!({"session_id": id, "hook_event_name": "PreToolUse", "cwd": t.dir, "tool_name": tool, "tool_input": input});
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "SessionStart", "source": "startup"}),
+    );
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "UserPromptSubmit", "prompt": "fix it"}),
+    );
+    hook_json(&t, "claude", &pre("Write", json!({"file_path": t.path("a.txt")})));
+    t.write("a.txt", "a\n");
+    // A shell writes a file no edit tool named.
+    hook_json(&t, "claude", &pre("Bash", json!({"command": "echo b > b.txt"})));
+    t.write("b.txt", "b\n");
+    hook_json(&t, "claude", &pre("Edit", json!({"file_path": t.path("a.txt")})));
+    let ev = events(&t);
+    let snapshot = last(&ev, "snapshot");
+    assert_eq!(snapshot["tree"], t.oracle_tree().as_str(), "b.txt is in the snapshot");
+    // Between turns a person may edit anything: the next turn starts with a full snapshot.
+    hook_json(&t, "claude", &json!({"session_id": id, "hook_event_name": "Stop"}));
+    t.write("README", "edited by hand\n");
+    t.write("c.txt", "by hand too\n");
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "UserPromptSubmit", "prompt": "more"}),
+    );
+    hook_json(&t, "claude", &pre("Write", json!({"file_path": t.path("a.txt")})));
+    let ev = events(&t);
+    assert_eq!(last(&ev, "snapshot")["tree"], t.oracle_tree().as_str());
+    // Inside the turn, an edit in a new untracked directory and an ignored file.
+    t.write(".gitignore", "*.log\n");
+    t.git(&["add", ".gitignore"]);
+    hook_json(&t, "claude", &json!({"session_id": id, "hook_event_name": "Stop"}));
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "UserPromptSubmit", "prompt": "again"}),
+    );
+    hook_json(
+        &t,
+        "claude",
+        &pre("Write", json!({"file_path": t.path("new/dir/x.rs")})),
+    );
+    t.write("new/dir/x.rs", "x\n");
+    hook_json(&t, "claude", &pre("Write", json!({"file_path": t.path("debug.log")})));
+    t.write("debug.log", "ignored\n");
+    hook_json(&t, "claude", &pre("Write", json!({"file_path": t.path("README")})));
+    let ev = events(&t);
+    assert_eq!(last(&ev, "snapshot")["tree"], t.oracle_tree().as_str());
+    // The agent deletes a file it named (apply_patch's `*** Delete File`).
+    hook_json(&t, "claude", &pre("Edit", json!({"file_path": t.path("a.txt")})));
+    t.remove("a.txt");
+    hook_json(&t, "claude", &pre("Edit", json!({"file_path": t.path("README")})));
+    let ev = events(&t);
+    assert_eq!(
+        last(&ev, "snapshot")["tree"],
+        t.oracle_tree().as_str(),
+        "a deleted file the agent named earlier in the turn"
+    );
+}
+
+#[test]
+fn every_agent_s_edit_tools_name_their_files() {
+    let cases: Vec<(&str, Value, Value)> = vec![
+        (
+            "codex",
+            json!({"hook_event_name": "SessionStart", "source": "startup", "session_id": "codex-1", "model": "gpt"}),
+            json!({"hook_event_name": "PreToolUse", "session_id": "codex-1", "tool_name": "apply_patch", "turn_id": "t1",
+                   "tool_input": {"command": "*** Begin Patch\n*** Add File: notes/a.md\n+hi\n*** Update File: README\n@@\n-hello\n+hi\n*** End Patch\n"}}),
+        ),
+        (
+            "gemini",
+            json!({"hook_event_name": "SessionStart", "source": "startup", "session_id": "gem-1", "timestamp": "2026-12-01T00:00:00Z"}),
+            json!({"hook_event_name": "BeforeTool", "session_id": "gem-1", "tool_name": "write_file",
+                   "tool_input": {"file_path": "notes/a.md", "content": "hi"}}),
+        ),
+        (
+            "cursor",
+            json!({"hook_event_name": "sessionStart", "conversation_id": "cur-1", "workspace_roots": []}),
+            json!({"hook_event_name": "afterFileEdit", "conversation_id": "cur-1", "file_path": "notes/a.md", "edits": []}),
+        ),
+        (
+            "copilot",
+            json!({"hook_event_name": "sessionStart", "source": "new", "timestamp": 1}),
+            json!({"hook_event_name": "preToolUse", "toolName": "create", "toolArgs": "{\"path\": \"notes/a.md\", \"file_text\": \"hi\"}"}),
+        ),
+    ];
+    for (agent, start, edit) in cases {
+        let t = TestRepo::new();
+        let out = hook_json(&t, agent, &start);
+        match agent {
+            "codex" | "gemini" => {
+                let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+                // Codex rejects unknown keys: exactly these.
+                assert_eq!(
+                    v.as_object().unwrap().keys().collect::<Vec<_>>(),
+                    ["hookSpecificOutput"]
+                );
+                let inner = v["hookSpecificOutput"].as_object().unwrap();
+                assert_eq!(inner.keys().collect::<Vec<_>>(), ["additionalContext", "hookEventName"]);
+            }
+            _ => assert!(
+                out.stdout.is_empty(),
+                "{agent} takes decisions from stdout: nothing printed"
+            ),
+        }
+        hook_json(&t, agent, &edit);
+        let ev = events(&t);
+        let snapshot = last(&ev, "snapshot");
+        let expected = if agent == "codex" {
+            json!(["notes/a.md", "README"])
+        } else {
+            json!(["notes/a.md"])
+        };
+        assert_eq!(snapshot["paths"], expected, "{agent}");
+        assert_eq!(snapshot["tree"], t.oracle_tree().as_str(), "{agent}");
+        if agent != "copilot" {
+            assert_eq!(ev[0].1["agent"]["name"], agent);
+        }
+    }
+}
+
+#[test]
+fn bad_input_and_disabled_hooks_change_nothing_and_exit_zero() {
+    let t = TestRepo::new();
+    let before = t.user_state();
+    for input in [
+        &b""[..],
+        b"not json",
+        b"[1,2]",
+        b"{\"hook_event_name\": \"Nope\"}",
+        b"\xff\xfe{",
+    ] {
+        let out = hook(&t, "claude", input);
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).lines().count() <= 1, "one line at most: {}", stderr(&out));
+    }
+    let start = json!({"session_id": "x", "hook_event_name": "SessionStart", "source": "startup"});
+    let mut off = TestRepo::new();
+    off.set_env("GIT_SESSION_DISABLE", "1");
+    let out = hook_json(&off, "claude", &start);
+    assert!(out.stdout.is_empty());
+    t.git(&["config", "session.agentHooks", "false"]);
+    let out = hook_json(&t, "claude", &start);
+    assert!(out.stdout.is_empty());
+    t.user_state().assert_same(&before, "bad input and disabled hooks");
+    assert!(
+        t.git(&["for-each-ref", "refs/aura"]).is_empty(),
+        "no session was written"
+    );
+    // Outside a repository: one line, exit 0.
+    let out = {
+        let mut cmd = t.cmd_in(&t.root, &["hook", "claude"]);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(start.to_string().as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+}
+
+#[test]
+fn a_user_s_own_session_is_joined_and_not_paused_by_the_agent() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "mine", "--intent", "refactor the parser"]);
+    let id = "joined-1";
+    let out = hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "SessionStart", "source": "startup"}),
+    );
+    let brief = context_of(&out);
+    assert!(brief.contains("session 'mine'"), "{brief}");
+    assert!(brief.contains("refactor the parser"), "{brief}");
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "UserPromptSubmit", "prompt": "go"}),
+    );
+    assert_eq!(
+        t.header()["intent"]["text"],
+        "refactor the parser",
+        "the user's intent stays"
+    );
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "SessionEnd", "reason": "other"}),
+    );
+    assert_eq!(t.header()["status"], "active", "the user's session stays current");
+    // A continuation phrase brings the brief.
+    let out = hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": id, "hook_event_name": "UserPromptSubmit", "prompt": "where were we?"}),
+    );
+    assert!(context_of(&out).contains("refactor the parser"));
+}
+
+#[test]
+fn transcripts_attach_only_what_is_new() {
+    let t = TestRepo::new();
+    let id = "tr-1";
+    let transcript = t.home.join("transcript.jsonl");
+    let base = json!({"session_id": id, "transcript_path": transcript});
+    let with = |name: &str| {
+        let mut v = base.clone();
+        v["hook_event_name"] = json!(name);
+        v
+    };
+    std::fs::write(
+        &transcript,
+        "{\"type\":\"user\",\"n\":1}\n{\"type\":\"assistant\",\"n\":2}\n",
+    )
+    .unwrap();
+    hook_json(&t, "claude", &with("SessionStart"));
+    hook_json(&t, "claude", &with("Stop"));
+    // A half-written line waits for the next attachment.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&transcript).unwrap();
+    f.write_all(b"{\"type\":\"user\",\"n\":3}\n{\"type\":\"assis").unwrap();
+    hook_json(&t, "claude", &with("Stop"));
+    f.write_all(b"tant\",\"n\":4}\n").unwrap();
+    hook_json(&t, "claude", &with("Stop"));
+    hook_json(&t, "claude", &with("Stop"));
+    let ev = events(&t);
+    let attached: Vec<String> = ev
+        .iter()
+        .filter_map(|(_, e)| e.get("attachments"))
+        .flat_map(|a| a.as_object().unwrap().values().map(|v| v.as_str().unwrap().to_owned()))
+        .map(|blob| t.git(&["cat-file", "-p", &blob]))
+        .collect();
+    assert_eq!(
+        attached,
+        [
+            "{\"type\":\"user\",\"n\":1}\n{\"type\":\"assistant\",\"n\":2}",
+            "{\"type\":\"user\",\"n\":3}",
+            "{\"type\":\"assistant\",\"n\":4}",
+        ]
+    );
+    assert_eq!(
+        ev.iter().filter(|(k, _)| k == "attach").count(),
+        3,
+        "an idle stop with nothing new writes nothing"
+    );
+    // Turned off: nothing attached.
+    t.git(&["config", "session.attachTranscripts", "false"]);
+    std::fs::write(&transcript, "{\"more\":1}\n{\"more\":2}\n{\"more\":3}\n").unwrap();
+    hook_json(&t, "claude", &with("Stop"));
+    assert_eq!(events(&t).len(), ev.len());
+}
