@@ -405,7 +405,12 @@ pub fn agent_compact(
         compaction: Some(trigger.to_owned()),
         snapshot: Some(snapshot),
     }))?;
-    let mark = attach_transcript(engine, &target.head.id, transcript, false, &mut event)?;
+    let part = transcript_part(engine, &target.head.id, transcript, false)?;
+    let mut mark = None;
+    if let Some((name, blob, m)) = part {
+        event.attachments.insert(name, blob);
+        mark = Some(m);
+    }
     let (head, events) = engine.store.record(&target, vec![event])?;
     if let Some(mark) = mark {
         engine.store.set_transcript_mark(&head.id, &mark)?;
@@ -482,22 +487,24 @@ fn finish(
     transcript: Option<&Transcript>,
     last: bool,
 ) -> Result<Option<Landed>> {
-    let mut attach = engine.event(Body::Attach)?;
-    let mark = match events.last_mut() {
-        Some(event) => attach_transcript(engine, &target.head.id, transcript, last, event)?,
-        None => {
-            let mark = attach_transcript(engine, &target.head.id, transcript, last, &mut attach)?;
-            if mark.is_some() {
-                events.push(attach);
-            }
-            mark
+    let part = transcript_part(engine, &target.head.id, transcript, last)?;
+    let mut mark = None;
+    if let Some((name, blob, m)) = part {
+        if events.is_empty() {
+            events.push(engine.event(Body::Attach)?);
         }
-    };
-    let session = target.head.id.clone();
-    engine.store.set_agent_turn(&AgentTurn {
-        session: Some(session.clone()),
+        if let Some(event) = events.last_mut() {
+            event.attachments.insert(name, blob);
+        }
+        mark = Some(m);
+    }
+    let ended = AgentTurn {
+        session: Some(target.head.id.clone()),
         ..AgentTurn::default()
-    })?;
+    };
+    if engine.store.agent_turn() != ended {
+        engine.store.set_agent_turn(&ended)?;
+    }
     if events.is_empty() {
         return Ok(None);
     }
@@ -508,18 +515,18 @@ fn finish(
     Ok(Some(Landed::new(&head, events)))
 }
 
-/// Attaches to `event` what is new in the transcript since the last
-/// attachment, redacted; returns the mark to record once the event landed.
+/// What is new in the transcript since the last attachment, redacted and
+/// written as a blob: its attachment name, the blob and the mark to record
+/// once the event carrying it landed.
 /// JSON lines are taken up to the last complete line (the agent may be
 /// writing the next), unless `last`; a whole document is attached whole
 /// each time it changed. Off with `session.attachTranscripts=false`.
-fn attach_transcript(
+fn transcript_part(
     engine: &Engine,
     session: &SessionId,
     transcript: Option<&Transcript>,
     last: bool,
-    event: &mut Event,
-) -> Result<Option<TranscriptMark>> {
+) -> Result<Option<(String, crate::session::Oid, TranscriptMark)>> {
     let Some(transcript) = transcript else {
         return Ok(None);
     };
@@ -560,13 +567,12 @@ fn attach_transcript(
     } else {
         format!("transcript-{:04}.jsonl", mark.parts)
     };
-    event.attachments.insert(name, blob);
     mark.offset = if transcript.whole_document {
         md.len()
     } else {
         mark.offset + bytes.len() as u64
     };
-    Ok(Some(mark))
+    Ok(Some((name, blob, mark)))
 }
 
 /// `len` bytes of `path` from `offset`.

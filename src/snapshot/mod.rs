@@ -139,7 +139,7 @@ pub fn capture_paths(repo: &gix::Repository, opts: &CaptureOptions, paths: &[BSt
             .is_some_and(|e| !e.is_empty())
     };
     for path in paths {
-        if let Some(idx) = w.tracked.entry_index_by_path(path.as_bstr()).ok() {
+        if let Ok(idx) = w.tracked.entry_index_by_path(path.as_bstr()) {
             idxs.push(idx);
             continue;
         }
