@@ -382,12 +382,20 @@ impl Record {
 
     fn save(&self, path: &Path) -> Result<()> {
         if self.files.is_empty() {
-            return match std::fs::remove_file(path) {
+            match std::fs::remove_file(path) {
                 Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                    Err(err).with_context(|| format!("cannot remove {}", path.display()))
+                    return Err(err).with_context(|| format!("cannot remove {}", path.display()));
                 }
-                _ => Ok(()),
-            };
+                _ => {}
+            }
+            // `agent-install/` (and user scope's `git-session/`) when empty.
+            let dir = path.parent();
+            if dir.is_some_and(|d| std::fs::remove_dir(d).is_ok()) {
+                if let Some(up) = dir.and_then(Path::parent).filter(|d| d.ends_with("git-session")) {
+                    let _ = std::fs::remove_dir(up);
+                }
+            }
+            return Ok(());
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -484,10 +492,6 @@ impl Write {
             }
             None => {
                 std::fs::remove_file(&self.path).with_context(|| format!("cannot remove {}", self.shown))?;
-                for dir in self.remove_dirs.iter().rev() {
-                    // Only when empty: the user may have put something there.
-                    let _ = std::fs::remove_dir(dir);
-                }
                 Ok(Vec::new())
             }
         }
@@ -771,10 +775,20 @@ pub(crate) fn uninstall(loc: &Locations, agent: Agent, scope: Scope) -> Result<R
             remove_dirs,
         });
     }
+    let mut dirs = Vec::new();
     for w in &writes {
         if w.change.action != Action::Unchanged {
             w.apply()?;
         }
+        if w.change.action == Action::Deleted {
+            dirs.extend(w.remove_dirs.iter().cloned());
+        }
+    }
+    // The directories install created, deepest first, and only when empty:
+    // the user may have put something there since.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let _ = std::fs::remove_dir(dir);
     }
     Record::default().save(&record_file)?;
     Ok(Report {
@@ -829,23 +843,33 @@ pub(crate) fn status(loc: &Locations) -> Vec<AgentStatus> {
             else {
                 continue;
             };
-            let mut problems = Vec::new();
-            let mut read = |path: &Path, toml: bool| -> Option<Document> {
+            let read = |path: &Path, toml: bool| -> Result<Document> {
                 let shown = loc.shown(path);
-                match read_text(path, &shown).and_then(|text| Document::parse(text.as_deref(), toml, &shown)) {
-                    Ok(doc) => Some(doc),
+                let doc = Document::parse(read_text(path, &shown)?.as_deref(), toml, &shown)?;
+                if !toml {
+                    document::check_hooks(&doc, facts.events, &shown)?;
+                }
+                Ok(doc)
+            };
+            let mut problems = Vec::new();
+            let installed = match read(&hooks_path, false) {
+                Ok(doc) => document::count_hooks(&doc, facts.events, &agent.command()),
+                Err(err) => {
+                    problems.push(err.to_string());
+                    0
+                }
+            };
+            let mcp = if mcp_path == hooks_path && !problems.is_empty() {
+                McpState::Absent
+            } else {
+                match read(&mcp_path, facts.mcp.toml) {
+                    Ok(doc) => document::mcp_state(&doc),
                     Err(err) => {
                         problems.push(err.to_string());
-                        None
+                        McpState::Absent
                     }
                 }
             };
-            let installed = read(&hooks_path, false)
-                .map(|doc| document::count_hooks(&doc, facts.events, &agent.command()))
-                .unwrap_or(0);
-            let mcp = read(&mcp_path, facts.mcp.toml)
-                .map(|doc| document::mcp_state(&doc))
-                .unwrap_or(McpState::Absent);
             let expected = facts.events.len();
             out.push(AgentStatus {
                 agent,

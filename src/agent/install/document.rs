@@ -191,6 +191,23 @@ fn hooks_object<'a>(root: &'a mut Map<String, Value>, shape: Shape, shown: &str)
         .ok_or_else(|| malformed(shown, "its `hooks` is not an object"))
 }
 
+/// Refuses a file whose `hooks` is not an object, or whose list of one of
+/// our events is not a list: we could not add to it without losing something.
+pub(super) fn check_hooks(doc: &Document, specs: &[HookSpec], shown: &str) -> Result<()> {
+    let Some(hooks) = doc.json_ref().and_then(|root| root.get("hooks")) else {
+        return Ok(());
+    };
+    let Some(hooks) = hooks.as_object() else {
+        return Err(malformed(shown, "its `hooks` is not an object"));
+    };
+    for spec in specs {
+        if hooks.get(spec.event).is_some_and(|list| !list.is_array()) {
+            return Err(malformed(shown, format!("its `hooks.{}` is not a list", spec.event)));
+        }
+    }
+    Ok(())
+}
+
 /// Adds the hooks of `specs` that are not there yet; returns how many were added.
 pub(super) fn add_hooks(
     doc: &mut Document,
@@ -199,19 +216,9 @@ pub(super) fn add_hooks(
     command: &str,
     shown: &str,
 ) -> Result<usize> {
-    let root = doc.json();
     // Check the whole file before changing anything.
-    if let Some(hooks) = root.get("hooks") {
-        let Some(hooks) = hooks.as_object() else {
-            return Err(malformed(shown, "its `hooks` is not an object"));
-        };
-        for spec in specs {
-            if hooks.get(spec.event).is_some_and(|list| !list.is_array()) {
-                return Err(malformed(shown, format!("its `hooks.{}` is not a list", spec.event)));
-            }
-        }
-    }
-    let hooks = hooks_object(root, shape, shown)?;
+    check_hooks(doc, specs, shown)?;
+    let hooks = hooks_object(doc.json(), shape, shown)?;
     let mut added = 0;
     for spec in specs {
         let list = hooks
