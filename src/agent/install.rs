@@ -533,11 +533,6 @@ pub(crate) fn install(loc: &Locations, agent: Agent, scope: Scope, mcp: bool) ->
             if added > 0 {
                 what.push(format!("added {added} hook{}", if added == 1 { "" } else { "s" }));
             }
-            if agent == Agent::Gemini && document::json_at(&doc, "hooksConfig.enabled") == Some(&Value::Bool(false)) {
-                next_steps.push(format!(
-                    "{shown} turns hooks off (`hooksConfig.enabled: false`): set it to true, or run `/hooks enable-all` in Gemini CLI"
-                ));
-            }
         }
         let mut mcp_added = false;
         if with_mcp {
@@ -607,6 +602,7 @@ pub(crate) fn install(loc: &Locations, agent: Agent, scope: Scope, mcp: bool) ->
     if changed {
         record.save(&record_file)?;
     }
+    next_steps.extend(switched_off(loc, agent, &writes));
     next_steps.extend(steps_after_install(agent, scope, mcp));
     Ok(Report {
         agent,
@@ -614,6 +610,127 @@ pub(crate) fn install(loc: &Locations, agent: Agent, scope: Scope, mcp: bool) ->
         files: writes.into_iter().map(|w| w.change).collect(),
         next_steps,
     })
+}
+
+/// A setting that turns all of an agent's hooks off.
+struct Switch {
+    agent: Agent,
+    place: Place,
+    toml: bool,
+    /// A dotted path (`hooksConfig.enabled`).
+    key: &'static str,
+    /// The value that turns the hooks off.
+    off: bool,
+}
+
+const SWITCHES: &[Switch] = &[
+    Switch {
+        agent: Agent::Claude,
+        place: Place {
+            project: ".claude/settings.json",
+            user_base: Base::Home,
+            user: ".claude/settings.json",
+        },
+        toml: false,
+        key: "disableAllHooks",
+        off: true,
+    },
+    Switch {
+        agent: Agent::Claude,
+        place: Place {
+            project: ".claude/settings.local.json",
+            user_base: Base::Home,
+            user: ".claude/settings.json",
+        },
+        toml: false,
+        key: "disableAllHooks",
+        off: true,
+    },
+    Switch {
+        agent: Agent::Codex,
+        place: Place {
+            project: ".codex/config.toml",
+            user_base: Base::Env("CODEX_HOME", ".codex"),
+            user: "config.toml",
+        },
+        toml: true,
+        key: "features.hooks",
+        off: false,
+    },
+    Switch {
+        agent: Agent::Codex,
+        place: Place {
+            project: ".codex/config.toml",
+            user_base: Base::Env("CODEX_HOME", ".codex"),
+            user: "config.toml",
+        },
+        toml: true,
+        key: "features.codex_hooks",
+        off: false,
+    },
+    Switch {
+        agent: Agent::Gemini,
+        place: Place {
+            project: ".gemini/settings.json",
+            user_base: Base::Home,
+            user: ".gemini/settings.json",
+        },
+        toml: false,
+        key: "hooksConfig.enabled",
+        off: false,
+    },
+    Switch {
+        agent: Agent::Copilot,
+        place: Place {
+            project: ".github/copilot/settings.json",
+            user_base: Base::Env("COPILOT_HOME", ".copilot"),
+            user: "settings.json",
+        },
+        toml: false,
+        key: "disableAllHooks",
+        off: true,
+    },
+    Switch {
+        agent: Agent::Copilot,
+        place: Place {
+            project: ".github/copilot/settings.local.json",
+            user_base: Base::Env("COPILOT_HOME", ".copilot"),
+            user: "settings.json",
+        },
+        toml: false,
+        key: "disableAllHooks",
+        off: true,
+    },
+];
+
+/// The settings, in either scope, that keep `agent` from running any hook
+/// (git-session leaves them to the user). `written` are the files just
+/// written, read as they are now.
+fn switched_off(loc: &Locations, agent: Agent, written: &[Write]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for switch in SWITCHES.iter().filter(|s| s.agent == agent) {
+        for scope in [Scope::Project, Scope::User] {
+            let Ok(path) = loc.path(&switch.place, scope) else {
+                continue;
+            };
+            let shown = loc.shown(&path);
+            let text = match written.iter().find(|w| w.path == path) {
+                Some(w) => w.new.clone().or_else(|| w.current.clone()),
+                None => read_text(&path, &shown).ok().flatten(),
+            };
+            let Some(doc) = text.and_then(|t| Document::parse(Some(&t), switch.toml, &shown).ok()) else {
+                continue;
+            };
+            let line = format!(
+                "{shown} turns every hook off (`{} = {}`): change it, or the hooks never run",
+                switch.key, switch.off
+            );
+            if document::bool_at(&doc, switch.key) == Some(switch.off) && !found.contains(&line) {
+                found.push(line);
+            }
+        }
+    }
+    found
 }
 
 /// What the user still has to do before `agent` runs the hooks.

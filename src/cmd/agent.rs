@@ -83,6 +83,9 @@ pub enum AgentAction {
         /// Also register `git-session mcp` as the agent's MCP server.
         #[arg(long)]
         mcp: bool,
+        /// Print one JSON document: `{agent, scope, files: [{file, action, detail}], next_steps}`.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove what install added: byte for byte when nothing else changed.
     ///
@@ -96,6 +99,9 @@ pub enum AgentAction {
         /// Project (the top of the work tree) or user ($HOME).
         #[arg(long, value_enum, default_value_t)]
         scope: ScopeName,
+        /// Print one JSON document, as install does.
+        #[arg(long)]
+        json: bool,
     },
     /// Show, per agent and scope, the hooks installed and the MCP registration.
     Status {
@@ -162,16 +168,27 @@ fn print_report(quiet: bool, verb: &str, report: &Report) {
 /// Runs `git session agent …` (after `-C`), with or without a repository.
 pub(crate) fn run(args: &Args, quiet: bool) -> Result<()> {
     match &args.action {
-        AgentAction::Install { agent, scope, mcp } => {
+        AgentAction::Install {
+            agent,
+            scope,
+            mcp,
+            json,
+        } => {
             let scope = Scope::from(*scope);
             let loc = locations(scope == Scope::Project)?;
             let report = agent::install(&loc, Agent::from(*agent), scope, *mcp)?;
+            if *json {
+                return print_json(&report);
+            }
             print_report(quiet, "install", &report);
         }
-        AgentAction::Uninstall { agent, scope } => {
+        AgentAction::Uninstall { agent, scope, json } => {
             let scope = Scope::from(*scope);
             let loc = locations(scope == Scope::Project)?;
             let report = agent::uninstall(&loc, Agent::from(*agent), scope)?;
+            if *json {
+                return print_json(&report);
+            }
             print_report(quiet, "uninstall", &report);
         }
         AgentAction::Status { json } => {

@@ -579,3 +579,46 @@ fn status_counts_partial_installs() {
     t.ok(&["agent", "uninstall", "codex", "-q"]);
     assert!(!t.path(".codex").exists());
 }
+
+#[test]
+fn settings_that_turn_hooks_off_are_named_and_left_alone() {
+    let t = TestRepo::new();
+    t.write(".gemini/settings.json", "{\"hooksConfig\": {\"enabled\": false}}\n");
+    t.write(".codex/config.toml", "[features]\nhooks = false # not yet\n");
+    t.write_in(&t.home, ".claude/settings.json", "{\"disableAllHooks\": true}\n");
+    let gemini = t.json(&["agent", "install", "gemini", "--json"]);
+    let steps = gemini["next_steps"].to_string();
+    assert!(
+        steps.contains(".gemini/settings.json turns every hook off (`hooksConfig.enabled = false`)"),
+        "{steps}"
+    );
+    assert_eq!(gemini["files"][0]["action"], "updated");
+    assert_eq!(
+        read_json(&t.path(".gemini/settings.json"))["hooksConfig"],
+        json!({"enabled": false})
+    );
+    let codex = t.json(&["agent", "install", "codex", "--json"]);
+    assert!(
+        codex["next_steps"]
+            .to_string()
+            .contains(".codex/config.toml turns every hook off (`features.hooks = false`)"),
+        "{codex}"
+    );
+    assert_eq!(
+        fs::read_to_string(t.path(".codex/config.toml")).unwrap(),
+        "[features]\nhooks = false # not yet\n"
+    );
+    let claude = t.json(&["agent", "install", "claude", "--json"]);
+    assert!(
+        claude["next_steps"]
+            .to_string()
+            .contains("~/.claude/settings.json turns every hook off"),
+        "{claude}"
+    );
+    assert_eq!(
+        claude["files"],
+        json!([{"file": ".claude/settings.json", "action": "created", "detail": "added 6 hooks"}])
+    );
+    let gone = t.json(&["agent", "uninstall", "claude", "--json"]);
+    assert_eq!(gone["files"][0]["action"], "deleted");
+}

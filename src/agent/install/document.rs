@@ -302,14 +302,26 @@ pub(super) fn count_hooks(doc: &Document, specs: &[HookSpec], command: &str) -> 
         .count()
 }
 
-/// A value of the document at a dotted path of objects (`hooksConfig.enabled`).
-pub(super) fn json_at<'a>(doc: &'a Document, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
-    let mut value = doc.json_ref()?.get(parts.next()?)?;
-    for part in parts {
-        value = value.get(part)?;
+/// The boolean at a dotted path of objects or tables (`hooksConfig.enabled`).
+pub(super) fn bool_at(doc: &Document, path: &str) -> Option<bool> {
+    match doc {
+        Document::Json { root, .. } => {
+            let mut parts = path.split('.');
+            let mut value = root.get(parts.next()?)?;
+            for part in parts {
+                value = value.get(part)?;
+            }
+            value.as_bool()
+        }
+        Document::Toml(doc) => {
+            let mut parts = path.split('.');
+            let mut item = doc.get(parts.next()?)?;
+            for part in parts {
+                item = item.get(part)?;
+            }
+            item.as_bool()
+        }
     }
-    Some(value)
 }
 
 /// Where an MCP server registration stands in a file.
