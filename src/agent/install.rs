@@ -217,6 +217,9 @@ const FACTS: &[Facts] = &[
             user_base: Base::Home,
             user: ".cursor/hooks.json",
         },
+        // Cursor's documented agent events (sessionStart/sessionEnd,
+        // beforeSubmitPrompt, beforeShellExecution, afterFileEdit,
+        // preCompact, stop): it has no event before an edit.
         shape: Shape::Cursor,
         events: &[
             on("sessionStart"),
