@@ -293,6 +293,31 @@ pub enum Command {
     /// is tied to the commit it came from by patch id (`rewritten_from`), and a
     /// squash merge to the commits whose `Session-Id` its message quotes.
     Hooks(cmd::hooks::Args),
+    /// Hook a coding agent into git-session: install, uninstall, status.
+    ///
+    /// `git session agent install AGENT` (claude, codex, gemini, cursor or
+    /// copilot) merges hooks that run `git-session hook AGENT` (through PATH)
+    /// into the agent's own configuration file: `.claude/settings.json`,
+    /// `.codex/hooks.json`, `.gemini/settings.json`, `.cursor/hooks.json` or
+    /// `.github/hooks/git-session.json` at the top of the work tree, or with
+    /// `--scope user` the agent's file under $HOME (`~/.claude/settings.json`,
+    /// `~/.codex/hooks.json`, `~/.gemini/settings.json`, `~/.cursor/hooks.json`,
+    /// `~/.copilot/hooks/git-session.json`). The user's other settings and
+    /// hooks stay as they are, in their order; installing twice adds nothing.
+    /// `--mcp` also registers the MCP server `git-session mcp` (`.mcp.json` or
+    /// `~/.claude.json`, Codex's `config.toml`, Gemini's settings, Cursor's
+    /// `mcp.json`, Copilot's `.github/mcp.json` or `~/.copilot/mcp-config.json`).
+    /// It prints what it did and any step the agent still needs (Codex: approve
+    /// new hooks once with `/hooks`, in a trusted project).
+    ///
+    /// `uninstall` removes exactly what install added, and puts a file back
+    /// byte for byte when nothing else changed in it since (install keeps the
+    /// bytes it found in `.git/aura/agent-install/`, or for user scope in
+    /// `~/.local/state/git-session/agent-install/`). A file that cannot be
+    /// parsed is an error that changes nothing. `status` shows, per agent and
+    /// scope, whether the hooks are complete, partial or absent and whether
+    /// the MCP server is registered.
+    Agent(cmd::agent::Args),
     /// What the installed hooks run.
     ///
     /// `git-session hook prepare-commit-msg FILE [SOURCE [COMMIT]]` and

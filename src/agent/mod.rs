@@ -1,9 +1,11 @@
 //! The coding agents' front end: `git-session hook <agent>` (what the
 //! agents' hooks run, [`hook`]) reading each agent's payloads
-//! ([`payload`]). Like the command line, it opens an [`crate::ops::Engine`]
+//! ([`payload`]), and `git session agent install|uninstall|status` (the
+//! agents' configuration files, [`install`]). Like the command line, it opens an [`crate::ops::Engine`]
 //! and calls the operations; it never fails the agent.
 
 pub(crate) mod hook;
+pub(crate) mod install;
 pub(crate) mod payload;
 
 /// The coding agents git-session knows.

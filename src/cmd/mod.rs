@@ -5,6 +5,7 @@
 //! verb, never names gix and never touches the store: everything it needs
 //! is an operation.
 
+pub(crate) mod agent;
 pub(crate) mod checkpoint;
 pub(crate) mod claim;
 pub(crate) mod close;
@@ -194,6 +195,10 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             fail(format!("cannot change to '{}': {why}", dir.display()))
         })?;
     }
+    // The agents' configuration files need a repository for project scope only.
+    if let Command::Agent(args) = &cli.command {
+        return agent::run(args, cli.quiet);
+    }
     let ui = Ui {
         engine: Engine::open(
             Path::new("."),
@@ -239,7 +244,11 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Close(a) => close::run(&ui, a),
         Command::Fork(a) => fork::run(&ui, a),
         Command::Hooks(a) => hooks::run(&ui, a),
-        Command::Completions(_) | Command::Manpage(_) | Command::InstallMan(_) | Command::Hook(_) => {
+        Command::Completions(_)
+        | Command::Manpage(_)
+        | Command::InstallMan(_)
+        | Command::Hook(_)
+        | Command::Agent(_) => {
             unreachable!("handled above")
         }
     }

@@ -113,6 +113,12 @@ impl Engine {
         self.store.workdir().ok()
     }
 
+    /// This work tree's private directory (`<git dir>/aura`): state of the
+    /// front ends that belongs to this work tree alone and never travels.
+    pub fn private_dir(&self) -> PathBuf {
+        self.store.private_dir()
+    }
+
     /// The directory relative paths are read from.
     pub fn cwd(&self) -> &Path {
         &self.cwd

@@ -5,6 +5,7 @@
 mod harness;
 
 mod agent_hooks;
+mod agent_install;
 mod bad_input;
 mod completion;
 mod concurrency;
