@@ -281,7 +281,9 @@ fn every_agent_s_edit_tools_name_their_files() {
                     ["hookSpecificOutput"]
                 );
                 let inner = v["hookSpecificOutput"].as_object().unwrap();
-                assert_eq!(inner.keys().collect::<Vec<_>>(), ["additionalContext", "hookEventName"]);
+                let mut keys: Vec<_> = inner.keys().collect();
+                keys.sort();
+                assert_eq!(keys, ["additionalContext", "hookEventName"]);
             }
             _ => assert!(
                 out.stdout.is_empty(),
