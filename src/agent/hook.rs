@@ -123,7 +123,7 @@ fn run_event(agent: Agent, p: &Payload) -> Result<Option<String>> {
             })
         }
         Event::Stop => {
-            ops::agent_stop(&engine, &call, transcript.as_ref())?;
+            ops::agent_stop(&engine, &call, transcript.as_ref(), p.last_message.as_deref())?;
             Ok(None)
         }
         Event::End => {

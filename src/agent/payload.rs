@@ -22,6 +22,8 @@ pub(crate) struct Payload {
     pub transcript: Option<PathBuf>,
     /// The directory the agent works in.
     pub cwd: Option<PathBuf>,
+    /// The agent's last message of the turn (at a stop).
+    pub last_message: Option<String>,
 }
 
 /// What happened, in our terms.
@@ -81,12 +83,14 @@ pub(crate) fn parse(agent: Agent, json: &[u8]) -> Result<Payload, String> {
         Agent::Cursor => cursor(&name, &value),
         Agent::Copilot => copilot(&name, &value),
     };
+    let last_message = text("last_assistant_message").or_else(|| text("last-assistant-message"));
     Ok(Payload {
         name,
         event,
         session,
         transcript,
         cwd,
+        last_message,
     })
 }
 

@@ -33,12 +33,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::{Engine, Landed, StartInput};
-use crate::session::event::{AgentRef, Labelled, PreEdit, Prompt, Resume};
+use crate::session::event::{AgentRef, Labelled, PreEdit, Prompt, Resume, LAST_MESSAGE};
 use crate::session::{Body, Event, SessionId, Status};
 use crate::store::{AgentTurn, Target, TranscriptMark};
 
 /// The longest prompt kept (characters); longer ones are cut.
 const MAX_PROMPT: usize = 8_000;
+
+/// The longest last message kept (characters).
+const MAX_LAST_MESSAGE: usize = 2_000;
 
 /// The most of a transcript read at once; a larger increment is attached in
 /// parts over the next hooks.
@@ -428,14 +431,19 @@ pub fn agent_compact(
 /// since the last snapshot, the new part of the transcript attached (on an
 /// `attach` event when nothing else is recorded). `None` when there was
 /// nothing to record.
-pub fn agent_stop(engine: &Engine, call: &AgentCall, transcript: Option<&Transcript>) -> Result<Option<Landed>> {
+pub fn agent_stop(
+    engine: &Engine,
+    call: &AgentCall,
+    transcript: Option<&Transcript>,
+    last_message: Option<&str>,
+) -> Result<Option<Landed>> {
     let (target, _, _) = session_for(engine, call)?;
     let turn = turn_of(engine, &target);
     let mut events = Vec::new();
     if turn.wrote {
         events.push(turn_checkpoint(engine, &target, &turn)?);
     }
-    finish(engine, target, events, transcript, false)
+    finish(engine, target, events, transcript, last_message, false)
 }
 
 /// The end of an agent's session: [`agent_stop`], then a pause when the
@@ -457,7 +465,7 @@ pub fn agent_end(engine: &Engine, call: &AgentCall, transcript: Option<&Transcri
         events.push(engine.event(Body::Pause)?);
     }
     let pausing = started_for_it && target.current.is_some();
-    let landed = finish(engine, target, events, transcript, true)?;
+    let landed = finish(engine, target, events, transcript, None, true)?;
     if pausing {
         engine.store.clear_current()?;
     }
@@ -479,12 +487,15 @@ fn turn_checkpoint(engine: &Engine, target: &Target, turn: &AgentTurn) -> Result
 }
 
 /// Records `events` with the transcript's new part attached to the last of
-/// them (or to an `attach` event of its own), and ends the turn.
+/// them (or to an `attach` event of its own), and ends the turn. The agent's
+/// last message (redacted, cut) rides along as `last-message.md` when
+/// something is recorded anyway.
 fn finish(
     engine: &Engine,
     target: Target,
     mut events: Vec<Event>,
     transcript: Option<&Transcript>,
+    last_message: Option<&str>,
     last: bool,
 ) -> Result<Option<Landed>> {
     let part = transcript_part(engine, &target.head.id, transcript, last)?;
@@ -497,6 +508,12 @@ fn finish(
             event.attachments.insert(name, blob);
         }
         mark = Some(m);
+    }
+    if let (Some(text), Some(event)) = (last_message.map(str::trim).filter(|t| !t.is_empty()), events.last_mut()) {
+        let text = crate::session::text::cut(&redact_text(text), MAX_LAST_MESSAGE);
+        event
+            .attachments
+            .insert(LAST_MESSAGE.to_owned(), engine.store.write_blob(text.as_bytes())?);
     }
     let ended = AgentTurn {
         session: Some(target.head.id.clone()),

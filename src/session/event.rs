@@ -190,6 +190,9 @@ pub struct AgentRef {
     pub session: String,
 }
 
+/// The attachment holding a coding agent's last message of a turn (agent hooks).
+pub const LAST_MESSAGE: &str = "last-message.md";
+
 /// `prompt`: what a person asked a coding agent, secrets redacted (agent hooks).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Prompt {

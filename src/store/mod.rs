@@ -280,6 +280,19 @@ impl Store {
             .detach()))
     }
 
+    /// The blob `id` (an attachment), when it is one of at most `max` bytes.
+    pub(crate) fn read_blob(&self, id: &Oid, max: u64) -> Result<Option<Vec<u8>>> {
+        let Ok(id) = ObjectId::from_hex(id.as_str().as_bytes()) else {
+            return Ok(None);
+        };
+        match self.repo.find_header(id) {
+            Ok(h) if h.kind() == gix::object::Kind::Blob && h.size() <= max => {}
+            _ => return Ok(None),
+        }
+        let blob = self.repo.find_blob(id).context("cannot read an attachment")?;
+        Ok(Some(blob.data.clone()))
+    }
+
     /// The empty tree of this repository's hash.
     pub(crate) fn empty_tree(&self) -> ObjectId {
         ObjectId::empty_tree(self.repo.object_hash())

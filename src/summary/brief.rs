@@ -64,6 +64,28 @@ fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, Strin
         title: "TL;DR".into(),
         items: vec![tldr(&head.header, Palette::PLAIN).trim_end().to_owned()],
     }];
+    // What the coding agent said last, and what it was asked (agent hooks).
+    let last_message = events
+        .iter()
+        .rev()
+        .take(200)
+        .find_map(|e| e.event.attachments.get(crate::session::event::LAST_MESSAGE));
+    if let Some(blob) = last_message {
+        if let Some(bytes) = store.read_blob(blob, 64 * 1024)? {
+            sections.push(Section {
+                title: "The agent's last message".into(),
+                items: vec![String::from_utf8_lossy(&bytes).trim().to_owned()],
+            });
+        }
+    }
+    sections.push(Section {
+        title: "Recent prompts".into(),
+        items: newest(EventKind::Prompt)
+            .take(10)
+            .filter_map(|e| e.event.text())
+            .map(|t| format!("- {}", text::cut(t.lines().next().unwrap_or(""), 200)))
+            .collect(),
+    });
     sections.push(Section {
         title: "Key decisions".into(),
         items: newest(EventKind::Decision)

@@ -154,7 +154,11 @@ fn claude_code_payloads_record_the_turn_with_exact_snapshots() {
     // Claude Code resumed (`--resume`): the same session, resumed, and its brief.
     let out = hook_json(&t, "claude", &captured(&t, "SessionStart", 1));
     let brief = context_of(&out);
-    assert!(brief.contains("create hello.txt"), "{brief}");
+    assert!(brief.contains("## Recent prompts\n- create hello.txt"), "{brief}");
+    assert!(
+        brief.contains("## The agent's last message\nCreated hello.txt."),
+        "Stop's last_assistant_message: {brief}"
+    );
     assert_eq!(t.header()["status"], "active");
     // `/compact`: a checkpoint counted in the header, the TL;DR for the summary,
     // then the brief again for the compacted context.
