@@ -282,12 +282,13 @@ pub struct PreEdited {
 
 /// A pre-edit snapshot naming `paths` (absolute, or relative to the
 /// engine's directory) that an edit tool is about to write. Paths outside
-/// the work tree are left out; with none left, nothing is recorded.
+/// the work tree (or inside `.git`) are left out; with none left, nothing is
+/// recorded.
 pub fn agent_pre_edit(engine: &Engine, call: &AgentCall, paths: &[PathBuf]) -> Result<Option<PreEdited>> {
     let paths: Vec<String> = paths
         .iter()
         .filter_map(|p| engine.repo_path(p).ok())
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && !p.split('/').any(|c| c == ".git"))
         .collect();
     if paths.is_empty() {
         return Ok(None);

@@ -444,3 +444,44 @@ fn transcripts_attach_only_what_is_new() {
     hook_json(&t, "claude", &with("Stop"));
     assert_eq!(events(&t).len(), ev.len());
 }
+
+#[test]
+fn hostile_payloads_write_nothing_outside_and_spoof_no_binding() {
+    let t = TestRepo::new();
+    let outside = t.root.join("outside.txt");
+    std::fs::write(&outside, "outside\n").unwrap();
+    let before_outside = t.outside_state();
+    let evil = "evil\tid\nclaude\tother\t0123";
+    hook_json(&t, "claude", &json!({"session_id": evil, "hook_event_name": "SessionStart", "source": "startup"}));
+    let agents = std::fs::read_to_string(t.dir.join(".git/aura/agents")).unwrap_or_default();
+    assert!(!agents.contains("evil"), "an id with tabs or newlines is never bound: {agents:?}");
+    // Paths outside the work tree are not the session's: no snapshot names them.
+    for path in [outside.to_str().unwrap(), "../outside.txt", "/etc/passwd", ".git/config"] {
+        hook_json(
+            &t,
+            "claude",
+            &json!({"session_id": evil, "hook_event_name": "PreToolUse", "tool_name": "Write", "tool_input": {"file_path": path}}),
+        );
+    }
+    // A transcript that is a directory, a device, or missing: nothing attached.
+    for transcript in [t.root.to_str().unwrap(), "/dev/zero", "/nonexistent/x.jsonl"] {
+        hook_json(
+            &t,
+            "claude",
+            &json!({"session_id": evil, "hook_event_name": "Stop", "transcript_path": transcript}),
+        );
+    }
+    let ev = events(&t);
+    for (kind, e) in &ev {
+        if kind == "snapshot" {
+            for p in e["paths"].as_array().unwrap() {
+                assert!(!p.as_str().unwrap().contains(".."), "{e}");
+                assert_ne!(p, "etc/passwd");
+                assert!(!p.as_str().unwrap().starts_with(".git/"), "{e}");
+            }
+        }
+        assert!(e.get("attachments").is_none(), "nothing attached: {e}");
+    }
+    assert_eq!(t.outside_state(), before_outside, "nothing outside the work tree changed");
+    t.fsck();
+}
