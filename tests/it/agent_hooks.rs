@@ -485,3 +485,62 @@ fn hostile_payloads_write_nothing_outside_and_spoof_no_binding() {
     assert_eq!(t.outside_state(), before_outside, "nothing outside the work tree changed");
     t.fsck();
 }
+
+/// Every blob reachable from the session's ref, as text.
+fn reachable_blobs(t: &TestRepo) -> Vec<String> {
+    let objects = t.git(&["rev-list", "--objects", "--no-object-names", "--glob=refs/aura/sessions/*"]);
+    objects
+        .lines()
+        .filter(|o| t.git(&["cat-file", "-t", o]) == "blob")
+        .map(|o| t.git(&["cat-file", "-p", o]))
+        .collect()
+}
+
+#[test]
+fn secrets_in_prompts_and_transcripts_reach_no_object() {
+    let t = TestRepo::new();
+    // Built from pieces so that this file holds no secret itself.
+    let github = format!("ghp_{}", "Zq7Lw2Xk9Vb4Nm1Rt6Yp3Hs8Jd5Fg0Ca2Ue7Wi");
+    let aws_id = format!("AKIA{}", "Q7ZR4MXW2KJ9PLTB");
+    let aws_secret = format!("{}{}", "wJ7rXUtnFEMI/K7MDENG/bPxRfiCYz", "Q4bR8sLm2T");
+    let key_body = format!("{}{}", "MIIEowIBAAKCAQEA2a2rwplBQLzHPZe5TNJNgBvv7JRrU0vWGGbF0pL8", "sYQxmX0jLr3Qp4cWx9kZbN8T");
+    let pem = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{key_body}\n{key_body}\n-----END RSA PRIVATE KEY-----\n"
+    );
+    let transcript = t.home.join("t.jsonl");
+    let lines = [
+        json!({"type": "user", "message": {"role": "user", "content": format!("use {github} to push")}}),
+        json!({"type": "assistant", "message": {"role": "assistant", "content": [
+            {"type": "tool_use", "name": "Write", "input": {"file_path": "k.pem", "content": pem}}]}}),
+        json!({"type": "user", "message": {"content": format!("aws_secret_access_key = {aws_secret}")}}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "not json but AKIA" + &aws_id[4..] + "\n";
+    std::fs::write(&transcript, text).unwrap();
+    let base = |event: &str| json!({"session_id": "sec-1", "hook_event_name": event, "transcript_path": transcript});
+    hook_json(&t, "claude", &base("SessionStart"));
+    let mut prompt = base("UserPromptSubmit");
+    prompt["prompt"] = json!(format!("deploy with key {aws_id} and token {github}"));
+    hook_json(&t, "claude", &prompt);
+    let mut stop = base("Stop");
+    stop["last_assistant_message"] = json!(format!("I used {github}."));
+    hook_json(&t, "claude", &stop);
+    hook_json(&t, "claude", &base("PreCompact"));
+    let ev = events(&t);
+    assert!(ev.iter().any(|(_, e)| e.get("attachments").is_some()), "the transcript was attached: {ev:?}");
+    let prompt = last(&ev, "prompt");
+    assert!(prompt["text"].as_str().unwrap().contains("[REDACTED:"), "{prompt}");
+    let blobs = reachable_blobs(&t);
+    let everything = blobs.join("\n");
+    assert!(everything.contains("[REDACTED:"), "the markers are there");
+    for secret in [&github, &aws_id, &aws_secret, &key_body] {
+        assert!(!everything.contains(secret.as_str()), "{secret} reached an object");
+    }
+    // The redacted transcript lines are still JSON.
+    for blob in &blobs {
+        if blob.contains("\"tool_use\"") {
+            for line in blob.lines().filter(|l| l.starts_with('{')) {
+                serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            }
+        }
+    }
+}
