@@ -114,6 +114,16 @@ const fn tools(event: &'static str, matcher: &'static str) -> HookSpec {
     }
 }
 
+/// The events Claude Code and Codex (which took Claude's names) are hooked on.
+const CLAUDE_EVENTS: &[HookSpec] = &[
+    on("SessionStart"),
+    on("UserPromptSubmit"),
+    tools("PreToolUse", "*"),
+    on("PreCompact"),
+    on("Stop"),
+    on("SessionEnd"),
+];
+
 /// The stdio MCP entry of Claude Code's `.mcp.json`/`~/.claude.json`.
 const MCP_STDIO: &str = r#"{"type":"stdio","command":"git-session","args":["mcp"]}"#;
 
@@ -132,14 +142,7 @@ const FACTS: &[Facts] = &[
             timeout: 30,
             named: false,
         },
-        events: &[
-            on("SessionStart"),
-            on("UserPromptSubmit"),
-            tools("PreToolUse", "*"),
-            on("PreCompact"),
-            on("Stop"),
-            on("SessionEnd"),
-        ],
+        events: CLAUDE_EVENTS,
         mcp: Mcp {
             place: Place {
                 project: ".mcp.json",
@@ -161,14 +164,7 @@ const FACTS: &[Facts] = &[
             timeout: 30,
             named: false,
         },
-        events: &[
-            on("SessionStart"),
-            on("UserPromptSubmit"),
-            tools("PreToolUse", "*"),
-            on("PreCompact"),
-            on("Stop"),
-            on("SessionEnd"),
-        ],
+        events: CLAUDE_EVENTS,
         mcp: Mcp {
             place: Place {
                 project: ".codex/config.toml",

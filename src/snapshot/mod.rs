@@ -187,17 +187,7 @@ pub fn capture_paths(repo: &gix::Repository, opts: &CaptureOptions, paths: &[BSt
             .any(|s| p == s.as_bstr() || (p.starts_with(s.as_slice()) && p.get(s.len()) == Some(&b'/')))
     };
     let candidates = classify_untracked(repo, &env.workdir, &w.tracked, files, dirs)?;
-    let walk_ctx = walk::Ctx {
-        workdir: &env.workdir,
-        caps: env.caps,
-        stat_opts: env.stat_opts,
-        cache_ts: w.cache_ts,
-        user_ts: w.user_ts,
-        extras: &w.extras,
-        object_hash: env.object_hash,
-        trust_user_refs: true,
-    };
-    let outcomes = walk::stat_some(&w.tracked, &idxs, None, &walk_ctx)?;
+    let outcomes = walk::stat_some(&w.tracked, &idxs, None, &w.walk_ctx(&env))?;
     timer.lap("scan of the named paths");
     let mut next = NewSnapshot {
         untracked: w
@@ -427,6 +417,21 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
 }
 
 impl Working {
+    /// What the stat pass compares the work tree with.
+    fn walk_ctx<'a>(&'a self, env: &'a Env) -> walk::Ctx<'a> {
+        walk::Ctx {
+            workdir: &env.workdir,
+            caps: env.caps,
+            stat_opts: env.stat_opts,
+            cache_ts: self.cache_ts,
+            user_ts: self.user_ts,
+            extras: &self.extras,
+            object_hash: env.object_hash,
+            // Ids from the user's index are trusted only while it is the one they came from.
+            trust_user_refs: self.alts.is_none(),
+        }
+    }
+
     /// Starts from the cache as it is, for a user's index that has not changed since the cache
     /// was written (same fingerprint): the cache's entries and second references stand, and the
     /// user's index is read only if hashing needs it.
@@ -514,16 +519,7 @@ struct Scanned {
 /// `git add -A` would add. Plain-name file systems take one parallel scan of the tracked
 /// directories; others a stat pass beside gix's directory walk.
 fn scan_work_tree(repo: &gix::Repository, env: &Env, w: &Working, timer: &Timer) -> Result<Scanned> {
-    let walk_ctx = walk::Ctx {
-        workdir: &env.workdir,
-        caps: env.caps,
-        stat_opts: env.stat_opts,
-        cache_ts: w.cache_ts,
-        user_ts: w.user_ts,
-        extras: &w.extras,
-        object_hash: env.object_hash,
-        trust_user_refs: w.alts.is_none(),
-    };
+    let walk_ctx = w.walk_ctx(env);
     if env.plain_names && !force_gix_walk() {
         // One parallel pass lists each tracked directory and stats its entries.
         let scan = walk::scan(&w.tracked, w.alts.as_deref(), &walk_ctx, env.threads)?;

@@ -452,11 +452,23 @@ fn hostile_payloads_write_nothing_outside_and_spoof_no_binding() {
     std::fs::write(&outside, "outside\n").unwrap();
     let before_outside = t.outside_state();
     let evil = "evil\tid\nclaude\tother\t0123";
-    hook_json(&t, "claude", &json!({"session_id": evil, "hook_event_name": "SessionStart", "source": "startup"}));
+    hook_json(
+        &t,
+        "claude",
+        &json!({"session_id": evil, "hook_event_name": "SessionStart", "source": "startup"}),
+    );
     let agents = std::fs::read_to_string(t.dir.join(".git/aura/agents")).unwrap_or_default();
-    assert!(!agents.contains("evil"), "an id with tabs or newlines is never bound: {agents:?}");
+    assert!(
+        !agents.contains("evil"),
+        "an id with tabs or newlines is never bound: {agents:?}"
+    );
     // Paths outside the work tree are not the session's: no snapshot names them.
-    for path in [outside.to_str().unwrap(), "../outside.txt", "/etc/passwd", ".git/config"] {
+    for path in [
+        outside.to_str().unwrap(),
+        "../outside.txt",
+        "/etc/passwd",
+        ".git/config",
+    ] {
         hook_json(
             &t,
             "claude",
@@ -482,13 +494,22 @@ fn hostile_payloads_write_nothing_outside_and_spoof_no_binding() {
         }
         assert!(e.get("attachments").is_none(), "nothing attached: {e}");
     }
-    assert_eq!(t.outside_state(), before_outside, "nothing outside the work tree changed");
+    assert_eq!(
+        t.outside_state(),
+        before_outside,
+        "nothing outside the work tree changed"
+    );
     t.fsck();
 }
 
 /// Every blob reachable from the session's ref, as text.
 fn reachable_blobs(t: &TestRepo) -> Vec<String> {
-    let objects = t.git(&["rev-list", "--objects", "--no-object-names", "--glob=refs/aura/sessions/*"]);
+    let objects = t.git(&[
+        "rev-list",
+        "--objects",
+        "--no-object-names",
+        "--glob=refs/aura/sessions/*",
+    ]);
     objects
         .lines()
         .filter(|o| t.git(&["cat-file", "-t", o]) == "blob")
@@ -503,10 +524,11 @@ fn secrets_in_prompts_and_transcripts_reach_no_object() {
     let github = format!("ghp_{}", "Zq7Lw2Xk9Vb4Nm1Rt6Yp3Hs8Jd5Fg0Ca2Ue7Wi");
     let aws_id = format!("AKIA{}", "Q7ZR4MXW2KJ9PLTB");
     let aws_secret = format!("{}{}", "wJ7rXUtnFEMI/K7MDENG/bPxRfiCYz", "Q4bR8sLm2T");
-    let key_body = format!("{}{}", "MIIEowIBAAKCAQEA2a2rwplBQLzHPZe5TNJNgBvv7JRrU0vWGGbF0pL8", "sYQxmX0jLr3Qp4cWx9kZbN8T");
-    let pem = format!(
-        "-----BEGIN RSA PRIVATE KEY-----\n{key_body}\n{key_body}\n-----END RSA PRIVATE KEY-----\n"
+    let key_body = format!(
+        "{}{}",
+        "MIIEowIBAAKCAQEA2a2rwplBQLzHPZe5TNJNgBvv7JRrU0vWGGbF0pL8", "sYQxmX0jLr3Qp4cWx9kZbN8T"
     );
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{key_body}\n{key_body}\n-----END RSA PRIVATE KEY-----\n");
     let transcript = t.home.join("t.jsonl");
     let lines = [
         json!({"type": "user", "message": {"role": "user", "content": format!("use {github} to push")}}),
@@ -514,7 +536,8 @@ fn secrets_in_prompts_and_transcripts_reach_no_object() {
             {"type": "tool_use", "name": "Write", "input": {"file_path": "k.pem", "content": pem}}]}}),
         json!({"type": "user", "message": {"content": format!("aws_secret_access_key = {aws_secret}")}}),
     ];
-    let text: String = lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "not json but AKIA" + &aws_id[4..] + "\n";
+    let text: String =
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "not json but AKIA" + &aws_id[4..] + "\n";
     std::fs::write(&transcript, text).unwrap();
     let base = |event: &str| json!({"session_id": "sec-1", "hook_event_name": event, "transcript_path": transcript});
     hook_json(&t, "claude", &base("SessionStart"));
@@ -526,7 +549,10 @@ fn secrets_in_prompts_and_transcripts_reach_no_object() {
     hook_json(&t, "claude", &stop);
     hook_json(&t, "claude", &base("PreCompact"));
     let ev = events(&t);
-    assert!(ev.iter().any(|(_, e)| e.get("attachments").is_some()), "the transcript was attached: {ev:?}");
+    assert!(
+        ev.iter().any(|(_, e)| e.get("attachments").is_some()),
+        "the transcript was attached: {ev:?}"
+    );
     let prompt = last(&ev, "prompt");
     assert!(prompt["text"].as_str().unwrap().contains("[REDACTED:"), "{prompt}");
     let blobs = reachable_blobs(&t);
