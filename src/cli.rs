@@ -324,6 +324,19 @@ pub enum Command {
     /// `git-session hook post-commit`; always exits 0.
     #[command(hide = true)]
     Hook(cmd::hook::Args),
+    /// Serve the session tools to a coding agent over MCP (stdio).
+    ///
+    /// A Model Context Protocol server on stdin and stdout, for agents to
+    /// register (`.mcp.json`, Codex `[mcp_servers.git-session]`): tools
+    /// start, resume, status, intent, snapshot, checkpoint, note, resolve,
+    /// objective, summarize, context, rewind, undo, list and log, each
+    /// calling the operation of the verb of that name and returning what
+    /// its `--json` prints. `rewind` and `undo` are dry runs unless called
+    /// with `confirm: true`. Speaks the `initialize` handshake (2025-06-18,
+    /// 2025-11-25) and the stateless 2026-07-28 revision (`server/discover`).
+    /// Acts on the session bound to `CLAUDE_CODE_SESSION_ID` when it is set
+    /// and bound, else on the work tree's current session.
+    Mcp(cmd::mcp::Args),
     /// Print shell completions.
     ///
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.

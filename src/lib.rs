@@ -19,6 +19,7 @@ pub mod cli;
 mod cmd;
 mod diff;
 pub mod error;
+mod mcp;
 pub mod ops;
 mod remote;
 mod render;

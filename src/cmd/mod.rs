@@ -23,6 +23,7 @@ pub(crate) mod intent;
 pub(crate) mod list;
 pub(crate) mod log;
 pub(crate) mod manpage;
+pub(crate) mod mcp;
 pub(crate) mod note;
 pub(crate) mod objective;
 pub(crate) mod pause;
@@ -199,6 +200,10 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
     if let Command::Agent(args) = &cli.command {
         return agent::run(args, cli.quiet);
     }
+    if let Command::Mcp(args) = &cli.command {
+        // The server opens the engine for each tool call.
+        return mcp::run(args);
+    }
     let ui = Ui {
         engine: Engine::open(
             Path::new("."),
@@ -248,7 +253,8 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         | Command::Manpage(_)
         | Command::InstallMan(_)
         | Command::Hook(_)
-        | Command::Agent(_) => {
+        | Command::Agent(_)
+        | Command::Mcp(_) => {
             unreachable!("handled above")
         }
     }
