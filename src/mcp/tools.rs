@@ -543,6 +543,7 @@ only reports what it would change.",
                 all: bool,
             }
             let a: Args = parse(args)?;
+            // `--json` prints the array; structured content is an object.
             Ok(json!({"sessions": to_json(&ops::list(engine, a.all)?)?}))
         },
     },
@@ -565,7 +566,8 @@ rewind accepts).",
         },
         run: |engine, args| {
             let a: SessionArg = parse(args)?;
-            to_json(&ops::log(engine, a.session.as_deref())?)
+            // `--json` prints the array; structured content is an object.
+            Ok(json!({"events": to_json(&ops::log(engine, a.session.as_deref())?)?}))
         },
     },
 ];

@@ -20,6 +20,7 @@ mod knowledge;
 mod layers;
 mod lifecycle;
 mod locations;
+mod mcp;
 mod output;
 mod own_work;
 mod parallel;
