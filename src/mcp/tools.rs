@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{fail, UserError};
 use crate::ops::{self, CommitsMode, ContextInput, Engine, NoteInput, NoteKind, Options, ResumeInput, StartInput};
+use crate::session::event::AgentRef;
 
 /// One tool.
 pub(super) struct Tool {
@@ -36,7 +37,8 @@ static TOOLS: &[Tool] = &[
         name: "start",
         title: "Start a session",
         description: "Start a git-session session in this work tree: records a snapshot of the work tree and \
-makes it the current session (a session current before is paused). Give it a name and what you set out to do.",
+makes it the current session (a session current before is paused). Give it a name and what you set out to do. \
+Started from Claude Code, the session records the Claude Code session it is for.",
         read_only: false,
         destructive: false,
         input: || {
@@ -64,6 +66,10 @@ makes it the current session (a session current before is paused). Give it a nam
                     intent: a.intent,
                     worktree: None,
                     branch: None,
+                    agent: claude_session().map(|session| AgentRef {
+                        name: "claude".into(),
+                        session,
+                    }),
                 },
             )?;
             to_json(&started)
@@ -657,14 +663,20 @@ fn open(warnings: Rc<RefCell<Vec<String>>>) -> Result<Engine> {
         warnings: Rc::clone(&sink),
     };
     let engine = Engine::open(Path::new("."), options(None))?;
-    let agent = std::env::var("CLAUDE_CODE_SESSION_ID").unwrap_or_default();
-    if agent.trim().is_empty() {
+    let Some(agent) = claude_session() else {
         return Ok(engine);
-    }
-    match ops::agent_session(&engine, "claude", agent.trim())? {
+    };
+    match ops::agent_session(&engine, "claude", &agent)? {
         Some(session) => Engine::open(Path::new("."), options(Some(session.to_string()))),
         None => Ok(engine),
     }
+}
+
+/// The Claude Code session that started this server (`CLAUDE_CODE_SESSION_ID`).
+fn claude_session() -> Option<String> {
+    let id = std::env::var("CLAUDE_CODE_SESSION_ID").ok()?;
+    let id = id.trim();
+    (!id.is_empty()).then(|| id.to_owned())
 }
 
 /// An error as the command line prints it: `error: …`, its causes, `hint: …`.

@@ -29,9 +29,6 @@ const LAYERS: &[(&str, u8)] = &[
     ("main", 10),
 ];
 
-/// The front ends beside the command line, which a verb may start.
-const FRONT_ENDS: &[&str] = &["mcp"];
-
 /// The modules that may name gix: the ones that talk to the repository.
 const GIX: &[&str] = &["diff", "snapshot", "secrets", "store", "rewind", "remote"];
 
@@ -157,12 +154,7 @@ fn every_module_uses_only_the_layers_below_it() {
     for (top, path, code) in sources() {
         let mine = layer(&top);
         for used in uses(&code) {
-            // The command line and its verbs go together, and a verb
-            // starts the other front ends (`git session mcp`).
-            if used == top
-                || (top == "cli" && used == "cmd")
-                || (top == "cmd" && (used == "cli" || FRONT_ENDS.contains(&used.as_str())))
-            {
+            if used == top || (top == "cli" && used == "cmd") || (top == "cmd" && used == "cli") {
                 continue;
             }
             if layer(&used) >= mine {

@@ -462,6 +462,46 @@ fn an_unbound_agent_session_uses_the_current_session() {
     s.finish();
 }
 
+/// With `CLAUDE_CODE_SESSION_ID` bound (by the Claude Code hooks) to a
+/// session, the tools act on that session, whichever is current here; a
+/// session started through the server records the Claude Code session.
+#[test]
+fn the_claude_code_session_finds_its_session() {
+    let t = TestRepo::new();
+    let payload = json!({
+        "session_id": "5e55-claude-1",
+        "cwd": t.dir.to_str().unwrap(),
+        "hook_event_name": "SessionStart",
+        "source": "startup",
+    });
+    let mut hook = t.cmd(&["hook", "claude"]);
+    let mut child = hook.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(payload.to_string().as_bytes())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let bound = t.current_id();
+    t.ok(&["start", "--name", "by-hand"]);
+    let by_hand = t.current_id();
+    assert_ne!(bound, by_hand);
+
+    let mut s = Server::start_in(&t, &t.dir, &[("CLAUDE_CODE_SESSION_ID", "5e55-claude-1")]);
+    let noted = s.ok("note", json!({"text": "from the agent"}));
+    assert_eq!(noted["session"], bound.as_str());
+    s.finish();
+    assert_eq!(t.events(&bound).last().unwrap().1["text"], "from the agent");
+    assert_eq!(t.kinds(&by_hand), ["start"]);
+
+    let mut s = Server::start_in(&t, &t.dir, &[("CLAUDE_CODE_SESSION_ID", "5e55-claude-2")]);
+    let started = s.ok("start", json!({"name": "via-mcp"}));
+    s.finish();
+    let start = &t.events(started["session"].as_str().unwrap())[0].1;
+    assert_eq!(start["agent"], json!({"name": "claude", "session": "5e55-claude-2"}));
+}
+
 // ---- the official Python SDK ----
 
 /// A Python with the MCP SDK (2.x): the venv `.ci/run` makes under
