@@ -327,7 +327,7 @@ pub enum Command {
     /// Serve the session tools to a coding agent over MCP (stdio).
     ///
     /// A Model Context Protocol server on stdin and stdout, for agents to
-    /// register (`.mcp.json`, Codex `[mcp_servers.git-session]`): tools
+    /// register (`git session agent install <agent> --mcp` does it): tools
     /// start, resume, status, intent, snapshot, checkpoint, note, resolve,
     /// objective, summarize, context, rewind, undo, list and log, each
     /// calling the operation of the verb of that name and returning what
