@@ -570,9 +570,12 @@ fn check_sdk_conversation(t: &TestRepo, seen: &Value, mode: &str) {
         "{failed}"
     );
     assert_eq!(calls["bad_arguments"]["isError"], true);
+    let undo = &calls["undo"];
+    assert_eq!(undo["isError"], true, "the rewind was a dry run: {undo}");
+    assert!(undo["text"][0].as_str().unwrap().contains("nothing to undo"), "{undo}");
     assert_eq!(seen["unknown_tool"]["code"], -32602, "{seen}");
     for (key, call) in calls.as_object().unwrap() {
-        if !matches!(key.as_str(), "checkpoint_before_start" | "bad_arguments") {
+        if !matches!(key.as_str(), "checkpoint_before_start" | "bad_arguments" | "undo") {
             assert_eq!(call["isError"], false, "{key}: {call}");
         }
     }
@@ -591,7 +594,11 @@ fn check_sdk_conversation(t: &TestRepo, seen: &Value, mode: &str) {
             "decision",
             "discovery",
             "objective",
-            "checkpoint"
+            "checkpoint",
+            "blocker",
+            "blocker-resolved",
+            "objective-done",
+            "resume"
         ],
         "the rewind was a dry run and recorded nothing"
     );
@@ -608,8 +615,21 @@ fn check_sdk_conversation(t: &TestRepo, seen: &Value, mode: &str) {
         .iter()
         .map(|e| &e["commit"])
         .collect();
-    let commits: Vec<Value> = events.iter().map(|(c, _)| json!(c)).collect();
+    // `log` ran after the checkpoint, the seventh event.
+    let commits: Vec<Value> = events.iter().take(7).map(|(c, _)| json!(c)).collect();
     assert_eq!(logged, commits.iter().collect::<Vec<_>>());
+    assert_eq!(calls["resolve"]["structured"]["blocker"]["text"], "flaky network");
+    assert_eq!(
+        calls["objective_done"]["structured"]["objective"]["text"],
+        "ship the server"
+    );
+    let listed = calls["list"]["structured"]["sessions"].as_array().unwrap();
+    assert!(
+        listed.iter().any(|l| l["id"] == id.as_str() && l["current"] == true),
+        "{listed:?}"
+    );
+    assert_eq!(calls["summarize"]["structured"]["session"]["id"], id.as_str());
+    assert_eq!(calls["resume"]["structured"]["session"]["id"], id.as_str());
     let rewind = &calls["rewind"]["structured"];
     assert_eq!(rewind["dry_run"], true);
     assert_eq!(rewind["write"], json!(["hello.txt"]));

@@ -63,6 +63,14 @@ async def main(binary, repo, mode):
         await call("rewind", "rewind", {"target": "hello written"})
         await call("bad_arguments", "note", {"text": "x", "kind": "shout"})
         await call("context", "context", {"max_chars": 2000})
+        # The rest are here for the SDK's check of each result against its outputSchema.
+        await call("blocker", "note", {"text": "flaky network", "kind": "blocker"})
+        await call("resolve", "resolve", {"blocker": "flaky", "how": "retried"})
+        await call("objective_done", "objective", {"action": "done", "text": "ship"})
+        await call("list", "list", {"all": True})
+        await call("summarize", "summarize", {})
+        await call("undo", "undo", {})
+        await call("resume", "resume", {"session": f"sdk-{mode}", "local": True})
         try:
             await client.call_tool("no-such-tool", {})
             seen["unknown_tool"] = None
