@@ -162,9 +162,6 @@ fn session_for(engine: &Engine, call: &AgentCall) -> Result<(Target, bool, bool)
         },
     )?;
     let id = started.landed.session.clone();
-    if let Some(agent_session) = &call.session {
-        engine.store.bind_agent(&call.agent, agent_session, &id, true)?;
-    }
     engine.store.set_agent_turn(&AgentTurn {
         session: Some(id.clone()),
         ..AgentTurn::default()

@@ -23,7 +23,7 @@ pub struct StartInput {
     pub worktree: Option<PathBuf>,
     /// With `worktree`: the new branch (default `session/<name>`).
     pub branch: Option<String>,
-    /// The coding agent's session it is started for (agent hooks).
+    /// The coding agent's session it is started for (agent hooks, MCP), bound to it.
     pub agent: Option<crate::session::event::AgentRef>,
 }
 
@@ -97,6 +97,7 @@ fn begin(
     agent: Option<crate::session::event::AgentRef>,
 ) -> Result<Landed> {
     let id = SessionId::generate();
+    let agent_ref = agent.clone();
     let (event, _) = engine.snapshot_event(Body::Start(Start {
         name: name.to_owned(),
         worktree: Some(workdir.display().to_string()),
@@ -108,6 +109,9 @@ fn begin(
     seed.worktree = Some(workdir.display().to_string());
     let (head, events) = engine.store.append(&id, Some(&seed), &[event])?;
     engine.make_current(&id)?;
+    if let Some(agent) = &agent_ref {
+        engine.store.bind_agent(&agent.name, &agent.session, &id, true)?;
+    }
     Ok(Landed::new(&head, events))
 }
 
