@@ -2,10 +2,12 @@
 //! repositories, driving the real binary, with git as the oracle
 //! (STYLE.md §6-8). One test binary; one module per area.
 
+mod agents;
 mod harness;
 
 mod agent_hooks;
 mod agent_install;
+mod agents_real;
 mod bad_input;
 mod completion;
 mod concurrency;

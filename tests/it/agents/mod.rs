@@ -1,0 +1,107 @@
+//! What the tests with real agent CLIs share: where the pinned agent
+//! packages are installed, how an agent is run sealed and offline, and the
+//! scripted stand-ins of the model APIs they talk to.
+//!
+//! The agents are npm packages installed by `.ci/run` into
+//! `target/agents/<name>-<version>/` of the checkout (pinned versions; see
+//! [`Client`]). Where one is missing the test says so loudly and checks
+//! nothing, except with `GIT_SESSION_TEST_AGENTS=require` (set by CI),
+//! where a missing agent fails the test.
+
+pub(crate) mod anthropic;
+pub(crate) mod standin;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::harness::{TestRepo, BIN};
+
+/// A pinned agent CLI from npm.
+pub(crate) struct Client {
+    /// The npm package.
+    pub package: &'static str,
+    /// Its pinned version (keep in step with `.ci/run`).
+    pub version: &'static str,
+    /// The executable it installs in `node_modules/.bin`.
+    pub bin: &'static str,
+}
+
+/// Claude Code.
+pub(crate) const CLAUDE: Client = Client {
+    package: "@anthropic-ai/claude-code",
+    version: "2.1.332",
+    bin: "claude",
+};
+
+impl Client {
+    /// `target/agents/<name>-<version>`, where `.ci/run` installs the package.
+    pub(crate) fn prefix(&self) -> PathBuf {
+        let name = self.package.rsplit('/').next().expect("a package name");
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/agents")
+            .join(format!("{name}-{}", self.version))
+    }
+
+    /// The installed executable, or `None` (after a loud note) when the
+    /// package is not installed here. Panics instead under
+    /// `GIT_SESSION_TEST_AGENTS=require`.
+    pub(crate) fn find(&self) -> Option<PathBuf> {
+        let exe = self.prefix().join("node_modules/.bin").join(self.bin);
+        if exe.exists() {
+            return Some(exe);
+        }
+        let install = format!(
+            "npm install --prefix {} {}@{}",
+            self.prefix().display(),
+            self.package,
+            self.version
+        );
+        if std::env::var("GIT_SESSION_TEST_AGENTS").as_deref() == Ok("require") {
+            panic!(
+                "{}@{} is required by GIT_SESSION_TEST_AGENTS=require but not installed; run `{install}`",
+                self.package, self.version
+            );
+        }
+        eprintln!(
+            "\n!!! NOTE: {}@{} is not installed: this test of the real agent checks NOTHING.\n!!! Install it with `{install}` (.ci/run does).\n",
+            self.package, self.version
+        );
+        None
+    }
+}
+
+/// The directory of the binary under test, which is named `git-session`,
+/// so that hooks calling `git-session` through PATH run it.
+pub(crate) fn bin_dir() -> PathBuf {
+    Path::new(BIN).parent().expect("the binary's directory").to_owned()
+}
+
+/// `exe` run in the repository's work tree with its sealed environment, the
+/// binary under test first in PATH, and every proxy variable pointing at
+/// `standin` (which refuses and records a `CONNECT`), so that any traffic an
+/// agent tries beyond the model API at 127.0.0.1 shows up in the test
+/// instead of leaving the machine.
+pub(crate) fn command(t: &TestRepo, exe: &Path, standin: &standin::Standin) -> Command {
+    let mut cmd = Command::new(exe);
+    t.seal(&mut cmd);
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .expect("a PATH");
+    cmd.env("PATH", path)
+        .current_dir(&t.dir)
+        .stdin(std::process::Stdio::null());
+    for proxy in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env(proxy, standin.url());
+    }
+    cmd.env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost");
+    cmd
+}

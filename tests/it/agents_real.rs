@@ -1,0 +1,380 @@
+//! The real agent CLIs drive `git session hook`: each agent, installed from
+//! npm at a pinned version, runs headless in a test repository against a
+//! scripted stand-in of its model API on 127.0.0.1 (`agents::standin`), and
+//! the session it leaves behind is read back through the CLI.
+//!
+//! Beside the installed hooks each test adds a capture hook that appends
+//! every payload to `<root>/payloads/<event>.jsonl`: the test checks that
+//! the hooks fired at all (an agent that cannot parse its settings runs
+//! without hooks and still exits 0), and with
+//! `GIT_SESSION_TEST_CAPTURE=DIR` the payloads are copied to `DIR`, with the
+//! temporary paths replaced by `/home/dev/project` and `/home/dev` — how the
+//! fixtures under `tests/fixtures/agents/` were made.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use crate::agents::{self, anthropic, standin::Standin, CLAUDE};
+use crate::harness::TestRepo;
+
+/// The Claude Code events git-session listens to.
+const CLAUDE_EVENTS: [&str; 6] = [
+    "SessionStart",
+    "UserPromptSubmit",
+    "PreToolUse",
+    "PreCompact",
+    "Stop",
+    "SessionEnd",
+];
+
+/// Installs git-session's hooks for Claude Code in the repository.
+fn install_claude(t: &TestRepo) {
+    let hook = json!([{"type": "command", "command": "git-session hook claude", "timeout": 30}]);
+    let mut hooks = serde_json::Map::new();
+    for event in CLAUDE_EVENTS {
+        let group = if event == "PreToolUse" {
+            json!({"matcher": "*", "hooks": hook})
+        } else {
+            json!({"hooks": hook})
+        };
+        hooks.insert(event.into(), json!([group]));
+    }
+    t.write(
+        ".claude/settings.json",
+        serde_json::to_string_pretty(&json!({ "hooks": hooks })).unwrap(),
+    );
+}
+
+/// Adds, beside whatever is installed in the agent's settings file `rel`, a
+/// hook on each of `events` that appends its payload to
+/// `<root>/payloads/<event>.jsonl`.
+fn add_capture_hooks(t: &TestRepo, rel: &str, events: &[&str]) {
+    let dir = t.root.join("payloads");
+    fs::create_dir_all(&dir).unwrap();
+    let mut settings: Value = serde_json::from_str(&fs::read_to_string(t.path(rel)).unwrap()).unwrap();
+    for event in events {
+        let file = dir.join(format!("{event}.jsonl"));
+        let capture =
+            json!({"type": "command", "command": format!("{{ cat; echo; }} >> '{}'", file.display()), "timeout": 30});
+        let hooks = settings["hooks"].as_object_mut().expect("a hooks table");
+        let groups = hooks.entry(*event).or_insert_with(|| json!([{"hooks": []}]));
+        groups[0]["hooks"].as_array_mut().expect("a hook list").push(capture);
+    }
+    t.write(rel, serde_json::to_string_pretty(&settings).unwrap());
+}
+
+/// The payloads the capture hooks saw for `event`, in order.
+fn payloads(t: &TestRepo, event: &str) -> Vec<Value> {
+    let text = fs::read_to_string(t.root.join("payloads").join(format!("{event}.jsonl"))).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a {event} payload is not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// With `GIT_SESSION_TEST_CAPTURE=DIR`, copies the captured payloads and
+/// `transcript` to `DIR/<agent>/` with the temporary paths replaced.
+fn save_capture(t: &TestRepo, agent: &str, transcript: Option<&Path>) {
+    let Some(dir) = std::env::var_os("GIT_SESSION_TEST_CAPTURE") else {
+        return;
+    };
+    let dir = Path::new(&dir).join(agent);
+    fs::create_dir_all(&dir).unwrap();
+    let scrub = |text: String| {
+        let root = t.root.to_str().unwrap();
+        let text = text.replace(&format!("{root}/repo"), "/home/dev/project");
+        let text = text.replace(&format!("{root}/home"), "/home/dev");
+        // Claude Code names project directories after the path, `/` → `-`.
+        let dashed = format!("{root}/repo").replace(['/', '.', '_'], "-");
+        text.replace(&dashed, "-home-dev-project")
+    };
+    for entry in fs::read_dir(t.root.join("payloads")).unwrap() {
+        let entry = entry.unwrap();
+        fs::write(
+            dir.join(entry.file_name()),
+            scrub(fs::read_to_string(entry.path()).unwrap()),
+        )
+        .unwrap();
+    }
+    if let Some(transcript) = transcript {
+        if let Ok(text) = fs::read_to_string(transcript) {
+            fs::write(dir.join("transcript.jsonl"), scrub(text)).unwrap();
+        }
+    }
+}
+
+/// Asserts `out` succeeded and returns its stdout's JSON lines.
+fn json_lines(what: &str, out: &Output) -> Vec<Value> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\nstdout:\n{stdout}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{what} printed a bad JSON line ({e}): {l}")))
+        .collect()
+}
+
+/// Asserts that the agent asked the stand-in for nothing but the model API:
+/// no `CONNECT` through the proxy, no other host.
+fn assert_only_model_api(api: &Standin, routes: &[&str]) {
+    for r in api.requests() {
+        assert!(
+            r.method != "CONNECT" && routes.iter().any(|route| r.route().ends_with(route)),
+            "the agent asked for {} {} (headers {:?})",
+            r.method,
+            r.path,
+            r.headers
+        );
+    }
+}
+
+/// The git-session session the hooks bound to `agent`'s session `id`
+/// (`<git common dir>/aura/agents`, the last line for the pair wins).
+fn bound_session(t: &TestRepo, agent: &str, id: &str) -> String {
+    let common = t.dir.join(t.git(&["rev-parse", "--git-common-dir"]));
+    let bindings = fs::read_to_string(common.join("aura/agents")).unwrap_or_default();
+    bindings
+        .lines()
+        .rev()
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            if fields.next() == Some(agent) && fields.next() == Some(id) {
+                fields.next().map(str::to_owned)
+            } else {
+                None
+            }
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no session bound to {agent} {id}:\n{bindings}"))
+}
+
+/// The first of `events` of `kind` that `wanted` accepts.
+fn find<'a>(events: &'a [Value], kind: &str, wanted: impl Fn(&Value) -> bool) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["kind"] == kind && wanted(e))
+        .unwrap_or_else(|| panic!("no such {kind} event among {events:#?}"))
+}
+
+/// Whether the tree `tree` (an id) holds `path`.
+fn has_path(t: &TestRepo, tree: &Value, path: &str) -> bool {
+    let tree = tree.as_str().expect("a tree id");
+    !t.git(&["ls-tree", "--name-only", tree, "--", path]).is_empty()
+}
+
+/// The text of every attachment of `events`, concatenated.
+fn attachments(t: &TestRepo, events: &[Value]) -> String {
+    let mut text = String::new();
+    for e in events {
+        for blob in e["attachments"].as_object().into_iter().flat_map(|a| a.values()) {
+            text.push_str(&t.git(&["cat-file", "blob", blob.as_str().expect("a blob id")]));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The `additionalContext` that `git-session hook claude` printed for the
+/// hook `name` (`SessionStart:startup`), as Claude Code recorded it in its
+/// transcript (the last such record).
+fn hook_context(transcript: &Path, name: &str) -> String {
+    let text = fs::read_to_string(transcript).expect("the transcript");
+    text.lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["attachment"]["type"] == "hook_success" && l["attachment"]["hookName"] == name)
+        .filter_map(|l| {
+            let stdout: Value = serde_json::from_str(l["attachment"]["stdout"].as_str()?).ok()?;
+            Some(stdout["hookSpecificOutput"]["additionalContext"].as_str()?.to_owned())
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no {name} hook printed additionalContext:\n{text}"))
+}
+
+/// The session's events (`log --json`), oldest first.
+fn events(t: &TestRepo, session: &str) -> Vec<Value> {
+    t.events(session).into_iter().map(|(_, e)| e).collect()
+}
+
+/// Claude Code, headless, against the Messages API stand-in: one turn that
+/// writes `hello.txt`, then `/compact` of the same conversation with
+/// `--resume`. The session must show the agent's start, the prompt, the
+/// pre-edit snapshot taken before the file existed, the checkpoint at Stop,
+/// the transcript, the pause at SessionEnd and the compaction; the brief
+/// returned by SessionStart must reach the model, at startup and after
+/// compaction.
+#[test]
+fn claude_code_records_its_session_through_the_hooks() {
+    let Some(claude) = CLAUDE.find() else { return };
+    let t = TestRepo::new();
+    install_claude(&t);
+    let mut captured = CLAUDE_EVENTS.to_vec();
+    captured.extend(["PostToolUse", "PostCompact"]);
+    add_capture_hooks(&t, ".claude/settings.json", &captured);
+    let api = Standin::start(anthropic::script(&t.dir));
+    let run = |args: &[&str]| {
+        let mut cmd = agents::command(&t, &claude, &api);
+        cmd.args(args)
+            .args([
+                "--permission-mode",
+                "acceptEdits",
+                "--setting-sources",
+                "project",
+                "--output-format",
+                "stream-json",
+                "--verbose",
+            ])
+            .env("ANTHROPIC_BASE_URL", api.url())
+            .env("ANTHROPIC_API_KEY", "dummy")
+            .env("DISABLE_AUTOUPDATER", "1")
+            .env("DISABLE_UPDATES", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .env("DISABLE_ERROR_REPORTING", "1")
+            .env("DISABLE_GROWTHBOOK", "1")
+            .env("DISABLE_INSTALLATION_CHECKS", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("CLAUDE_CODE_DISABLE_FEATURE_FLAGS", "1")
+            .env("CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY", "1")
+            .env("CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL", "1");
+        let started = Instant::now();
+        let out = cmd.output().expect("cannot run claude");
+        let took = started.elapsed();
+        let lines = json_lines(&format!("claude {}", args.join(" ")), &out);
+        (lines, took)
+    };
+
+    // ---- the first turn: Write hello.txt, then answer ----
+    let (lines, took) = run(&["-p", "create hello.txt"]);
+    let result = lines.iter().find(|l| l["type"] == "result").expect("a result line");
+    assert_eq!(result["result"], anthropic::DONE, "{result:#}");
+    assert_eq!(fs::read_to_string(t.path(anthropic::FILE)).unwrap(), anthropic::CONTENT);
+    let agent_session = result["session_id"].as_str().expect("Claude's session id").to_owned();
+    for event in ["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"] {
+        let seen = payloads(&t, event);
+        assert!(!seen.is_empty(), "the {event} hook did not fire");
+        assert!(
+            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
+            "{seen:#?}"
+        );
+    }
+    let transcript = payloads(&t, "SessionStart")[0]["transcript_path"]
+        .as_str()
+        .expect("a transcript path")
+        .to_owned();
+    let asked = api.requests().len();
+
+    // The session the hooks recorded, bound to Claude's session id.
+    let session = bound_session(&t, "claude", &agent_session);
+    let events = events(&t, &session);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let start = &events[0];
+    assert_eq!(start["kind"], "start", "{kinds:?}");
+    assert_eq!(
+        start["agent"],
+        json!({"name": "claude", "session": agent_session}),
+        "{start:#}"
+    );
+    let prompt = find(&events, "prompt", |_| true);
+    assert_eq!(prompt["text"], "create hello.txt", "{prompt:#}");
+    assert_eq!(prompt["agent"], "claude", "{prompt:#}");
+    let snapshot = find(&events, "snapshot", |e| {
+        e["paths"].as_array().is_some_and(|p| !p.is_empty())
+    });
+    assert_eq!(snapshot["paths"], json!([anthropic::FILE]), "{snapshot:#}");
+    assert!(
+        !has_path(&t, &snapshot["tree"], anthropic::FILE),
+        "the pre-edit snapshot was taken after the edit: {snapshot:#}"
+    );
+    let checkpoint = find(&events, "checkpoint", |_| true);
+    assert!(
+        has_path(&t, &checkpoint["tree"], anthropic::FILE),
+        "the checkpoint at Stop lacks {}: {checkpoint:#}",
+        anthropic::FILE
+    );
+    assert_eq!(checkpoint["tree"], t.oracle_tree().as_str());
+    let order = |e: &Value| events.iter().position(|x| x == e).unwrap();
+    assert!(
+        order(prompt) < order(snapshot) && order(snapshot) < order(checkpoint),
+        "{kinds:?}"
+    );
+    let attached = attachments(&t, &events);
+    assert!(
+        attached.contains("create hello.txt") && attached.contains(anthropic::DONE),
+        "the transcript is not attached: {kinds:?}\n{attached}"
+    );
+    assert_eq!(
+        kinds.last(),
+        Some(&"pause"),
+        "SessionEnd did not pause the session: {kinds:?}"
+    );
+
+    // The brief our SessionStart hook returned reached the model.
+    let brief = hook_context(Path::new(&transcript), "SessionStart:startup");
+    assert!(
+        anthropic::shown(&api.requests()[0]).contains(&format!("SessionStart hook additional context: {brief}")),
+        "the brief did not reach the model:\n{brief}"
+    );
+
+    // ---- /compact of the same conversation ----
+    let (lines, took_compact) = run(&["-p", "/compact", "--resume", &agent_session]);
+    assert!(lines.iter().any(|l| l["type"] == "result"), "{lines:#?}");
+    let compaction = &api.requests()[asked..];
+    assert!(
+        compaction
+            .iter()
+            .any(|r| anthropic::shown(r).contains("summary of the conversation")),
+        "/compact did not ask the model for a summary"
+    );
+    let pre_compact = payloads(&t, "PreCompact");
+    assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
+    assert_eq!(pre_compact[0]["trigger"], "manual");
+    let sources: Vec<Value> = payloads(&t, "SessionStart")
+        .iter()
+        .map(|p| p["source"].clone())
+        .collect();
+    assert_eq!(sources, ["startup", "resume", "compact"]);
+    assert_eq!(
+        bound_session(&t, "claude", &agent_session),
+        session,
+        "/compact found another session"
+    );
+    let events_now = self::events(&t, &session);
+    let before_compaction = find(&events_now[events.len()..], "checkpoint", |_| true);
+    assert_eq!(
+        before_compaction["text"], "before compaction (manual)",
+        "{before_compaction:#}"
+    );
+    let header = t.json(&["show", &session, "--json"]);
+    assert_eq!(header["session"]["counters"]["compactions"], 1, "{header:#}");
+
+    // The brief SessionStart(compact) returned reaches the model on the next turn.
+    let brief = hook_context(Path::new(&transcript), "SessionStart:compact");
+    let asked = api.requests().len();
+    run(&["-p", "what next?", "--resume", &agent_session]);
+    let next = anthropic::shown(&api.requests()[asked]);
+    assert!(
+        next.contains(anthropic::SUMMARY),
+        "the resumed turn lost the summary:\n{next}"
+    );
+    assert!(
+        next.contains(&format!("SessionStart hook additional context: {brief}")),
+        "the brief after compaction did not reach the model:\n{brief}"
+    );
+
+    assert_only_model_api(&api, &["/v1/messages", "/count_tokens"]);
+    eprintln!("claude -p took {took:?}, /compact {took_compact:?}");
+    save_capture(
+        &t,
+        &format!("claude-code-{}", CLAUDE.version),
+        Some(Path::new(&transcript)),
+    );
+}
