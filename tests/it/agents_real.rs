@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::agents::{self, anthropic, standin::Standin, CLAUDE};
+use crate::agents::{self, anthropic, gemini, openai, standin::Standin, CLAUDE, CODEX, GEMINI};
 use crate::harness::TestRepo;
 
 /// The Claude Code events git-session listens to.
@@ -31,22 +31,45 @@ const CLAUDE_EVENTS: [&str; 6] = [
     "SessionEnd",
 ];
 
-/// Installs git-session's hooks for Claude Code in the repository.
-fn install_claude(t: &TestRepo) {
-    let hook = json!([{"type": "command", "command": "git-session hook claude", "timeout": 30}]);
-    let mut hooks = serde_json::Map::new();
-    for event in CLAUDE_EVENTS {
-        let group = if event == "PreToolUse" {
-            json!({"matcher": "*", "hooks": hook})
-        } else {
-            json!({"hooks": hook})
-        };
-        hooks.insert(event.into(), json!([group]));
+/// The Codex events git-session listens to.
+const CODEX_EVENTS: [&str; 6] = [
+    "SessionStart",
+    "UserPromptSubmit",
+    "PreToolUse",
+    "PreCompact",
+    "Stop",
+    "SessionEnd",
+];
+
+/// The Gemini CLI events git-session listens to.
+const GEMINI_EVENTS: [&str; 6] = [
+    "SessionStart",
+    "BeforeAgent",
+    "BeforeTool",
+    "PreCompress",
+    "AfterAgent",
+    "SessionEnd",
+];
+
+/// Installs git-session's hooks for `agent` in the repository's settings
+/// file `rel`, as `git session agent install` does: on each of `events`
+/// one group running `git-session hook AGENT` (the tool event on every
+/// tool), `timeout` in the agent's unit, with a `name` where it needs one.
+fn install_hooks(t: &TestRepo, rel: &str, agent: &str, events: &[&str], timeout: u64, named: bool) {
+    let mut hook = json!({"type": "command", "command": format!("git-session hook {agent}"), "timeout": timeout});
+    if named {
+        hook["name"] = json!("git-session");
     }
-    t.write(
-        ".claude/settings.json",
-        serde_json::to_string_pretty(&json!({ "hooks": hooks })).unwrap(),
-    );
+    let mut hooks = serde_json::Map::new();
+    for event in events {
+        let group = if event.ends_with("ToolUse") {
+            json!({"matcher": "*", "hooks": [hook]})
+        } else {
+            json!({"hooks": [hook]})
+        };
+        hooks.insert((*event).into(), json!([group]));
+    }
+    t.write(rel, serde_json::to_string_pretty(&json!({ "hooks": hooks })).unwrap());
 }
 
 /// Adds, beside whatever is installed in the agent's settings file `rel`, a
@@ -137,6 +160,60 @@ fn assert_only_model_api(api: &Standin, routes: &[&str]) {
     }
 }
 
+/// Asserts what one turn of `agent` (session `agent_session`) that wrote
+/// `hello.txt` left in git-session: a `start` bound to the agent's session,
+/// the `prompt`, a pre-edit `snapshot` naming the file taken before it
+/// existed, a `checkpoint` at the end of the turn that has it, the
+/// transcript attached, and a `pause` at the end of the agent's session.
+/// Returns the session id and its events.
+fn assert_turn_recorded(t: &TestRepo, agent: &str, agent_session: &str) -> (String, Vec<Value>) {
+    let session = bound_session(t, agent, agent_session);
+    let events = events(t, &session);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let start = &events[0];
+    assert_eq!(start["kind"], "start", "{kinds:?}");
+    assert_eq!(
+        start["agent"],
+        json!({"name": agent, "session": agent_session}),
+        "{start:#}"
+    );
+    let prompt = find(&events, "prompt", |_| true);
+    assert_eq!(prompt["text"], "create hello.txt", "{prompt:#}");
+    assert_eq!(prompt["agent"], agent, "{prompt:#}");
+    let snapshot = find(&events, "snapshot", |e| {
+        e["paths"].as_array().is_some_and(|p| !p.is_empty())
+    });
+    assert_eq!(snapshot["paths"], json!([anthropic::FILE]), "{snapshot:#}");
+    assert!(
+        !has_path(t, &snapshot["tree"], anthropic::FILE),
+        "the pre-edit snapshot was taken after the edit: {snapshot:#}"
+    );
+    let checkpoint = find(&events, "checkpoint", |_| true);
+    assert!(
+        has_path(t, &checkpoint["tree"], anthropic::FILE),
+        "the checkpoint at Stop lacks {}: {checkpoint:#}",
+        anthropic::FILE
+    );
+    assert_eq!(checkpoint["tree"], t.oracle_tree().as_str());
+    let order = |e: &Value| events.iter().position(|x| x == e).unwrap();
+    assert!(
+        order(prompt) < order(snapshot) && order(snapshot) < order(checkpoint),
+        "{kinds:?}"
+    );
+    let attached = attachments(t, &events);
+    assert!(
+        attached.contains("create hello.txt") && attached.contains(anthropic::DONE),
+        "the transcript is not attached: {kinds:?}\n{attached}"
+    );
+    assert_eq!(
+        kinds.last(),
+        Some(&"pause"),
+        "SessionEnd did not pause the session: {kinds:?}"
+    );
+
+    (session, events)
+}
+
 /// The git-session session the hooks bound to `agent`'s session `id`
 /// (`<git common dir>/aura/agents`, the last line for the pair wins).
 fn bound_session(t: &TestRepo, agent: &str, id: &str) -> String {
@@ -216,7 +293,7 @@ fn events(t: &TestRepo, session: &str) -> Vec<Value> {
 fn claude_code_records_its_session_through_the_hooks() {
     let Some(claude) = CLAUDE.find() else { return };
     let t = TestRepo::new();
-    install_claude(&t);
+    install_hooks(&t, ".claude/settings.json", "claude", &CLAUDE_EVENTS, 30, false);
     let mut captured = CLAUDE_EVENTS.to_vec();
     captured.extend(["PostToolUse", "PostCompact"]);
     add_capture_hooks(&t, ".claude/settings.json", &captured);
@@ -271,51 +348,10 @@ fn claude_code_records_its_session_through_the_hooks() {
         .expect("a transcript path")
         .to_owned();
     let asked = api.requests().len();
+    let fixtures = format!("claude-code-{}", CLAUDE.version);
+    save_capture(&t, &fixtures, Some(Path::new(&transcript)));
 
-    // The session the hooks recorded, bound to Claude's session id.
-    let session = bound_session(&t, "claude", &agent_session);
-    let events = events(&t, &session);
-    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    let start = &events[0];
-    assert_eq!(start["kind"], "start", "{kinds:?}");
-    assert_eq!(
-        start["agent"],
-        json!({"name": "claude", "session": agent_session}),
-        "{start:#}"
-    );
-    let prompt = find(&events, "prompt", |_| true);
-    assert_eq!(prompt["text"], "create hello.txt", "{prompt:#}");
-    assert_eq!(prompt["agent"], "claude", "{prompt:#}");
-    let snapshot = find(&events, "snapshot", |e| {
-        e["paths"].as_array().is_some_and(|p| !p.is_empty())
-    });
-    assert_eq!(snapshot["paths"], json!([anthropic::FILE]), "{snapshot:#}");
-    assert!(
-        !has_path(&t, &snapshot["tree"], anthropic::FILE),
-        "the pre-edit snapshot was taken after the edit: {snapshot:#}"
-    );
-    let checkpoint = find(&events, "checkpoint", |_| true);
-    assert!(
-        has_path(&t, &checkpoint["tree"], anthropic::FILE),
-        "the checkpoint at Stop lacks {}: {checkpoint:#}",
-        anthropic::FILE
-    );
-    assert_eq!(checkpoint["tree"], t.oracle_tree().as_str());
-    let order = |e: &Value| events.iter().position(|x| x == e).unwrap();
-    assert!(
-        order(prompt) < order(snapshot) && order(snapshot) < order(checkpoint),
-        "{kinds:?}"
-    );
-    let attached = attachments(&t, &events);
-    assert!(
-        attached.contains("create hello.txt") && attached.contains(anthropic::DONE),
-        "the transcript is not attached: {kinds:?}\n{attached}"
-    );
-    assert_eq!(
-        kinds.last(),
-        Some(&"pause"),
-        "SessionEnd did not pause the session: {kinds:?}"
-    );
+    let (session, events) = assert_turn_recorded(&t, "claude", &agent_session);
 
     // The brief our SessionStart hook returned reached the model.
     let brief = hook_context(Path::new(&transcript), "SessionStart:startup");
@@ -334,6 +370,7 @@ fn claude_code_records_its_session_through_the_hooks() {
             .any(|r| anthropic::shown(r).contains("summary of the conversation")),
         "/compact did not ask the model for a summary"
     );
+    save_capture(&t, &fixtures, Some(Path::new(&transcript)));
     let pre_compact = payloads(&t, "PreCompact");
     assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
     assert_eq!(pre_compact[0]["trigger"], "manual");
@@ -372,9 +409,193 @@ fn claude_code_records_its_session_through_the_hooks() {
 
     assert_only_model_api(&api, &["/v1/messages", "/count_tokens"]);
     eprintln!("claude -p took {took:?}, /compact {took_compact:?}");
+    save_capture(&t, &fixtures, Some(Path::new(&transcript)));
+}
+
+/// Codex, headless (`codex exec`), against the Responses API stand-in, with
+/// a custom model provider in `$CODEX_HOME/config.toml`: one turn that adds
+/// `hello.txt` with `apply_patch`. Project hooks run only in a trusted
+/// project and only once their hash is trusted (in the TUI's `/hooks`);
+/// `--dangerously-bypass-hook-trust` stands in for that approval.
+#[test]
+fn codex_records_its_session_through_the_hooks() {
+    let Some(codex) = CODEX.find() else { return };
+    let t = TestRepo::new();
+    install_hooks(&t, ".codex/hooks.json", "codex", &CODEX_EVENTS, 30, false);
+    let mut captured = CODEX_EVENTS.to_vec();
+    captured.extend(["PostToolUse", "PostCompact"]);
+    add_capture_hooks(&t, ".codex/hooks.json", &captured);
+    let api = Standin::start(openai::script());
+    let codex_home = t.home.join(".codex");
+    fs::create_dir_all(&codex_home).unwrap();
+    // A model Codex knows (its metadata offers `apply_patch`), served by the stand-in.
+    let config = format!(
+        r#"model = "gpt-5.5"
+model_provider = "standin"
+check_for_update_on_startup = false
+
+[model_providers.standin]
+name = "stand-in"
+base_url = "{}/v1"
+wire_api = "responses"
+env_key = "STANDIN_API_KEY"
+
+[analytics]
+enabled = false
+
+# The plugin and app catalogues sync from github.com at startup.
+[features]
+plugins = false
+remote_plugin = false
+apps = false
+in_app_updates = false
+
+[projects."{}"]
+trust_level = "trusted"
+"#,
+        api.url(),
+        t.dir.display()
+    );
+    fs::write(codex_home.join("config.toml"), config).unwrap();
+    let mut cmd = agents::command(&t, &codex, &api);
+    cmd.args([
+        "exec",
+        "--json",
+        "--dangerously-bypass-hook-trust",
+        "--sandbox",
+        "workspace-write",
+        "create hello.txt",
+    ])
+    .env("CODEX_HOME", &codex_home)
+    .env("STANDIN_API_KEY", "dummy");
+    let started = Instant::now();
+    let out = cmd.output().expect("cannot run codex");
+    let took = started.elapsed();
+    let lines = json_lines("codex exec", &out);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["item"]["type"] == "agent_message" && l["item"]["text"] == anthropic::DONE),
+        "{lines:#?}"
+    );
+    assert_eq!(fs::read_to_string(t.path(anthropic::FILE)).unwrap(), anthropic::CONTENT);
+    let agent_session = lines
+        .iter()
+        .find_map(|l| l["thread_id"].as_str())
+        .expect("Codex's thread id")
+        .to_owned();
+    for event in ["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"] {
+        let seen = payloads(&t, event);
+        assert!(!seen.is_empty(), "the {event} hook did not fire");
+        assert!(
+            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
+            "{seen:#?}"
+        );
+    }
+    let pre_tool = &payloads(&t, "PreToolUse")[0];
+    assert_eq!(pre_tool["tool_name"], "apply_patch", "{pre_tool:#}");
+    assert_eq!(pre_tool["tool_input"]["command"], openai::patch(), "{pre_tool:#}");
+    assert_only_model_api(&api, &["/v1/responses"]);
+    let first = openai::shown(&api.requests()[0]);
+    assert!(
+        first.contains("create hello.txt"),
+        "the prompt did not reach the model:\n{first}"
+    );
+    let transcript = payloads(&t, "SessionStart")[0]["transcript_path"]
+        .as_str()
+        .map(str::to_owned);
     save_capture(
         &t,
-        &format!("claude-code-{}", CLAUDE.version),
-        Some(Path::new(&transcript)),
+        &format!("codex-{}", CODEX.version),
+        transcript.as_deref().map(Path::new),
     );
+    eprintln!("codex exec took {took:?}");
+
+    assert_turn_recorded(&t, "codex", &agent_session);
+}
+
+/// Gemini CLI, headless (`gemini -p`), against the Gemini API stand-in
+/// (`GOOGLE_GEMINI_BASE_URL`): one turn that writes `hello.txt` with
+/// `write_file`. Project hooks run only in a trusted folder
+/// (`~/.gemini/trustedFolders.json`); with `GOOGLE_GEMINI_BASE_URL` set,
+/// 0.61.0 picks the `gateway` auth type, which its own validation then
+/// refuses, so the user settings select the API-key type.
+#[test]
+fn gemini_cli_records_its_session_through_the_hooks() {
+    let Some(gemini) = GEMINI.find() else { return };
+    let t = TestRepo::new();
+    install_hooks(&t, ".gemini/settings.json", "gemini", &GEMINI_EVENTS, 30_000, true);
+    let mut captured = GEMINI_EVENTS.to_vec();
+    captured.extend(["AfterTool"]);
+    add_capture_hooks(&t, ".gemini/settings.json", &captured);
+    let api = Standin::start(gemini::script(&t.dir));
+    let user = t.home.join(".gemini");
+    fs::create_dir_all(&user).unwrap();
+    let settings = json!({
+        "security": {"auth": {"selectedType": "gemini-api-key"}},
+        "privacy": {"usageStatisticsEnabled": false},
+        "telemetry": {"enabled": false},
+        "general": {"enableAutoUpdate": false, "enableAutoUpdateNotification": false},
+    });
+    fs::write(user.join("settings.json"), settings.to_string()).unwrap();
+    let trusted = json!({ t.dir.to_str().unwrap(): "TRUST_FOLDER" });
+    fs::write(user.join("trustedFolders.json"), trusted.to_string()).unwrap();
+    let mut cmd = agents::command(&t, &gemini, &api);
+    cmd.args([
+        "-p",
+        "create hello.txt",
+        "--model",
+        "gemini-2.5-pro",
+        "--approval-mode",
+        "auto_edit",
+        "--output-format",
+        "stream-json",
+    ])
+    .env("GOOGLE_GEMINI_BASE_URL", api.url())
+    .env("GEMINI_API_KEY", "dummy")
+    .env("GEMINI_TELEMETRY_ENABLED", "false")
+    .env("GEMINI_CLI_NO_RELAUNCH", "true");
+    let started = Instant::now();
+    let out = cmd.output().expect("cannot run gemini");
+    let took = started.elapsed();
+    let lines = json_lines("gemini -p", &out);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "message" && l["role"] == "assistant" && l["content"] == anthropic::DONE),
+        "{lines:#?}"
+    );
+    assert_eq!(fs::read_to_string(t.path(anthropic::FILE)).unwrap(), anthropic::CONTENT);
+    let agent_session = lines
+        .iter()
+        .find_map(|l| (l["type"] == "init").then(|| l["session_id"].as_str()).flatten())
+        .expect("Gemini's session id")
+        .to_owned();
+    for event in ["SessionStart", "BeforeAgent", "BeforeTool", "AfterAgent", "SessionEnd"] {
+        let seen = payloads(&t, event);
+        assert!(!seen.is_empty(), "the {event} hook did not fire");
+        assert!(
+            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
+            "{seen:#?}"
+        );
+    }
+    let before_tool = &payloads(&t, "BeforeTool")[0];
+    assert_eq!(before_tool["tool_name"], "write_file", "{before_tool:#}");
+    assert_only_model_api(&api, &[":streamGenerateContent", ":generateContent", ":countTokens"]);
+    let asked: Vec<String> = api.requests().iter().map(gemini::shown).collect();
+    assert!(
+        asked.iter().any(|r| r.contains("create hello.txt")),
+        "the prompt did not reach the model:\n{asked:#?}"
+    );
+    let transcript = payloads(&t, "SessionStart")[0]["transcript_path"]
+        .as_str()
+        .map(str::to_owned);
+    save_capture(
+        &t,
+        &format!("gemini-cli-{}", GEMINI.version),
+        transcript.as_deref().map(Path::new),
+    );
+    eprintln!("gemini -p took {took:?}");
+
+    assert_turn_recorded(&t, "gemini", &agent_session);
 }

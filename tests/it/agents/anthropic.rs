@@ -156,26 +156,9 @@ fn stream(model: &str, block: &Value, stop_reason: &str) -> Vec<(&'static str, V
 /// Every text the model was shown in `request`: the system prompt and the
 /// text of every message (strings, text blocks, tool results), one per line.
 pub(crate) fn shown(request: &Request) -> String {
-    fn collect(v: &Value, out: &mut String) {
-        match v {
-            Value::String(s) => {
-                out.push_str(s);
-                out.push('\n');
-            }
-            Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
-            Value::Object(map) => {
-                for key in ["text", "content"] {
-                    if let Some(v) = map.get(key) {
-                        collect(v, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
     let body = request.json();
     let mut out = String::new();
-    collect(&body["system"], &mut out);
-    collect(&body["messages"], &mut out);
+    super::texts(&body["system"], &mut out);
+    super::texts(&body["messages"], &mut out);
     out
 }

@@ -9,10 +9,14 @@
 //! where a missing agent fails the test.
 
 pub(crate) mod anthropic;
+pub(crate) mod gemini;
+pub(crate) mod openai;
 pub(crate) mod standin;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde_json::Value;
 
 use crate::harness::{TestRepo, BIN};
 
@@ -31,6 +35,20 @@ pub(crate) const CLAUDE: Client = Client {
     package: "@anthropic-ai/claude-code",
     version: "2.1.332",
     bin: "claude",
+};
+
+/// Codex.
+pub(crate) const CODEX: Client = Client {
+    package: "@openai/codex",
+    version: "0.171.0",
+    bin: "codex",
+};
+
+/// Gemini CLI.
+pub(crate) const GEMINI: Client = Client {
+    package: "@google/gemini-cli",
+    version: "0.61.0",
+    bin: "gemini",
 };
 
 impl Client {
@@ -104,4 +122,26 @@ pub(crate) fn command(t: &TestRepo, exe: &Path, standin: &standin::Standin) -> C
     cmd.env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost");
     cmd
+}
+
+/// Appends to `out`, one per line, every string of `v` that a model API
+/// request shows the model: plain strings, and the `text`, `content`,
+/// `parts` and `output` members of objects, recursively (Anthropic
+/// messages, OpenAI input items, Gemini contents all nest that way).
+pub(crate) fn texts(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|i| texts(i, out)),
+        Value::Object(map) => {
+            for key in ["text", "content", "parts", "output"] {
+                if let Some(v) = map.get(key) {
+                    texts(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
