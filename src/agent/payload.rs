@@ -229,7 +229,10 @@ pub(crate) fn patch_paths(patch: &str) -> Vec<PathBuf> {
 fn gemini(name: &str, value: &Value) -> Event {
     match name {
         "SessionStart" => Event::Begin(source(value)),
-        "BeforeAgent" => prompt(value),
+        "BeforeAgent" => match prompt(value) {
+            Event::Prompt(p) => Event::Prompt(without_hook_context(&p).to_owned()),
+            other => other,
+        },
         "BeforeTool" => {
             let tool = value.get("tool_name").and_then(Value::as_str).unwrap_or("");
             let input = value.get("tool_input").unwrap_or(&Value::Null);
@@ -253,6 +256,23 @@ fn gemini(name: &str, value: &Value) -> Event {
         "SessionEnd" => Event::End,
         _ => Event::Other,
     }
+}
+
+/// The person's prompt without the `<hook_context>…</hook_context>` blocks
+/// Gemini CLI (0.61.0) puts in front of it: it prepends the SessionStart
+/// hook's `additionalContext` to the first prompt, and `BeforeAgent`'s
+/// `prompt` carries it (`tests/fixtures/agents/gemini-cli-0.61.0/`).
+fn without_hook_context(prompt: &str) -> &str {
+    const OPEN: &str = "<hook_context>";
+    const CLOSE: &str = "</hook_context>";
+    let mut rest = prompt;
+    while let Some(inside) = rest.trim_start().strip_prefix(OPEN) {
+        match inside.find(CLOSE) {
+            Some(end) => rest = inside[end + CLOSE.len()..].trim_start(),
+            None => break,
+        }
+    }
+    rest
 }
 
 fn cursor(name: &str, value: &Value) -> Event {
@@ -342,6 +362,22 @@ mod tests {
             p.event,
             Event::Tool(Tool::Writes),
             "an edit naming no file may have written anywhere"
+        );
+    }
+
+    #[test]
+    fn gemini_prompts_lose_the_hook_context_gemini_put_in_front() {
+        let payload = include_str!("../../tests/fixtures/agents/gemini-cli-0.61.0/BeforeAgent.jsonl");
+        let p = parse(Agent::Gemini, payload.trim().as_bytes()).unwrap();
+        assert_eq!(p.event, Event::Prompt("create hello.txt".into()));
+        assert_eq!(
+            without_hook_context("<hook_context>a</hook_context>\n\n<hook_context>b</hook_context>x"),
+            "x"
+        );
+        assert_eq!(without_hook_context("<hook_context>unclosed"), "<hook_context>unclosed");
+        assert_eq!(
+            without_hook_context("say <hook_context>x</hook_context>"),
+            "say <hook_context>x</hook_context>"
         );
     }
 

@@ -89,14 +89,17 @@ fn turn(body: &Value) -> Turn {
         Value::Array(blocks) => blocks.clone(),
         _ => Vec::new(),
     };
-    if blocks.iter().any(|b| b["type"] == "tool_result") {
-        Turn::ToolDone
-    } else if blocks.iter().any(|b| {
+    // Claude Code sends the compaction request in the same user turn as
+    // the last tool result: look for it first.
+    let asks_summary = |b: &Value| {
         b["text"]
             .as_str()
             .is_some_and(|t| t.contains("summary of the conversation"))
-    }) {
+    };
+    if blocks.iter().any(asks_summary) {
         Turn::Summary
+    } else if blocks.iter().any(|b| b["type"] == "tool_result") {
+        Turn::ToolDone
     } else {
         Turn::Task
     }
