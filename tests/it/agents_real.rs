@@ -1,5 +1,6 @@
 //! The real agent CLIs drive `git session hook`: each agent, installed from
-//! npm at a pinned version, runs headless in a test repository against a
+//! npm at a pinned version, runs headless, after `git session agent
+//! install AGENT`, in a test repository against a
 //! scripted stand-in of its model API on 127.0.0.1 (`agents::standin`), and
 //! the session it leaves behind is read back through the CLI.
 //!
@@ -21,73 +22,40 @@ use serde_json::{json, Value};
 use crate::agents::{self, anthropic, gemini, openai, standin::Standin, CLAUDE, CODEX, GEMINI};
 use crate::harness::TestRepo;
 
-/// The Claude Code events git-session listens to.
-const CLAUDE_EVENTS: [&str; 6] = [
-    "SessionStart",
-    "UserPromptSubmit",
-    "PreToolUse",
-    "PreCompact",
-    "Stop",
-    "SessionEnd",
-];
-
 /// How the context our SessionStart hook returns begins.
 const BRIEF: &str = "git-session records this work as session '";
 
-/// The Codex events git-session listens to.
-const CODEX_EVENTS: [&str; 6] = [
-    "SessionStart",
-    "UserPromptSubmit",
-    "PreToolUse",
-    "PreCompact",
-    "Stop",
-    "SessionEnd",
-];
-
-/// The Gemini CLI events git-session listens to.
-const GEMINI_EVENTS: [&str; 6] = [
-    "SessionStart",
-    "BeforeAgent",
-    "BeforeTool",
-    "PreCompress",
-    "AfterAgent",
-    "SessionEnd",
-];
-
-/// Installs git-session's hooks for `agent` in the repository's settings
-/// file `rel`, as `git session agent install` does: on each of `events`
-/// one group running `git-session hook AGENT` (the tool event on every
-/// tool), `timeout` in the agent's unit, with a `name` where it needs one.
-fn install_hooks(t: &TestRepo, rel: &str, agent: &str, events: &[&str], timeout: u64, named: bool) {
-    let mut hook = json!({"type": "command", "command": format!("git-session hook {agent}"), "timeout": timeout});
-    if named {
-        hook["name"] = json!("git-session");
-    }
-    let mut hooks = serde_json::Map::new();
-    for event in events {
-        let group = if event.ends_with("ToolUse") {
-            json!({"matcher": "*", "hooks": [hook]})
-        } else {
-            json!({"hooks": [hook]})
-        };
-        hooks.insert((*event).into(), json!([group]));
-    }
-    t.write(rel, serde_json::to_string_pretty(&json!({ "hooks": hooks })).unwrap());
+/// `git session agent install AGENT` in the repository (project scope),
+/// with the binary under test on PATH as the hooks expect.
+fn install(t: &TestRepo, agent: &str) {
+    let mut cmd = t.cmd(&["agent", "install", agent]);
+    let path = std::env::join_paths(
+        std::iter::once(agents::bin_dir()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let out = cmd.env("PATH", path).output().expect("cannot run git-session");
+    crate::harness::assert_status(&["agent", "install", agent], &out, 0);
 }
 
-/// Adds, beside whatever is installed in the agent's settings file `rel`, a
-/// hook on each of `events` that appends its payload to
-/// `<root>/payloads/<event>.jsonl`.
-fn add_capture_hooks(t: &TestRepo, rel: &str, events: &[&str]) {
+/// Adds, beside the hooks installed in the agent's settings file `rel`, a
+/// hook on each installed event and on each of `extra` that appends its
+/// payload to `<root>/payloads/<event>.jsonl`.
+fn add_capture_hooks(t: &TestRepo, rel: &str, extra: &[&str]) {
     let dir = t.root.join("payloads");
     fs::create_dir_all(&dir).unwrap();
     let mut settings: Value = serde_json::from_str(&fs::read_to_string(t.path(rel)).unwrap()).unwrap();
+    let hooks = settings["hooks"].as_object_mut().expect("installed hooks");
+    let mut events: Vec<String> = hooks.keys().cloned().collect();
+    events.extend(extra.iter().map(|e| (*e).to_owned()));
     for event in events {
         let file = dir.join(format!("{event}.jsonl"));
-        let capture =
+        let mut capture =
             json!({"type": "command", "command": format!("{{ cat; echo; }} >> '{}'", file.display()), "timeout": 30});
-        let hooks = settings["hooks"].as_object_mut().expect("a hooks table");
-        let groups = hooks.entry(*event).or_insert_with(|| json!([{"hooks": []}]));
+        if rel.starts_with(".gemini") {
+            capture["name"] = json!("capture");
+            capture["timeout"] = json!(30_000);
+        }
+        let groups = hooks.entry(event).or_insert_with(|| json!([{"hooks": []}]));
         groups[0]["hooks"].as_array_mut().expect("a hook list").push(capture);
     }
     t.write(rel, serde_json::to_string_pretty(&settings).unwrap());
@@ -299,10 +267,8 @@ fn events(t: &TestRepo, session: &str) -> Vec<Value> {
 fn claude_code_records_its_session_through_the_hooks() {
     let Some(claude) = CLAUDE.find() else { return };
     let t = TestRepo::new();
-    install_hooks(&t, ".claude/settings.json", "claude", &CLAUDE_EVENTS, 30, false);
-    let mut captured = CLAUDE_EVENTS.to_vec();
-    captured.extend(["PostToolUse", "PostCompact"]);
-    add_capture_hooks(&t, ".claude/settings.json", &captured);
+    install(&t, "claude");
+    add_capture_hooks(&t, ".claude/settings.json", &["PostToolUse", "PostCompact"]);
     let api = Standin::start(anthropic::script(&t.dir));
     let run = |args: &[&str]| {
         let mut cmd = agents::command(&t, &claude, &api);
@@ -427,10 +393,8 @@ fn claude_code_records_its_session_through_the_hooks() {
 fn codex_records_its_session_through_the_hooks() {
     let Some(codex) = CODEX.find() else { return };
     let t = TestRepo::new();
-    install_hooks(&t, ".codex/hooks.json", "codex", &CODEX_EVENTS, 30, false);
-    let mut captured = CODEX_EVENTS.to_vec();
-    captured.extend(["PostToolUse", "PostCompact"]);
-    add_capture_hooks(&t, ".codex/hooks.json", &captured);
+    install(&t, "codex");
+    add_capture_hooks(&t, ".codex/hooks.json", &["PostToolUse", "PostCompact"]);
     let api = Standin::start(openai::script());
     let codex_home = t.home.join(".codex");
     fs::create_dir_all(&codex_home).unwrap();
@@ -534,10 +498,8 @@ trust_level = "trusted"
 fn gemini_cli_records_its_session_through_the_hooks() {
     let Some(gemini) = GEMINI.find() else { return };
     let t = TestRepo::new();
-    install_hooks(&t, ".gemini/settings.json", "gemini", &GEMINI_EVENTS, 30_000, true);
-    let mut captured = GEMINI_EVENTS.to_vec();
-    captured.extend(["AfterTool"]);
-    add_capture_hooks(&t, ".gemini/settings.json", &captured);
+    install(&t, "gemini");
+    add_capture_hooks(&t, ".gemini/settings.json", &["AfterTool"]);
     let api = Standin::start(gemini::script(&t.dir));
     let user = t.home.join(".gemini");
     fs::create_dir_all(&user).unwrap();
