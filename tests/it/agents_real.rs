@@ -386,7 +386,9 @@ fn claude_code_records_its_session_through_the_hooks() {
 
 /// Codex, headless (`codex exec`), against the Responses API stand-in, with
 /// a custom model provider in `$CODEX_HOME/config.toml`: one turn that adds
-/// `hello.txt` with `apply_patch`. Project hooks run only in a trusted
+/// `hello.txt` with `apply_patch`, then a resumed turn that Codex begins by
+/// compacting (the stand-in reports more tokens than the auto-compaction
+/// limit). Project hooks run only in a trusted
 /// project and only once their hash is trusted (in the TUI's `/hooks`);
 /// `--dangerously-bypass-hook-trust` stands in for that approval.
 #[test]
@@ -395,13 +397,16 @@ fn codex_records_its_session_through_the_hooks() {
     let t = TestRepo::new();
     install(&t, "codex");
     add_capture_hooks(&t, ".codex/hooks.json", &["PostToolUse", "PostCompact"]);
-    let api = Standin::start(openai::script());
+    // The answer that ends the first turn reports more tokens than the
+    // auto-compaction limit: Codex compacts before the next turn.
+    let api = Standin::start(openai::script(50_000));
     let codex_home = t.home.join(".codex");
     fs::create_dir_all(&codex_home).unwrap();
     // A model Codex knows (its metadata offers `apply_patch`), served by the stand-in.
     let config = format!(
         r#"model = "gpt-5.5"
 model_provider = "standin"
+model_auto_compact_token_limit = 10000
 check_for_update_on_startup = false
 
 [model_providers.standin]
@@ -427,21 +432,28 @@ trust_level = "trusted"
         t.dir.display()
     );
     fs::write(codex_home.join("config.toml"), config).unwrap();
-    let mut cmd = agents::command(&t, &codex, &api);
-    cmd.args([
-        "exec",
-        "--json",
-        "--dangerously-bypass-hook-trust",
-        "--sandbox",
-        "workspace-write",
-        "create hello.txt",
-    ])
-    .env("CODEX_HOME", &codex_home)
-    .env("STANDIN_API_KEY", "dummy");
-    let started = Instant::now();
-    let out = agents::output(&mut cmd);
-    let took = started.elapsed();
-    let lines = json_lines("codex exec", &out);
+    let run = |args: &[&str]| {
+        let mut cmd = agents::command(&t, &codex, &api);
+        cmd.arg("exec")
+            .args([
+                "--json",
+                "--dangerously-bypass-hook-trust",
+                "--sandbox",
+                "workspace-write",
+            ])
+            .args(args)
+            .env("CODEX_HOME", &codex_home)
+            .env("STANDIN_API_KEY", "dummy");
+        let started = Instant::now();
+        let out = agents::output(&mut cmd);
+        (
+            json_lines(&format!("codex exec {}", args.join(" ")), &out),
+            started.elapsed(),
+        )
+    };
+
+    // ---- the first turn: apply_patch adding hello.txt, then answer ----
+    let (lines, took) = run(&["create hello.txt"]);
     assert!(
         lines
             .iter()
@@ -483,9 +495,53 @@ trust_level = "trusted"
         &format!("codex-{}", CODEX.version),
         transcript.as_deref().map(Path::new),
     );
-    eprintln!("codex exec took {took:?}");
+    let (session, events) = assert_turn_recorded(&t, "codex", &agent_session, true);
 
-    assert_turn_recorded(&t, "codex", &agent_session, true);
+    // ---- the next turn, resumed: Codex compacts first ----
+    let asked = api.requests().len();
+    let (lines, took_next) = run(&["resume", &agent_session, "what next?"]);
+    assert!(lines.iter().any(|l| l["type"] == "turn.completed"), "{lines:#?}");
+    save_capture(
+        &t,
+        &format!("codex-{}", CODEX.version),
+        transcript.as_deref().map(Path::new),
+    );
+    let next = &api.requests()[asked..];
+    assert!(next.iter().any(openai::asks_summary), "Codex did not compact");
+    let pre_compact = payloads(&t, "PreCompact");
+    assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
+    assert_eq!(pre_compact[0]["trigger"], "auto");
+    let sources: Vec<Value> = payloads(&t, "SessionStart")
+        .iter()
+        .map(|p| p["source"].clone())
+        .collect();
+    assert_eq!(sources, ["startup", "resume", "compact"]);
+    assert_eq!(
+        bound_session(&t, "codex", &agent_session),
+        session,
+        "the resumed run found another session"
+    );
+    let later = self::events(&t, &session);
+    let before_compaction = find(&later[events.len()..], "checkpoint", |_| true);
+    assert_eq!(
+        before_compaction["text"], "before compaction (auto)",
+        "{before_compaction:#}"
+    );
+    let header = t.json(&["show", &session, "--json"]);
+    assert_eq!(header["header"]["counters"]["compactions"], 1, "{header:#}");
+    // The turn after the compaction shows the model the summary and our context.
+    let after = openai::shown(next.last().expect("a request after the compaction"));
+    assert!(
+        after.contains(openai::SUMMARY),
+        "the compaction summary is lost:\n{after}"
+    );
+    assert!(
+        after.contains(BRIEF),
+        "the SessionStart(compact) context did not reach the model:\n{after}"
+    );
+    assert!(after.contains("what next?"), "{after}");
+    assert_only_model_api(&api, &["/v1/responses"]);
+    eprintln!("codex exec took {took:?}, the resumed turn {took_next:?}");
 }
 
 /// Gemini CLI, headless (`gemini -p`), against the Gemini API stand-in

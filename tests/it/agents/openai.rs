@@ -15,12 +15,23 @@ pub(crate) fn patch() -> String {
     format!("*** Begin Patch\n*** Add File: {FILE}\n{added}*** End Patch\n")
 }
 
-/// The script: what the model answers to each request.
-pub(crate) fn script() -> impl Fn(&Request, &[Request]) -> Response + Send + Sync + 'static {
-    |request, _before| answer(request)
+/// What the model answers when Codex asks it to compact the conversation.
+pub(crate) const SUMMARY: &str = "hello.txt was created as asked; nothing is left to do.";
+
+/// The script: what the model answers to each request. The answer that
+/// ends the first turn reports `done_tokens` input tokens, so that a
+/// `model_auto_compact_token_limit` below it makes Codex compact before
+/// the next turn.
+pub(crate) fn script(done_tokens: u64) -> impl Fn(&Request, &[Request]) -> Response + Send + Sync + 'static {
+    move |request, before| answer(request, before, done_tokens)
 }
 
-fn answer(request: &Request) -> Response {
+/// Whether `request` asks the model for a compaction summary.
+pub(crate) fn asks_summary(request: &Request) -> bool {
+    shown(request).contains("CONTEXT CHECKPOINT COMPACTION")
+}
+
+fn answer(request: &Request, before: &[Request], done_tokens: u64) -> Response {
     if request.method != "POST" || request.route() != "/v1/responses" {
         return Response::error(
             404,
@@ -33,13 +44,21 @@ fn answer(request: &Request) -> Response {
     let tool_ran = input
         .iter()
         .any(|i| i["type"] == "custom_tool_call_output" || i["type"] == "function_call_output");
-    let item = if tool_ran {
+    let message = |text: &str| {
         json!({"type": "message", "role": "assistant", "id": "msg_standin", "status": "completed",
-               "content": [{"type": "output_text", "text": DONE, "annotations": []}]})
-    } else {
-        apply_patch(&body)
+               "content": [{"type": "output_text", "text": text, "annotations": []}]})
     };
-    Response::sse(stream(&item))
+    let (item, tokens) = if asks_summary(request) {
+        (message(SUMMARY), 100)
+    } else if tool_ran {
+        (message(DONE), done_tokens)
+    } else if before.iter().any(|r| r.route() == "/v1/responses") {
+        // A later turn (the file exists already).
+        (message(DONE), 100)
+    } else {
+        (apply_patch(&body), 100)
+    };
+    Response::sse(stream(&item, tokens))
 }
 
 /// The `apply_patch` call in the form the request offers the tool: a
@@ -61,12 +80,12 @@ fn apply_patch(body: &Value) -> Value {
     }
 }
 
-fn stream(item: &Value) -> Vec<(&'static str, Value)> {
+fn stream(item: &Value, input_tokens: u64) -> Vec<(&'static str, Value)> {
     let response = |status: &str, output: Value| {
         json!({"id": "resp_standin", "object": "response", "status": status, "output": output,
-               "usage": {"input_tokens": 100, "input_tokens_details": {"cached_tokens": 0},
+               "usage": {"input_tokens": input_tokens, "input_tokens_details": {"cached_tokens": 0},
                          "output_tokens": 10, "output_tokens_details": {"reasoning_tokens": 0},
-                         "total_tokens": 110}})
+                         "total_tokens": input_tokens + 10}})
     };
     vec![
         (
