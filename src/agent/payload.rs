@@ -251,7 +251,11 @@ fn gemini(name: &str, value: &Value) -> Event {
                 _ => Tool::Writes,
             })
         }
-        "PreCompress" => trigger(value),
+        // Gemini CLI (0.61.0) fires `PreCompress` with trigger `auto`
+        // before every model call and only then checks the compression
+        // threshold (`tests/fixtures/agents/gemini-cli-0.61.0/`): an
+        // automatic one says nothing, only `/compress` (`manual`) is sure.
+        "PreCompress" if value.get("trigger").and_then(Value::as_str) == Some("manual") => trigger(value),
         "AfterAgent" => Event::Stop,
         "SessionEnd" => Event::End,
         _ => Event::Other,
@@ -378,6 +382,19 @@ mod tests {
         assert_eq!(
             without_hook_context("say <hook_context>x</hook_context>"),
             "say <hook_context>x</hook_context>"
+        );
+    }
+
+    #[test]
+    fn gemini_compacts_only_when_asked_to() {
+        let fixture = include_str!("../../tests/fixtures/agents/gemini-cli-0.61.0/PreCompress.jsonl");
+        for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
+            assert_eq!(parse(Agent::Gemini, line.as_bytes()).unwrap().event, Event::Other);
+        }
+        let manual = br#"{"hook_event_name":"PreCompress","session_id":"s","trigger":"manual"}"#;
+        assert_eq!(
+            parse(Agent::Gemini, manual).unwrap().event,
+            Event::Compact("manual".into())
         );
     }
 
