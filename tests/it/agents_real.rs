@@ -141,6 +141,7 @@ fn assert_turn_recorded(t: &TestRepo, agent: &str, agent_session: &str) -> (Stri
     let session = bound_session(t, agent, agent_session);
     let events = events(t, &session);
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    eprintln!("{agent}: the session's events: {kinds:?}");
     let start = &events[0];
     assert_eq!(start["kind"], "start", "{kinds:?}");
     assert_eq!(
