@@ -258,7 +258,8 @@ fn events(t: &TestRepo, session: &str) -> Vec<Value> {
 /// pre-edit snapshot taken before the file existed, the checkpoint at Stop,
 /// the transcript, the pause at SessionEnd and the compaction; the brief
 /// returned by SessionStart must reach the model, at startup and after
-/// compaction.
+/// compaction, and the one a continuation phrase ("where were we?") brings
+/// on the turn after.
 #[test]
 fn claude_code_records_its_session_through_the_hooks() {
     let Some(claude) = CLAUDE.find() else { return };
@@ -361,10 +362,11 @@ fn claude_code_records_its_session_through_the_hooks() {
     let header = t.json(&["show", &session, "--json"]);
     assert_eq!(header["header"]["counters"]["compactions"], 1, "{header:#}");
 
-    // The brief SessionStart(compact) returned reaches the model on the next turn.
+    // The brief SessionStart(compact) returned reaches the model on the
+    // next turn, a continuation phrase.
     let brief = hook_context(Path::new(&transcript), "SessionStart:compact");
     let asked = api.requests().len();
-    run(&["-p", "what next?", "--resume", &agent_session]);
+    run(&["-p", "where were we?", "--resume", &agent_session]);
     let next = anthropic::shown(&api.requests()[asked]);
     assert!(
         next.contains(anthropic::SUMMARY),
@@ -373,6 +375,11 @@ fn claude_code_records_its_session_through_the_hooks() {
     assert!(
         next.contains(&format!("SessionStart hook additional context: {brief}")),
         "the brief after compaction did not reach the model:\n{brief}"
+    );
+    // A continuation phrase brings the brief along with the prompt.
+    assert!(
+        next.contains("UserPromptSubmit hook additional context: ") && next.contains("## TL;DR"),
+        "the continuation prompt came without the brief:\n{next}"
     );
 
     assert_only_model_api(&api, &["/v1/messages", "/count_tokens"]);
