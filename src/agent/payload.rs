@@ -58,14 +58,20 @@ pub(crate) fn parse(agent: Agent, json: &[u8]) -> Result<Payload, String> {
         return Err("the hook's input is not a JSON object".to_owned());
     };
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
-    let name = text("hook_event_name")
+    let mut name = text("hook_event_name")
         .or_else(|| text("hookEventName"))
         .unwrap_or_default();
+    if agent == Agent::Copilot && name.is_empty() {
+        name = copilot_event(&value).to_owned();
+    }
     let session = text("session_id")
         .or_else(|| text("conversation_id"))
         .or_else(|| text("sessionId"))
         .filter(|s| !s.is_empty());
-    let transcript = text("transcript_path").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let transcript = text("transcript_path")
+        .or_else(|| text("transcriptPath"))
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
     let cwd = text("cwd")
         .or_else(|| {
             value
@@ -293,22 +299,43 @@ fn cursor(name: &str, value: &Value) -> Event {
     }
 }
 
-fn copilot(name: &str, value: &Value) -> Event {
-    // Copilot CLI names the event by the hook it ran; older payloads have no
-    // name, but only tool hooks carry `toolName`.
-    let name = if name.is_empty() && value.get("toolName").is_some() {
+/// The event of a Copilot CLI payload that does not name it. Copilot CLI
+/// (1.0.102) sends no event name, neither in the payload nor in the
+/// environment (`tests/fixtures/agents/copilot-1.0.102/`); each event has
+/// fields of its own: `toolResult` (postToolUse), `toolName` (preToolUse),
+/// `initialPrompt`/`source` (sessionStart), `stopReason` (agentStop),
+/// `reason` (sessionEnd), `prompt` (userPromptSubmitted), `error`.
+fn copilot_event(value: &Value) -> &'static str {
+    let has = |key: &str| value.get(key).is_some();
+    if has("toolResult") {
+        "postToolUse"
+    } else if has("toolName") {
         "preToolUse"
+    } else if has("initialPrompt") || has("source") {
+        "sessionStart"
+    } else if has("stopReason") {
+        "agentStop"
+    } else if has("reason") {
+        "sessionEnd"
+    } else if has("prompt") {
+        "userPromptSubmitted"
+    } else if has("error") {
+        "errorOccurred"
     } else {
-        name
-    };
+        ""
+    }
+}
+
+fn copilot(name: &str, value: &Value) -> Event {
     match name {
         "sessionStart" => Event::Begin(source(value)),
         "userPromptSubmitted" => prompt(value),
         "preToolUse" => {
             let tool = value.get("toolName").and_then(Value::as_str).unwrap_or("");
-            // `toolArgs` is a JSON object, or a string holding one.
+            // `toolArgs` is a JSON object, a string holding one, or (the
+            // freeform `apply_patch`) the raw text.
             let args = match value.get("toolArgs") {
-                Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
+                Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
                 Some(v) => v.clone(),
                 None => Value::Null,
             };
@@ -396,6 +423,40 @@ mod tests {
             parse(Agent::Gemini, manual).unwrap().event,
             Event::Compact("manual".into())
         );
+    }
+
+    #[test]
+    fn copilot_events_are_told_by_their_fields() {
+        macro_rules! fixture {
+            ($event:literal) => {
+                include_str!(concat!(
+                    "../../tests/fixtures/agents/copilot-1.0.102/",
+                    $event,
+                    ".jsonl"
+                ))
+                .trim()
+            };
+        }
+        let event = |json: &str| parse(Agent::Copilot, json.as_bytes()).unwrap();
+        assert_eq!(
+            event(fixture!("sessionStart")).event,
+            Event::Begin(BeginSource::Startup)
+        );
+        assert_eq!(
+            event(fixture!("userPromptSubmitted")).event,
+            Event::Prompt("create hello.txt".into())
+        );
+        assert_eq!(
+            event(fixture!("preToolUse")).event,
+            Event::Tool(Tool::Edit(vec![PathBuf::from("hello.txt")])),
+            "a freeform apply_patch: the raw patch text"
+        );
+        assert_eq!(event(fixture!("postToolUse")).event, Event::Other);
+        let stop = event(fixture!("agentStop"));
+        assert_eq!(stop.event, Event::Stop);
+        assert!(stop.transcript.is_some_and(|t| t.ends_with("events.jsonl")));
+        assert_eq!(event(fixture!("sessionEnd")).event, Event::End);
+        assert_eq!(event(fixture!("sessionEnd")).name, "sessionEnd");
     }
 
     #[test]

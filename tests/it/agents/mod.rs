@@ -54,6 +54,13 @@ pub(crate) const GEMINI: Client = Client {
     bin: "gemini",
 };
 
+/// GitHub Copilot CLI.
+pub(crate) const COPILOT: Client = Client {
+    package: "@github/copilot",
+    version: "1.0.102",
+    bin: "copilot",
+};
+
 impl Client {
     /// `target/agents/<name>-<version>`, where `.ci/run` installs the package.
     pub(crate) fn prefix(&self) -> PathBuf {
