@@ -1,8 +1,11 @@
-//! The real agent CLIs drive `git session hook`: each agent, installed from
-//! npm at a pinned version, runs headless, after `git session agent
-//! install AGENT`, in a test repository against a
-//! scripted stand-in of its model API on 127.0.0.1 (`agents::standin`), and
-//! the session it leaves behind is read back through the CLI.
+//! The real agent CLIs drive `git session hook`: Claude Code, Codex, Gemini
+//! CLI and Copilot CLI, each installed from npm at a pinned version, run
+//! headless, after `git session agent install AGENT`, in a test repository
+//! against a scripted stand-in of their model API on 127.0.0.1
+//! (`agents::standin`), and the session they leave behind is read back
+//! through the CLI. (Cursor's agent CLI is not on npm, so it is not here.)
+//! Every proxy variable points at the stand-in, which records a `CONNECT`:
+//! an agent reaching for any other host fails its test.
 //!
 //! Beside the installed hooks each test adds a capture hook that appends
 //! every payload to `<root>/payloads/<event>.jsonl`: the test checks that
