@@ -77,9 +77,11 @@ fn run_event(agent: Agent, p: &Payload) -> Result<Option<String>> {
         agent: agent.name().to_owned(),
         session: p.session.clone(),
     };
+    // Gemini CLI's transcript was documented as one JSON document; 0.61
+    // writes JSON lines (`*.jsonl`): the name tells.
     let transcript = p.transcript.as_ref().map(|path| Transcript {
         path: path.clone(),
-        whole_document: agent == Agent::Gemini,
+        whole_document: path.extension().is_some_and(|e| e == "json"),
     });
     match &p.event {
         Event::Begin(source) => {

@@ -41,29 +41,50 @@ pub enum Hook {
         url: Option<String>,
     },
     /// A Claude Code hook: its JSON payload on stdin (`git session agent install claude`).
-    Claude,
+    Claude(AgentHook),
     /// A Codex CLI hook: its JSON payload on stdin.
-    Codex,
+    Codex(AgentHook),
     /// A Gemini CLI hook: its JSON payload on stdin.
-    Gemini,
+    Gemini(AgentHook),
     /// A Cursor hook: its JSON payload on stdin.
-    Cursor,
+    Cursor(AgentHook),
     /// A GitHub Copilot CLI hook: its JSON payload on stdin.
-    Copilot,
+    Copilot(AgentHook),
+    /// A hook of a newer version (another agent, more arguments): a warning
+    /// and exit status 0, so that a hook installed by a newer git-session
+    /// never blocks an agent (exit 2 would).
+    #[command(external_subcommand)]
+    Other(Vec<String>),
+}
+
+/// The arguments of an agent's hook: none today; any a newer version's
+/// hook passes are taken and ignored, so that they never fail the agent.
+#[derive(clap::Args, Debug)]
+pub struct AgentHook {
+    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
 }
 
 /// Runs the hook; only `pre-push` ever fails.
 pub(crate) fn run(args: &Args) -> Result<()> {
     let agent = match &args.hook {
-        Hook::Claude => Some(Agent::Claude),
-        Hook::Codex => Some(Agent::Codex),
-        Hook::Gemini => Some(Agent::Gemini),
-        Hook::Cursor => Some(Agent::Cursor),
-        Hook::Copilot => Some(Agent::Copilot),
+        Hook::Claude(_) => Some(Agent::Claude),
+        Hook::Codex(_) => Some(Agent::Codex),
+        Hook::Gemini(_) => Some(Agent::Gemini),
+        Hook::Cursor(_) => Some(Agent::Cursor),
+        Hook::Copilot(_) => Some(Agent::Copilot),
         _ => None,
     };
     if let Some(agent) = agent {
         return crate::agent::hook::run(agent);
+    }
+    if let Hook::Other(words) = &args.hook {
+        let name = words.first().map_or("", String::as_str);
+        eprintln!(
+            "warning: git-session {}: no such hook in this version; nothing recorded",
+            crate::render::esc_line(name)
+        );
+        return Ok(());
     }
     let name = match &args.hook {
         Hook::PrepareCommitMsg { .. } => "prepare-commit-msg",

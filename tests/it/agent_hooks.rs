@@ -338,6 +338,11 @@ fn bad_input_and_disabled_hooks_change_nothing_and_exit_zero() {
         t.git(&["for-each-ref", "refs/aura"]).is_empty(),
         "no session was written"
     );
+    // A hook a newer version installed (another agent, more arguments) never blocks.
+    for args in [&["hook", "nope"][..], &["hook", "claude", "preToolUse", "--x"][..]] {
+        let out = t.cmd(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    }
     // Outside a repository: one line, exit 0.
     let out = {
         let mut cmd = t.cmd_in(&t.root, &["hook", "claude"]);
