@@ -2,6 +2,7 @@
 //! matches of those rules, the base64 values that decode to a secret, and
 //! one report per secret.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -125,8 +126,23 @@ fn rules_present(text: &[u8]) -> Vec<bool> {
 /// the text is configuration (the [`Scope::Config`] rules apply); `depth`
 /// is how many base64 decodings led here.
 pub(crate) fn scan_text(text: &[u8], config: bool, depth: u8) -> Vec<Hit> {
+    scan_text_up_to(text, config, depth, MAX_HITS)
+}
+
+/// [`scan_text`] without its cap of [`MAX_HITS`]: every secret of `text`,
+/// for [`super::redact`], which must replace them all.
+pub(crate) fn scan_text_all(text: &[u8], config: bool) -> Vec<Hit> {
+    scan_text_up_to(text, config, 0, usize::MAX)
+}
+
+/// [`scan_text`] with at most `limit` hits.
+fn scan_text_up_to(text: &[u8], config: bool, depth: u8, limit: usize) -> Vec<Hit> {
     let present = rules_present(text);
-    let mut hits = Vec::new();
+    let mut hits = Hits {
+        list: Vec::new(),
+        taken: BTreeMap::new(),
+        limit,
+    };
     for tier in [Tier::Specific, Tier::Fallback] {
         if tier == Tier::Fallback && depth < MAX_DEPTH {
             base64_values(text, depth, &mut hits);
@@ -137,22 +153,50 @@ pub(crate) fn scan_text(text: &[u8], config: bool, depth: u8) -> Vec<Hit> {
             }
         }
     }
+    let mut hits = hits.list;
     hits.sort_by_key(|h| h.start);
     hits
 }
 
-fn overlaps(hits: &[Hit], range: &Range<usize>) -> bool {
-    hits.iter()
-        .any(|h| h.range.start < range.end && range.start < h.range.end)
+/// The hits of one scan so far, and the bytes they report, so that a later
+/// match over any of them is dropped in logarithmic time (a text full of
+/// keys has thousands when [`scan_text_all`] reads it).
+struct Hits {
+    list: Vec<Hit>,
+    /// `range.start → range.end` of every hit. The ranges are disjoint, or
+    /// equal (the rules found inside one base64 value share its range), so
+    /// the range that starts last before an end is the only one that can
+    /// overlap what ends there.
+    taken: BTreeMap<usize, usize>,
+    limit: usize,
+}
+
+impl Hits {
+    fn full(&self) -> bool {
+        self.list.len() >= self.limit
+    }
+
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        self.taken
+            .range(..range.end)
+            .next_back()
+            .is_some_and(|(_, &end)| range.start < end)
+    }
+
+    fn push(&mut self, hit: Hit) {
+        let end = self.taken.entry(hit.range.start).or_insert(hit.range.end);
+        *end = (*end).max(hit.range.end);
+        self.list.push(hit);
+    }
 }
 
 /// The matches of rule `i` in `text` that pass its check and overlap no
 /// earlier hit.
-fn rule_matches(text: &[u8], i: usize, rule: &Rule, hits: &mut Vec<Hit>) {
+fn rule_matches(text: &[u8], i: usize, rule: &Rule, hits: &mut Hits) {
     let regex = &COMPILED[i];
     let (key_group, bare_group) = GROUPS[i];
     for caps in regex.captures_iter(text) {
-        if hits.len() >= MAX_HITS {
+        if hits.full() {
             return;
         }
         let whole = caps.get(0).expect("group 0 always takes part");
@@ -161,7 +205,7 @@ fn rule_matches(text: &[u8], i: usize, rule: &Rule, hits: &mut Vec<Hit>) {
             .find_map(|g| caps.get(g))
             .unwrap_or(whole);
         let range = secret.range();
-        if overlaps(hits, &range) {
+        if hits.overlaps(&range) {
             continue;
         }
         let bare = bare_group.and_then(|g| caps.get(g)).is_some_and(|b| b.range() == range);
@@ -212,9 +256,9 @@ fn line_around(text: &[u8], at: usize) -> &[u8] {
 /// `password=hunter…`). A secret found inside is reported at the encoded
 /// value: its line, and an excerpt of the encoded text, which is what the
 /// file shows.
-fn base64_values(text: &[u8], depth: u8, hits: &mut Vec<Hit>) {
+fn base64_values(text: &[u8], depth: u8, hits: &mut Hits) {
     for m in BASE64_RUN.find_iter(text) {
-        if hits.len() >= MAX_HITS {
+        if hits.full() {
             return;
         }
         let encoded = m.as_bytes();
@@ -223,7 +267,7 @@ fn base64_values(text: &[u8], depth: u8, hits: &mut Vec<Hit>) {
         if !(encoded.iter().any(u8::is_ascii_uppercase) && encoded.iter().any(u8::is_ascii_lowercase)) {
             continue;
         }
-        if overlaps(hits, &m.range()) {
+        if hits.overlaps(&m.range()) {
             continue;
         }
         let truncated = encoded.len() > BASE64_MAX;

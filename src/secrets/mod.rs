@@ -64,6 +64,11 @@ pub(crate) mod rules;
 
 mod decode;
 mod matcher;
+mod redact;
+
+// Called by the agent hooks (issue 12) for prompts and transcripts.
+#[allow(unused_imports)]
+pub(crate) use redact::{redact, Redacted};
 
 #[cfg(test)]
 mod bench;
