@@ -94,13 +94,56 @@ static KEYWORDS: LazyLock<(AhoCorasick, Vec<Vec<usize>>)> = LazyLock::new(|| {
     (automaton, rules_of)
 });
 
-/// A run of base64 characters (either alphabet) long enough to decode.
-static BASE64_RUN: LazyLock<Regex> = LazyLock::new(|| {
+/// A run of base64 characters (either alphabet) long enough to decode, as
+/// a regular expression: what [`base64_runs`] finds, kept to test it.
+#[cfg(test)]
+pub(crate) static BASE64_RUN: LazyLock<Regex> = LazyLock::new(|| {
     RegexBuilder::new(&format!("[A-Za-z0-9+/_-]{{{BASE64_MIN},}}={{0,2}}"))
         .unicode(false)
         .build()
         .expect("a valid pattern")
 });
+
+/// The bytes of either base64 alphabet.
+static BASE64_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// The runs of base64 characters of [`BASE64_MIN`] or more in `text`, each
+/// with up to two `=` after it: the matches of
+/// `[A-Za-z0-9+/_-]{24,}={0,2}`, found with a table rather than the regex
+/// engine (five times faster on text of many short words).
+pub(crate) fn base64_runs(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            if !BASE64_BYTE[text[i] as usize] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && BASE64_BYTE[text[i] as usize] {
+                i += 1;
+            }
+            if i - start >= BASE64_MIN {
+                let mut end = i;
+                while end < text.len() && end - i < 2 && text[end] == b'=' {
+                    end += 1;
+                }
+                i = end;
+                return Some(start..end);
+            }
+        }
+        None
+    })
+}
 
 /// Which rules can match `text`: those with a keyword in it, or with none.
 fn rules_present(text: &[u8]) -> Vec<bool> {
@@ -257,17 +300,17 @@ fn line_around(text: &[u8], at: usize) -> &[u8] {
 /// value: its line, and an excerpt of the encoded text, which is what the
 /// file shows.
 fn base64_values(text: &[u8], depth: u8, hits: &mut Hits) {
-    for m in BASE64_RUN.find_iter(text) {
+    for m in base64_runs(text) {
         if hits.full() {
             return;
         }
-        let encoded = m.as_bytes();
+        let encoded = &text[m.clone()];
         // Base64 of text mixes cases; hex digests, UUIDs and snake_case
         // names do not.
         if !(encoded.iter().any(u8::is_ascii_uppercase) && encoded.iter().any(u8::is_ascii_lowercase)) {
             continue;
         }
-        if hits.overlaps(&m.range()) {
+        if hits.overlaps(&m) {
             continue;
         }
         let truncated = encoded.len() > BASE64_MAX;
@@ -287,7 +330,7 @@ fn base64_values(text: &[u8], depth: u8, hits: &mut Hits) {
             continue;
         }
         let mut inner_text = Vec::with_capacity(decoded.len() + 64);
-        if let Some(key) = key_before(text, m.start()) {
+        if let Some(key) = key_before(text, m.start) {
             inner_text.extend_from_slice(key);
             inner_text.push(b'=');
         }
@@ -298,8 +341,8 @@ fn base64_values(text: &[u8], depth: u8, hits: &mut Hits) {
                 reported.push(inner.rule);
                 hits.push(Hit {
                     rule: inner.rule,
-                    start: m.start(),
-                    range: m.range(),
+                    start: m.start,
+                    range: m.clone(),
                     excerpt: redact(&String::from_utf8_lossy(encoded)),
                 });
             }

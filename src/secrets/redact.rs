@@ -150,23 +150,15 @@ const OVERLAP: usize = 16 << 10;
 const MIN_ECHO: usize = 6;
 const MAX_ECHO: usize = 16 << 10;
 
-/// Every range of `raw` to replace, sorted, disjoint; with `near`, only
-/// in the chunks whose text (context included) holds one of those ranges
-/// (sorted; the markers of an earlier round), but the other occurrences of
-/// what is found there in all of `raw`.
+/// Every range of `raw` to replace, sorted, disjoint; with `near` (sorted
+/// ranges: the markers of an earlier round), only in the lines that hold
+/// one of those, but the other occurrences of what is found there in all of
+/// `raw`.
 fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
     let all = chunk_starts(raw);
-    let chunks: Vec<Range<usize>> = match near {
+    let chunks = match near {
         None => all.clone(),
-        Some(near) => all
-            .iter()
-            .filter(|c| {
-                let (from, to) = (c.start.saturating_sub(OVERLAP), c.end + OVERLAP);
-                let i = near.partition_point(|m| m.end <= from);
-                near.get(i).is_some_and(|m| m.start < to)
-            })
-            .cloned()
-            .collect(),
+        Some(near) => lines_of(raw, near),
     };
     let mut hits = in_chunks(&chunks, |own| scan_chunk(raw, own));
     let mut spans: Vec<Span> = Vec::with_capacity(hits.len());
@@ -185,7 +177,8 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
         spans.push(Span { range, rule: hit.rule });
     }
     if let Some(echoes) = Echoes::of(echoes) {
-        let found = in_chunks(&all, |own| echoes_in_chunk(raw, own, &echoes));
+        let candidates = echoes.chunks_to_read(raw, &all);
+        let found = in_chunks(&candidates, |own| echoes_in_chunk(raw, own, &echoes));
         spans.extend(found.into_iter().map(|h| Span {
             range: h.range.start..h.range.end.min(h.limit),
             rule: h.rule,
@@ -195,6 +188,21 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
         span.range = whole_chars(raw, span.range.clone());
     }
     merge(spans)
+}
+
+/// The lines of `raw` (each with its newline) that hold one of `ranges`
+/// (sorted), joined where they touch.
+fn lines_of(raw: &[u8], ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        let start = memchr::memrchr(b'\n', &raw[..r.start.min(raw.len())]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &raw[r.end.min(raw.len())..]).map_or(raw.len(), |p| r.end + p + 1);
+        match out.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
 }
 
 /// What `per_chunk` returns for each of `chunks`, in the order of the
@@ -308,6 +316,7 @@ fn reads_as_code(value: &[u8]) -> bool {
 /// The secret values found by the rules, searched for everywhere.
 struct Echoes {
     automaton: aho_corasick::AhoCorasick,
+    values: Vec<Vec<u8>>,
     rules: Vec<&'static str>,
 }
 
@@ -322,10 +331,49 @@ impl Echoes {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(values.iter().map(|(v, _)| v))
             .ok()?;
+        let (values, rules) = values.into_iter().unzip();
         Some(Echoes {
             automaton,
-            rules: values.into_iter().map(|(_, r)| r).collect(),
+            values,
+            rules,
         })
+    }
+}
+
+impl Echoes {
+    /// The chunks among `chunks` that can hold an occurrence: all of them
+    /// when a value is not plain ASCII (JSON may write it with `\u`
+    /// escapes), else those where the value, or the value with its `/`
+    /// written `\/`, occurs in the raw text — one pass over it, and a view
+    /// only of those chunks.
+    fn chunks_to_read(&self, raw: &[u8], chunks: &[Range<usize>]) -> Vec<Range<usize>> {
+        let plain = |v: &[u8]| v.iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        if !self.values.iter().all(|v| plain(v)) {
+            return chunks.to_vec();
+        }
+        let mut forms: Vec<Vec<u8>> = self.values.clone();
+        for v in &self.values {
+            if v.contains(&b'/') {
+                forms.push(
+                    v.iter()
+                        .flat_map(|&b| if b == b'/' { vec![b'\\', b'/'] } else { vec![b] })
+                        .collect(),
+                );
+            }
+        }
+        let Ok(automaton) = aho_corasick::AhoCorasick::new(&forms) else {
+            return chunks.to_vec();
+        };
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for m in automaton.find_overlapping_iter(raw) {
+            let i = chunks.partition_point(|c| c.end <= m.start());
+            if let Some(c) = chunks.get(i) {
+                if out.last() != Some(c) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        out
     }
 }
 
