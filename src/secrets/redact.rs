@@ -365,11 +365,15 @@ impl Echoes {
             return chunks.to_vec();
         };
         let mut out: Vec<Range<usize>> = Vec::new();
-        for m in automaton.find_overlapping_iter(raw) {
-            let i = chunks.partition_point(|c| c.end <= m.start());
-            if let Some(c) = chunks.get(i) {
-                if out.last() != Some(c) {
-                    out.push(c.clone());
+        for m in automaton.find_iter(raw) {
+            // The chunk the occurrence starts in, and the next when it
+            // runs into that (a later occurrence may overlap it).
+            for at in [m.start(), m.end() - 1] {
+                let i = chunks.partition_point(|c| c.end <= at);
+                if let Some(c) = chunks.get(i) {
+                    if out.last() != Some(c) {
+                        out.push(c.clone());
+                    }
                 }
             }
         }
