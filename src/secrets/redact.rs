@@ -585,7 +585,8 @@ impl View {
     }
 
     /// Appends the JSON line `raw[line]` with its strings decoded; `false`
-    /// when a string is still open at its end.
+    /// when a string is still open at its newline (a line without one ends
+    /// the text or the view: its last string runs to its end).
     fn json_line(&mut self, raw: &[u8], line: Range<usize>) -> bool {
         let mut at = line.start;
         loop {
@@ -603,7 +604,14 @@ impl View {
             // Inside the string.
             loop {
                 let Some(p) = memchr::memchr3(b'"', b'\\', b'\n', &raw[at..line.end]) else {
-                    return false;
+                    // The text ends inside the string (an increment cut in
+                    // the middle of a line): a string to the end.
+                    self.bytes.extend_from_slice(&raw[at..line.end]);
+                    self.strings.push(content_start..line.end);
+                    if multiline {
+                        self.bytes[open_in_view] = b'\n';
+                    }
+                    return true;
                 };
                 let stop = at + p;
                 self.bytes.extend_from_slice(&raw[at..stop]);

@@ -333,6 +333,22 @@ fn json_escapes_are_read_and_never_cut() {
 }
 
 #[test]
+fn a_line_cut_in_a_string_is_read_as_json() {
+    // The last line of an increment, cut while the agent wrote it.
+    let line = serde_json::json!({"content": "DB_PASSWORD=hunter2\nPORT=5432\n"}).to_string();
+    let cut = &line[..line.len() - 8];
+    assert_eq!(
+        redacted(cut),
+        r#"{"content":"DB_PASSWORD=[REDACTED:password-assignment]\nPORT="#
+    );
+    // A raw newline inside a string is not JSON: the line is read as it is.
+    assert_eq!(
+        redacted("{\"a\": \"x\n[db]\npassword = letm3in-now\n"),
+        "{\"a\": \"x\n[db]\npassword = [REDACTED:password-assignment]\n"
+    );
+}
+
+#[test]
 fn a_secret_found_once_is_replaced_everywhere() {
     let text = "the password is hunter2 by the way\n[db]\npassword = hunter2\n";
     assert_eq!(
