@@ -349,6 +349,49 @@ fn redact_timings() {
     time("scan_blob_streaming of the same text", clean.len(), || {
         scan_blob_streaming("t.jsonl", clean.as_bytes()).len()
     });
+    // What redaction replaces in code that the push scan passes: the
+    // rules for configuration files read code too (`SECRETS_BENCH_DIR`).
+    if let Some(dir) = std::env::var_os("SECRETS_BENCH_DIR") {
+        let mut files = Vec::new();
+        files_under(std::path::Path::new(&dir), &mut files);
+        let bytes: usize = files.iter().map(|(_, d)| d.len()).sum();
+        let mut by_rule: Vec<(&str, usize, Vec<String>)> = Vec::new();
+        let start = Instant::now();
+        for (path, data) in &files {
+            let out = redact::redact(data);
+            for (rule, n) in &out.findings {
+                let i = match by_rule.iter().position(|(r, _, _)| r == rule) {
+                    Some(i) => i,
+                    None => {
+                        by_rule.push((rule, 0, Vec::new()));
+                        by_rule.len() - 1
+                    }
+                };
+                by_rule[i].1 += n;
+                if by_rule[i].2.len() < 8 {
+                    let text = String::from_utf8_lossy(&out.bytes);
+                    let marker = redact::marker(rule);
+                    if let Some(line) = text.lines().find(|l| l.contains(&marker)) {
+                        by_rule[i]
+                            .2
+                            .push(format!("{path}: {}", line.trim().chars().take(160).collect::<String>()));
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "redact {} files of SECRETS_BENCH_DIR, {:.1} MB, in {:.0} ms",
+            files.len(),
+            bytes as f64 / 1e6,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+        for (rule, n, examples) in by_rule {
+            eprintln!("  {rule}: {n}");
+            for e in examples {
+                eprintln!("    {e}");
+            }
+        }
+    }
     // Increments of a few KiB, as each hook attaches them.
     let mut pieces = Vec::new();
     let mut piece = String::new();

@@ -305,12 +305,23 @@ fn configuration_only(id: &str) -> bool {
         .any(|r| r.id == id && r.scope == super::rules::Scope::Config)
 }
 
-/// A value of `name = value` that is code rather than a password
-/// (`token: windows_sys::Win32::Foundation::HANDLE,`): the rules for
-/// configuration files read all of a transcript, code included.
+/// A value of `name = value` that is code rather than a password: the
+/// rules for configuration files read all of a transcript, code included,
+/// where `token: windows_sys::Win32::Foundation::HANDLE,`,
+/// `paren_token = paren_token;`, `Token::U8(70),` and
+/// `password = get_password()` are fields, statements and calls. A value
+/// ending in `,` or `;` (the bare value of the rule takes them in), starting
+/// with `:` (the second colon of a path), or holding `::`, `->`, `=>`, `![`
+/// or a pair of parentheses is code.
 fn reads_as_code(value: &[u8]) -> bool {
     let has = |needle: &[u8]| memchr::memmem::find(value, needle).is_some();
-    has(b"::") || has(b"->") || has(b"=>") || (value.contains(&b'(') && value.contains(&b')'))
+    matches!(value.last(), Some(b',' | b';'))
+        || value.first() == Some(&b':')
+        || has(b"::")
+        || has(b"->")
+        || has(b"=>")
+        || has(b"![")
+        || (value.contains(&b'(') && value.contains(&b')'))
 }
 
 /// The secret values found by the rules, searched for everywhere.

@@ -451,3 +451,14 @@ fn random_input_never_panics_and_json_stays_json() {
         });
     }
 }
+
+#[test]
+fn code_that_names_secrets_is_kept() {
+    // What the rules for configuration files would take in code, which a
+    // transcript is full of (seen in the sources of crates.io).
+    let code = "pub struct Group {\n    pub brace_token: token::Brace,\n}\nbound.paren_token = paren_token;\nToken::U8(70),\n\
+                lpPassword: LPCWSTR,\npassword = get_password()\nsemi_token: node.semi_token,\nas_token: Token![as](span),\n";
+    assert_eq!(redacted(code), code);
+    let line = transcript_line(code, Some("\t"));
+    assert_eq!(redacted(&line), line);
+}
