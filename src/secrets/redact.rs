@@ -43,9 +43,6 @@
 //! the text is copied once more only when something is replaced.
 //! `secrets::bench::redact_timings` measures it.
 
-// Until the agent hooks that call it land (issue 12).
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::borrow::Cow;
 use std::ops::Range;
 
