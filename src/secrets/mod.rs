@@ -20,6 +20,9 @@
 //! - UTF-16 text (with or without a byte-order mark), decoded first;
 //! - binary blobs, by their printable runs ([`decode`]).
 //!
+//! The same rules redact what agent hooks store ([`redact()`]): prompts and
+//! transcripts, with each secret replaced by `[REDACTED:<rule id>]`.
+//!
 //! Why the `regex` crate: the rules are a data table of patterns with
 //! character classes, bounded repetitions and alternations, which is exactly
 //! what a regex engine is for. `regex` guarantees linear-time matching (no

@@ -19,7 +19,8 @@
 //! JSON. Transcripts are JSON Lines, and the text of a prompt or of a file
 //! an agent read is a JSON string there, its newlines written `\n`, its
 //! quotes `\"`. A line whose first non-blank byte is `{`, `[`, `"`, `}` or
-//! `]` and whose strings all close on it is read through a *view* in which
+//! `]` and whose strings all close on it (or run to the end of the text: an
+//! increment cut in the middle of a line) is read through a *view* in which
 //! every string is unescaped (`\n`, `\"`, `\/`, `\uXXXX` and surrogate
 //! pairs); a string holding a newline is also delimited by newlines rather
 //! than quotes in the view, so that its first and last lines are lines to the
@@ -30,18 +31,33 @@
 //! to whole escape sequences and whole UTF-8 characters, and cut at the end
 //! of the JSON string it starts in: the replacement is ASCII without quotes
 //! or backslashes inside one string, so a line that was valid JSON stays
-//! valid JSON. Any other line is read as it is.
+//! valid JSON. Any other line is read as it is. (A match that starts outside
+//! every string of a JSON line, which no rule makes of valid JSON, is
+//! replaced as it is.)
 //!
 //! Every rule applies, including the ones the push scan keeps for
 //! configuration files ([`super::rules::Scope::Config`]): a transcript holds
-//! the `.env` files its agent read.
+//! the `.env` files its agent read. Because it also holds code, a value of
+//! those rules that reads as code (`brace_token: token::Brace,`) is kept
+//! ([`reads_as_code`]).
+//!
+//! Fixed point: a replacement can uncover a match that an overlapping one
+//! hid; the lines around each marker are read again until they hold
+//! nothing more (at most [`MAX_ROUNDS`] rounds), so that
+//! `redact(redact(x)) == redact(x)`.
 //!
 //! Cost: the text is read in line-aligned chunks of about 1 MiB with 16 KiB
 //! of context on each side, spread over up to 4 threads; each chunk costs
 //! one decoding pass and what [`super::matcher::scan_text`] costs on it (one
-//! keyword pass, the rules whose keywords occur, the base64 values), and
-//! the text is copied once more only when something is replaced.
-//! `secrets::bench::redact_timings` measures it.
+//! keyword pass, the rules whose keywords occur, the base64 values). When
+//! something was found, one Aho-Corasick pass over the raw text looks for
+//! its other occurrences, the chunks holding one are decoded again, the
+//! marked lines are read again, and the text is copied once. Measured by
+//! `secrets::bench::redact_timings` (release build, two cores shared with
+//! four other builds): a 68 MB Claude-like transcript in 0.44 s (150 MB/s;
+//! 0.64 s with nine planted secrets), increments of a few KB in 0.09 ms
+//! (median), where the push scan's `scan_blob_streaming` reads the same
+//! text in 0.38 s.
 
 use std::borrow::Cow;
 use std::ops::Range;
