@@ -22,6 +22,8 @@ pub(crate) struct Hit {
     pub range: Range<usize>,
     /// What the finding shows of the secret (see [`redact`]).
     pub excerpt: String,
+    /// The secret was found in what `range`, a base64 value, decodes to.
+    pub encoded: bool,
 }
 
 /// How deep base64 values are decoded (a base64 value inside a decoded
@@ -276,6 +278,7 @@ fn rule_matches(text: &[u8], i: usize, rule: &Rule, hits: &mut Hits) {
             start: whole.start(),
             range,
             excerpt: redact(&secret_text),
+            encoded: false,
         });
     }
 }
@@ -344,6 +347,7 @@ fn base64_values(text: &[u8], depth: u8, hits: &mut Hits) {
                     start: m.start,
                     range: m.clone(),
                     excerpt: redact(&String::from_utf8_lossy(encoded)),
+                    encoded: true,
                 });
             }
         }

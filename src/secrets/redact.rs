@@ -148,6 +148,8 @@ struct RawHit {
     /// The raw bytes of the secret, when other occurrences of it are to be
     /// replaced too.
     value: Option<Vec<u8>>,
+    /// Found in what a base64 value decodes to (`range` is the value).
+    encoded: bool,
 }
 
 /// Bytes each chunk reports on (it ends at the first line end after this).
@@ -178,7 +180,7 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
     let mut echoes: Vec<(Vec<u8>, &'static str)> = Vec::new();
     for hit in &mut hits {
         let mut range = hit.range.clone();
-        if matches!(hit.rule, "private-key" | "gcp-service-account") {
+        if !hit.encoded && matches!(hit.rule, "private-key" | "gcp-service-account") {
             range.end = key_block_end(raw, range.clone());
         }
         range.end = range.end.min(hit.limit).max(range.start);
@@ -291,7 +293,12 @@ fn scan_chunk(raw: &[u8], own: Range<usize>) -> Vec<RawHit> {
         if hit.range.is_empty() {
             continue;
         }
-        let range = view.raw_range(hit.range.clone());
+        let in_view = if hit.encoded {
+            wrapped_base64(&view.bytes, hit.range.clone())
+        } else {
+            hit.range.clone()
+        };
+        let range = view.raw_range(in_view);
         if range.start < own.start || range.start >= own.end {
             continue;
         }
@@ -305,7 +312,61 @@ fn scan_chunk(raw: &[u8], own: Range<usize>) -> Vec<RawHit> {
             limit: view.string_end(range.start).unwrap_or(raw.len()),
             range,
             rule: hit.rule,
+            encoded: hit.encoded,
         });
+    }
+    out
+}
+
+/// The base64 value `run` of `text` with the lines before and after it
+/// that continue it: base64 wrapped at a fixed width (`base64` wraps at 76
+/// characters, PEM at 64), where the rules read each line apart — the one
+/// that decodes to a key's `BEGIN` line is found, and the lines of the key
+/// after it must go too. A line continues the value when it is all base64
+/// and as wide as the value's line (the last one may be narrower, and
+/// padded).
+fn wrapped_base64(text: &[u8], run: Range<usize>) -> Range<usize> {
+    let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_');
+    let width = run.len();
+    let newline_at = |i: usize| match text.get(i..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([b'\n', ..]) => 1,
+        _ => 0,
+    };
+    let mut out = run.clone();
+    // Forward, unless the value is padded (its last line).
+    while text.get(out.end - 1) != Some(&b'=') {
+        let skip = newline_at(out.end);
+        if skip == 0 {
+            break;
+        }
+        let start = out.end + skip;
+        let len = text[start..].iter().take(width + 1).take_while(|&&b| base64(b)).count();
+        if len == 0 || len > width {
+            break;
+        }
+        out.end = start + len;
+        if len < width {
+            break;
+        }
+    }
+    // Backward: whole lines of the same width.
+    loop {
+        let before = &text[..out.start];
+        let skip = match before {
+            [.., b'\r', b'\n'] => 2,
+            [.., b'\n'] => 1,
+            _ => 0,
+        };
+        if skip == 0 || before.len() < skip + width {
+            break;
+        }
+        let line = &before[before.len() - skip - width..before.len() - skip];
+        let at_line_start = before.len() - skip - width == 0 || before[before.len() - skip - width - 1] == b'\n';
+        if !at_line_start || !line.iter().all(|&b| base64(b) && b != b'=') {
+            break;
+        }
+        out.start = before.len() - skip - width;
     }
     out
 }
@@ -420,6 +481,7 @@ fn echoes_in_chunk(raw: &[u8], own: Range<usize>, echoes: &Echoes) -> Vec<RawHit
                 range,
                 rule: echoes.rules[m.pattern().as_usize()],
                 value: None,
+                encoded: false,
             })
         })
         .collect()

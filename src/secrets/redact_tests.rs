@@ -298,6 +298,20 @@ fn decoded_layers_are_replaced_where_they_are_written() {
         redacted(&format!("data:\n  env: {encoded}\n")),
         "data:\n  env: [REDACTED:github-token]\n"
     );
+    // Base64 wrapped in lines (`base64` of a key file): every line goes.
+    let key = pem_block("RSA ", &format!("{}\n{}\n", chars(ALNUM, 64, 1), chars(ALNUM, 64, 2)));
+    let wrapped: String = corpus::base64(key.as_bytes())
+        .as_bytes()
+        .chunks(76)
+        .map(|l| format!("{}\n", String::from_utf8_lossy(l)))
+        .collect();
+    let text = format!("$ base64 id_rsa\n{wrapped}$ echo done\n");
+    assert_eq!(
+        redacted(&text),
+        "$ base64 id_rsa\n[REDACTED:private-key]\n$ echo done\n"
+    );
+    let line = serde_json::json!({"stdout": wrapped}).to_string();
+    assert_eq!(redacted(&line), r#"{"stdout":"[REDACTED:private-key]\n"}"#);
     // UTF-16 text keeps its encoding, the marker included.
     for big_endian in [false, true] {
         let text = format!("GITHUB_TOKEN={token}\r\nnext\r\n");
