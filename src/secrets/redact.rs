@@ -12,7 +12,8 @@
 //!   the text — of the JSON string, in JSON — when there is none;
 //! - a secret inside a base64 value: the whole base64 value;
 //! - a secret in UTF-16 text: its encoded bytes, replaced by the marker in
-//!   the same encoding;
+//!   the same encoding (in ASCII for UTF-16 inside other text: a Windows
+//!   file an agent read as bytes, `G\u0000H\u0000` in JSON);
 //! - every other occurrence, anywhere in the text, of a secret value found
 //!   once (a password found in `DB_PASSWORD=…` and repeated in a sentence).
 //!
@@ -176,12 +177,14 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
         Some(near) => lines_of(raw, near),
     };
     let mut hits = in_chunks(&chunks, |own| scan_chunk(raw, own));
+    hits.sort_by_key(|h| h.range.start);
     let mut spans: Vec<Span> = Vec::with_capacity(hits.len());
     let mut echoes: Vec<(Vec<u8>, &'static str)> = Vec::new();
+    let mut finder = Finder::default();
     for hit in &mut hits {
         let mut range = hit.range.clone();
         if !hit.encoded && matches!(hit.rule, "private-key" | "gcp-service-account") {
-            range.end = key_block_end(raw, range.clone());
+            range.end = key_block_end(raw, range.clone(), &mut finder);
         }
         range.end = range.end.min(hit.limit).max(range.start);
         if let Some(value) = hit.value.take() {
@@ -314,6 +317,71 @@ fn scan_chunk(raw: &[u8], own: Range<usize>) -> Vec<RawHit> {
             rule: hit.rule,
             encoded: hit.encoded,
         });
+    }
+    if memchr::memchr(0, &view.bytes).is_some() {
+        out.extend(utf16_hits(raw, &own, &view));
+    }
+    out
+}
+
+/// Shortest run of UTF-16 code units inside other text that is read.
+const MIN_UTF16: usize = 8;
+
+/// The matches in the runs of UTF-16 text inside the view of a chunk:
+/// ASCII code units (a byte and a NUL, or a NUL and a byte), as a file
+/// written by Windows tools shows when read as bytes, or as JSON writes it
+/// (`G\u0000H\u0000`). Each run is decoded and scanned; a match covers
+/// its whole code units.
+fn utf16_hits(raw: &[u8], own: &Range<usize>, view: &View) -> Vec<RawHit> {
+    let text = &view.bytes;
+    let ascii = |b: u8| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\r' | b'\n');
+    let mut out = Vec::new();
+    let mut decoded = Vec::new();
+    // The runs read little-endian: the same bytes one off are a big-endian
+    // run too, read once.
+    let mut little: Vec<Range<usize>> = Vec::new();
+    for big_endian in [false, true] {
+        let unit = |i: usize| -> Option<u8> {
+            let (a, b) = (*text.get(i)?, *text.get(i + 1)?);
+            let (byte, zero) = if big_endian { (b, a) } else { (a, b) };
+            (zero == 0 && ascii(byte)).then_some(byte)
+        };
+        let mut i = 0;
+        while i + 1 < text.len() {
+            let start = i;
+            decoded.clear();
+            while let Some(b) = unit(i) {
+                decoded.push(b);
+                i += 2;
+            }
+            if decoded.len() < MIN_UTF16 {
+                i = start + 1;
+                continue;
+            }
+            if !big_endian {
+                little.push(start..i);
+            } else if little
+                .get(little.partition_point(|r| r.end <= start))
+                .is_some_and(|r| r.start < i)
+            {
+                continue;
+            }
+            for hit in matcher::scan_text_all(&decoded, true) {
+                if hit.range.is_empty() {
+                    continue;
+                }
+                let range = view.raw_range(start + 2 * hit.range.start..start + 2 * hit.range.end);
+                if own.contains(&range.start) {
+                    out.push(RawHit {
+                        limit: view.string_end(range.start).unwrap_or(raw.len()),
+                        range,
+                        rule: hit.rule,
+                        value: None,
+                        encoded: true,
+                    });
+                }
+            }
+        }
     }
     out
 }
@@ -490,33 +558,63 @@ fn echoes_in_chunk(raw: &[u8], own: Range<usize>, echoes: &Echoes) -> Vec<RawHit
 /// Where the private-key block whose armour `armour` matched ends: after
 /// its `END` line (`-----END …-----`, `---- END … ----`), after the
 /// `Private-MAC` of a PuTTY key, or at the end of `raw`.
-fn key_block_end(raw: &[u8], armour: Range<usize>) -> usize {
+fn key_block_end(raw: &[u8], armour: Range<usize>, finder: &mut Finder) -> usize {
     let head = &raw[armour.clone()];
-    let rest = &raw[armour.end..];
-    let find = |needle: &[u8], hay: &[u8]| memchr::memmem::find(hay, needle);
     if head.starts_with(b"PuTTY") {
-        let Some(mac) = find(b"Private-MAC:", rest) else {
+        let Some(mac) = finder.find(raw, b"Private-MAC:", armour.end) else {
             return raw.len();
         };
         let mut i = mac + b"Private-MAC:".len();
-        while rest.get(i) == Some(&b' ') {
+        while raw.get(i) == Some(&b' ') {
             i += 1;
         }
-        while rest.get(i).is_some_and(u8::is_ascii_hexdigit) {
+        while raw.get(i).is_some_and(u8::is_ascii_hexdigit) {
             i += 1;
         }
-        return armour.end + i;
+        return i;
     }
-    let (open, close): (&[u8], &[u8]) = if head.starts_with(b"---- ") {
+    let (open, close): (&'static [u8], &'static [u8]) = if head.starts_with(b"---- ") {
         (b"---- END ", b" ----")
     } else {
         (b"-----END ", b"-----")
     };
-    let Some(at) = find(open, rest) else {
+    let Some(at) = finder.find(raw, open, armour.end) else {
         return raw.len();
     };
-    let after = at + open.len();
-    find(close, &rest[after..]).map_or(raw.len(), |p| armour.end + after + p + close.len())
+    finder
+        .find(raw, close, at + open.len())
+        .map_or(raw.len(), |p| p + close.len())
+}
+
+/// Searches of one text for a few needles, each answered from the last
+/// search for the same needle when that still holds (it started at or
+/// before this one and found nothing, or something at or after this one's
+/// start): a text of many armours and no `END` is read once, not once per
+/// armour.
+#[derive(Default)]
+struct Finder {
+    last: Vec<(&'static [u8], usize, Option<usize>)>,
+}
+
+impl Finder {
+    /// Where `needle` first occurs in `raw` at or after `from`.
+    fn find(&mut self, raw: &[u8], needle: &'static [u8], from: usize) -> Option<usize> {
+        let slot = self.last.iter().position(|(n, ..)| *n == needle);
+        if let Some(&(_, searched, found)) = slot.map(|i| &self.last[i]) {
+            if searched <= from && found.is_none_or(|p| p >= from) {
+                return found;
+            }
+        }
+        let found = raw
+            .get(from..)
+            .and_then(|hay| memchr::memmem::find(hay, needle))
+            .map(|p| from + p);
+        match slot {
+            Some(i) => self.last[i] = (needle, from, found),
+            None => self.last.push((needle, from, found)),
+        }
+        found
+    }
 }
 
 /// `range` widened so that it starts and ends on UTF-8 character

@@ -54,7 +54,7 @@ fn secrets_of(data: &[u8]) -> Vec<Vec<u8>> {
     for hit in matcher::scan_text_all(&text, true) {
         out.push(text[hit.range.clone()].to_vec());
         if hit.rule == "private-key" || hit.rule == "gcp-service-account" {
-            let end = key_block_end(&text, hit.range.clone());
+            let end = key_block_end(&text, hit.range.clone(), &mut Finder::default());
             let body = &text[hit.range.end..end];
             for line in body.split(|&b| b == b'\n').flat_map(|l| l.split(|&b| b == b'\\')) {
                 let line = line.strip_prefix(b"n").unwrap_or(line);
@@ -312,6 +312,24 @@ fn decoded_layers_are_replaced_where_they_are_written() {
     );
     let line = serde_json::json!({"stdout": wrapped}).to_string();
     assert_eq!(redacted(&line), r#"{"stdout":"[REDACTED:private-key]\n"}"#);
+    // UTF-16 inside other text, as bytes and as JSON writes it.
+    for big_endian in [false, true] {
+        let mut data = b"type deploy.env:\n".to_vec();
+        data.extend(utf16(format!("GITHUB_TOKEN={token}\r\n").as_bytes(), big_endian));
+        data.extend_from_slice(b"done\n");
+        let out = redact(&data);
+        assert_eq!(out.findings, vec![("github-token", 1)]);
+        assert_no_secret("utf-16 inside", &out.bytes, &[token.as_bytes().to_vec()]);
+        let line = serde_json::json!({"stdout": String::from_utf8_lossy(&data)}).to_string();
+        let out = redact(line.as_bytes());
+        serde_json::from_slice::<serde_json::Value>(&out.bytes).expect("still JSON");
+        assert_no_secret("utf-16 in JSON", &out.bytes, &[token.as_bytes().to_vec()]);
+        assert!(
+            contains(&out.bytes, b"=\\u0000[REDACTED:github-token]"),
+            "{}",
+            String::from_utf8_lossy(&out.bytes)
+        );
+    }
     // UTF-16 text keeps its encoding, the marker included.
     for big_endian in [false, true] {
         let text = format!("GITHUB_TOKEN={token}\r\nnext\r\n");
@@ -382,6 +400,30 @@ fn a_secret_found_once_is_replaced_everywhere() {
     let out = redact(text.as_bytes());
     assert!(!contains(&out.bytes, token.as_bytes()));
     assert_eq!(out.findings, vec![("github-token", 1)]);
+}
+
+#[test]
+fn hostile_input_stays_bounded() {
+    // Texts that every pattern starts on, or that are one long run of a
+    // decoder, 256 KiB each (the test runs unoptimised).
+    let armour = ["-----", "BEGIN PRIVATE", " KEY-----\nAAAA\n"].concat();
+    let utf16 = "A\0".repeat(4096) + "\n";
+    let fillers = [
+        armour.as_str(),
+        "{\"a\":\"\\u0000\\\\\\n",
+        "password = x1!\n",
+        "\"",
+        "\0",
+        utf16.as_str(),
+        "aGVsbG8gd29ybGQsIHRoaXMgaXMgbm90\n",
+    ];
+    for filler in fillers {
+        let data = filler.repeat((256 << 10) / filler.len());
+        let start = std::time::Instant::now();
+        let out = redact(data.as_bytes());
+        assert_eq!(redact(&out.bytes).bytes, out.bytes);
+        assert!(start.elapsed().as_secs() < 20, "{filler:?}: {:?}", start.elapsed());
+    }
 }
 
 #[test]
