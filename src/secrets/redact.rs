@@ -62,6 +62,7 @@
 //! the rest is the JSON decoding and the rules for configuration files.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::decode::{self, Encoding};
@@ -109,7 +110,7 @@ pub(crate) fn redact(text: &[u8]) -> Redacted<'_> {
 const MAX_ROUNDS: usize = 4;
 
 /// [`redact`] of text that is not UTF-16: the spans of [`secret_spans`]
-/// replaced, then the chunks around each marker read again until they hold
+/// replaced, then the lines of the markers read again until they hold
 /// nothing more, so that the result is a fixed point.
 fn redact_bytes(text: &[u8]) -> Redacted<'_> {
     let spans = secret_spans(text, None);
@@ -147,8 +148,8 @@ struct RawHit {
     range: Range<usize>,
     rule: &'static str,
     limit: usize,
-    /// The raw bytes of the secret, when other occurrences of it are to be
-    /// replaced too.
+    /// The secret as the rules read it (JSON unescaped), when its other
+    /// occurrences are to be replaced too.
     value: Option<Vec<u8>>,
     /// Found in what a base64 value decodes to (`range` is the value).
     encoded: bool,
@@ -181,6 +182,7 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
     hits.sort_by_key(|h| h.range.start);
     let mut spans: Vec<Span> = Vec::with_capacity(hits.len());
     let mut echoes: Vec<(Vec<u8>, &'static str)> = Vec::new();
+    let mut seen: HashSet<Vec<u8>> = HashSet::new();
     let mut finder = Finder::default();
     for hit in &mut hits {
         let mut range = hit.range.clone();
@@ -189,7 +191,7 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
         }
         range.end = range.end.min(hit.limit).max(range.start);
         if let Some(value) = hit.value.take() {
-            if !echoes.iter().any(|(v, _)| *v == value) {
+            if seen.insert(value.clone()) {
                 echoes.push((value, hit.rule));
             }
         }
