@@ -212,14 +212,16 @@ fn secret_spans(raw: &[u8], near: Option<&[Range<usize>]>) -> Vec<Span> {
 }
 
 /// The lines of `raw` (each with its newline) that hold one of `ranges`
-/// (sorted), joined where they touch.
+/// (sorted), joined with the lines between them where less than
+/// [`OVERLAP`] apart (each range is read with that much context: lines
+/// closer than that are read once, not once per line).
 fn lines_of(raw: &[u8], ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {
         let start = memchr::memrchr(b'\n', &raw[..r.start.min(raw.len())]).map_or(0, |p| p + 1);
         let end = memchr::memchr(b'\n', &raw[r.end.min(raw.len())..]).map_or(raw.len(), |p| r.end + p + 1);
         match out.last_mut() {
-            Some(last) if start <= last.end => last.end = last.end.max(end),
+            Some(last) if start <= last.end + OVERLAP => last.end = last.end.max(end),
             _ => out.push(start..end),
         }
     }
