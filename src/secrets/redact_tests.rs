@@ -521,3 +521,20 @@ fn code_that_names_secrets_is_kept() {
     let line = transcript_line(code, Some("\t"));
     assert_eq!(redacted(&line), line);
 }
+
+#[test]
+fn a_pretty_printed_json_document_stays_json() {
+    // Gemini CLI writes its session as one indented JSON document.
+    let samples = text_samples();
+    let messages: Vec<serde_json::Value> = samples
+        .iter()
+        .map(|s| serde_json::json!({"role": "user", "parts": [{"text": String::from_utf8_lossy(&s.data)}]}))
+        .collect();
+    let document = serde_json::to_string_pretty(&serde_json::json!({"sessionId": "g-1", "messages": messages}))
+        .expect("a document");
+    let out = redact(document.as_bytes());
+    serde_json::from_slice::<serde_json::Value>(&out.bytes).expect("still JSON");
+    for s in &samples {
+        assert_no_secret(&s.path, &out.bytes, &secrets_of(&s.data));
+    }
+}
