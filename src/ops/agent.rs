@@ -608,7 +608,8 @@ fn redact_text(text: &str) -> String {
     String::from_utf8_lossy(&redact_bytes(text.as_bytes())).into_owned()
 }
 
-/// `bytes` with every secret the push scan would find replaced by a marker.
+/// `bytes` with every secret the push scan would find replaced by a marker
+/// ([`crate::secrets::redact`]).
 fn redact_bytes(bytes: &[u8]) -> Vec<u8> {
-    bytes.to_vec()
+    crate::secrets::redact(bytes).bytes.into_owned()
 }

@@ -20,6 +20,9 @@
 //! - UTF-16 text (with or without a byte-order mark), decoded first;
 //! - binary blobs, by their printable runs ([`decode`]).
 //!
+//! The same rules redact what agent hooks store ([`redact()`]): prompts and
+//! transcripts, with each secret replaced by `[REDACTED:<rule id>]`.
+//!
 //! Why the `regex` crate: the rules are a data table of patterns with
 //! character classes, bounded repetitions and alternations, which is exactly
 //! what a regex engine is for. `regex` guarantees linear-time matching (no
@@ -60,10 +63,14 @@
 //! 300–500 MB/s and reported 1,127 findings on the same sources, nearly all
 //! false; the one-pass keyword filter is what keeps the extra rules cheap.
 
+pub(crate) mod redact;
 pub(crate) mod rules;
 
 mod decode;
 mod matcher;
+
+// Called by the agent hooks (issue 12) for prompts and transcripts.
+pub(crate) use redact::redact;
 
 #[cfg(test)]
 mod bench;

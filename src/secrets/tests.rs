@@ -641,3 +641,28 @@ fn scan_new_blobs_reads_binary_and_large_blobs() {
         ]
     );
 }
+
+#[test]
+fn base64_runs_are_the_matches_of_the_pattern() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let alphabet = b"aB9+/_-=  =\n\"x";
+    for round in 0..2000 {
+        let n = (round % 300) as usize;
+        let text: Vec<u8> = (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly base64 bytes, so that runs of 24 and more occur.
+                if state.is_multiple_of(8) {
+                    state as u8
+                } else {
+                    alphabet[(state >> 8) as usize % alphabet.len()]
+                }
+            })
+            .collect();
+        let want: Vec<_> = matcher::BASE64_RUN.find_iter(&text).map(|m| m.range()).collect();
+        let got: Vec<_> = matcher::base64_runs(&text).collect();
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&text));
+    }
+}
