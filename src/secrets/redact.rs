@@ -23,9 +23,11 @@
 //! `]` and whose strings all close on it (or run to the end of the text: an
 //! increment cut in the middle of a line) is read through a *view* in which
 //! every string is unescaped (`\n`, `\"`, `\/`, `\uXXXX` and surrogate
-//! pairs); a string holding a newline is also delimited by newlines rather
-//! than quotes in the view, so that its first and last lines are lines to the
-//! rules that read whole lines (`password = …` in a `.env` the agent read).
+//! pairs); a string holding a newline, or starting as an assignment to a
+//! secret-looking name (`"DB_PASSWORD=…"`), is also delimited by newlines
+//! rather than quotes in the view, so that its first and last lines are
+//! lines to the rules that read whole lines (`password = …` in a `.env` the
+//! agent read, or in a prompt).
 //! The line numbers an agent's file viewer puts before each line
 //! (`     1\t`, `     1→`) are blanked in the view for the same reason. The
 //! rules run on the view; each match is mapped back to the raw bytes, widened
@@ -807,7 +809,7 @@ impl View {
                 match raw[stop] {
                     b'"' => {
                         self.strings.push(content_start..stop);
-                        if multiline {
+                        if multiline || assigns_a_secret(&self.bytes[open_in_view + 1..]) {
                             self.bytes[open_in_view] = b'\n';
                             self.bytes.push(b'\n');
                         } else {
@@ -900,6 +902,29 @@ impl View {
         let s = &self.strings[i.checked_sub(1)?];
         (at < s.end).then_some(s.end)
     }
+}
+
+/// Whether the decoded content of a JSON string starts as a line that
+/// assigns a secret-looking name (`DB_PASSWORD=…`, `export API_TOKEN=…`,
+/// `password: …`): such a string is delimited by newlines in the view, as
+/// one with several lines is, so that the rules that read whole lines see
+/// it as one (a prompt, a shell command).
+fn assigns_a_secret(content: &[u8]) -> bool {
+    let mut rest = content.trim_ascii_start();
+    for prefix in [&b"export "[..], b"set ", b"ENV "] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r.trim_ascii_start();
+        }
+    }
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    if name == 0 || (!rest[0].is_ascii_alphabetic() && rest[0] != b'_') {
+        return false;
+    }
+    let after = rest[name..].trim_ascii_start();
+    matches!(after.first(), Some(b'=' | b':')) && super::rules::key_says_secret(&String::from_utf8_lossy(&rest[..name]))
 }
 
 /// Decodes the JSON escape sequence at the start of `text` (which starts

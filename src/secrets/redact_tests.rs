@@ -356,6 +356,20 @@ fn json_escapes_are_read_and_never_cut() {
         redacted(&line),
         r#"{"cmd":"git clone https:\/\/bob:[REDACTED:url-credentials]@git.corp.net\/r.git"}"#
     );
+    // A prompt or a command that is one assignment.
+    for (line, want) in [
+        (
+            r#"{"content":"DB_PASSWORD=hunter2"}"#,
+            r#"{"content":"DB_PASSWORD=[REDACTED:password-assignment]"}"#,
+        ),
+        (
+            r#"{"command":"export SMTP_PASS='m4ilP4ss#1'"}"#,
+            r#"{"command":"export SMTP_PASS='[REDACTED:password-assignment]'"}"#,
+        ),
+        (r#"{"text":"token: next()"}"#, r#"{"text":"token: next()"}"#),
+    ] {
+        assert_eq!(redacted(line), want);
+    }
     // A `.env` the agent read: its first line is a line too.
     let line = serde_json::json!({"content": "DB_PASSWORD=hunter2\nPORT=5432"}).to_string();
     assert_eq!(
