@@ -346,19 +346,7 @@ fn claude_code_records_its_session_through_the_hooks() {
         "/compact did not ask the model for a summary"
     );
     save_capture(&t, &fixtures, Some(Path::new(&transcript)));
-    let pre_compact = payloads(&t, "PreCompact");
-    assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
-    assert_eq!(pre_compact[0]["trigger"], "manual");
-    let sources: Vec<Value> = payloads(&t, "SessionStart")
-        .iter()
-        .map(|p| p["source"].clone())
-        .collect();
-    assert_eq!(sources, ["startup", "resume", "compact"]);
-    assert_eq!(
-        bound_session(&t, "claude", &agent_session),
-        session,
-        "/compact found another session"
-    );
+    assert_compaction_seen(&t, "claude", &agent_session, &session, "manual");
     let events_now = self::events(&t, &session);
     let before_compaction = find(&events_now[events.len()..], "checkpoint", |_| true);
     assert_eq!(
@@ -517,19 +505,7 @@ trust_level = "trusted"
     );
     let next = &api.requests()[asked..];
     assert!(next.iter().any(openai::asks_summary), "Codex did not compact");
-    let pre_compact = payloads(&t, "PreCompact");
-    assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
-    assert_eq!(pre_compact[0]["trigger"], "auto");
-    let sources: Vec<Value> = payloads(&t, "SessionStart")
-        .iter()
-        .map(|p| p["source"].clone())
-        .collect();
-    assert_eq!(sources, ["startup", "resume", "compact"]);
-    assert_eq!(
-        bound_session(&t, "codex", &agent_session),
-        session,
-        "the resumed run found another session"
-    );
+    assert_compaction_seen(&t, "codex", &agent_session, &session, "auto");
     let later = self::events(&t, &session);
     let before_compaction = find(&later[events.len()..], "checkpoint", |_| true);
     assert_eq!(
@@ -742,4 +718,22 @@ fn copilot_cli_records_its_session_through_the_hooks() {
     // exits, after the last hook: no hook finds the file (checked by hand
     // at every event), so there is nothing to attach.
     assert_turn_recorded(&t, "copilot", &agent_session, false);
+}
+
+/// One compaction with `trigger` reached the hooks, the sessions started,
+/// resumed and compacted, and the agent's session stayed bound to `session`.
+fn assert_compaction_seen(t: &TestRepo, agent: &str, agent_session: &str, session: &str, trigger: &str) {
+    let pre_compact = payloads(t, "PreCompact");
+    assert_eq!(pre_compact.len(), 1, "{pre_compact:#?}");
+    assert_eq!(pre_compact[0]["trigger"], trigger);
+    let sources: Vec<Value> = payloads(t, "SessionStart")
+        .iter()
+        .map(|p| p["source"].clone())
+        .collect();
+    assert_eq!(sources, ["startup", "resume", "compact"]);
+    assert_eq!(
+        bound_session(t, agent, agent_session),
+        session,
+        "after the compaction {agent} found another session"
+    );
 }
