@@ -278,6 +278,27 @@ pub enum Command {
     /// Start a new session that inherits the current one's objectives, blockers,
     /// intent and next steps; the current one is paused.
     Fork(cmd::fork::Args),
+    /// Move closed sessions to the archive.
+    ///
+    /// Move closed or abandoned sessions from `refs/aura/sessions/` to
+    /// `refs/aura/archive/`: still reachable (git's gc keeps them), out of
+    /// `list` and of the default push and fetch. Open sessions are refused.
+    /// `show`, `log` and `summarize` still find them; `list --archived` lists
+    /// them and `unarchive` brings them back.
+    Archive(cmd::archive::Args),
+    /// Bring archived sessions back.
+    ///
+    /// Move sessions from `refs/aura/archive/` back to `refs/aura/sessions/`,
+    /// their history unchanged.
+    Unarchive(cmd::unarchive::Args),
+    /// Archive expired sessions; squash or delete archived ones.
+    ///
+    /// Archive the closed sessions last updated longer ago than `--expire`
+    /// (default `session.autoArchive`, else 30 days). `--squash` drops the
+    /// intermediate snapshots of expired archived sessions, keeping every
+    /// event; `--delete` deletes them, after a confirmation. Objects are left
+    /// to git's own gc.
+    Gc(cmd::gc::Args),
     /// Install, remove or show the git hooks that make attribution prompt.
     ///
     /// `git session hooks install` adds a `prepare-commit-msg` hook that puts
@@ -399,6 +420,11 @@ pub const CONFIG: &[ConfigKey] = &[
         key: "session.contextLimit",
         default: "`10000`",
         meaning: "characters of `context`",
+    },
+    ConfigKey {
+        key: "session.autoArchive",
+        default: "off",
+        meaning: "an age (`30.days`, `2 weeks`): `close` archives the sessions closed longer ago than it, and it is `gc`'s default `--expire`",
     },
     ConfigKey {
         key: "session.lockTimeout",

@@ -12,6 +12,9 @@ pub struct Args {
     /// Include closed and abandoned sessions.
     #[arg(long, short = 'a')]
     pub all: bool,
+    /// List the archived sessions instead (see `archive`).
+    #[arg(long, conflicts_with = "remote")]
+    pub archived: bool,
     /// List the sessions on this remote (as of the last fetch) instead.
     #[arg(long, value_name = "REMOTE", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
@@ -26,6 +29,9 @@ pub struct Args {
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if let Some(remote) = &args.remote {
         return list_remote(ui, remote, args);
+    }
+    if args.archived {
+        return list_archived(ui, args);
     }
     let listing = ops::list(&ui.engine, args.all)?;
     if args.json {
@@ -98,5 +104,20 @@ fn list_remote(ui: &Ui, remote: &str, args: &Args) -> Result<()> {
         ));
     }
     out(&text);
+    Ok(())
+}
+
+/// `list --archived`: the sessions under `refs/aura/archive/`.
+fn list_archived(ui: &Ui, args: &Args) -> Result<()> {
+    let archived = ops::archived(&ui.engine)?;
+    if args.json {
+        return print_json(&archived);
+    }
+    if archived.is_empty() {
+        ui.say("No archived sessions.");
+        return Ok(());
+    }
+    let shown: Vec<_> = archived.iter().collect();
+    out(&list_table(&shown, None, None, ui.engine.cwd(), ui.palette()));
     Ok(())
 }

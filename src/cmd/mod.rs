@@ -6,6 +6,7 @@
 //! is an operation.
 
 pub(crate) mod agent;
+pub(crate) mod archive;
 pub(crate) mod checkpoint;
 pub(crate) mod claim;
 pub(crate) mod close;
@@ -15,6 +16,7 @@ pub(crate) mod diff;
 pub(crate) mod export;
 pub(crate) mod fetch;
 pub(crate) mod fork;
+pub(crate) mod gc;
 pub(crate) mod handoff;
 pub(crate) mod history;
 pub(crate) mod hook;
@@ -41,6 +43,7 @@ pub(crate) mod start;
 pub(crate) mod status;
 pub(crate) mod summarize;
 pub(crate) mod sync;
+pub(crate) mod unarchive;
 pub(crate) mod undo;
 pub(crate) mod who;
 
@@ -248,6 +251,9 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(&ui, a),
         Command::Close(a) => close::run(&ui, a),
         Command::Fork(a) => fork::run(&ui, a),
+        Command::Archive(a) => archive::run(&ui, a),
+        Command::Unarchive(a) => unarchive::run(&ui, a),
+        Command::Gc(a) => gc::run(&ui, a),
         Command::Hooks(a) => hooks::run(&ui, a),
         Command::Completions(_)
         | Command::Manpage(_)

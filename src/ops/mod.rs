@@ -17,6 +17,7 @@ mod listing;
 mod recording;
 mod remote;
 mod resume;
+mod retain;
 mod rewind;
 mod start;
 mod status;
@@ -52,6 +53,9 @@ pub use remote::{
     PushInput, Pushed, RemoteSetup, Synced,
 };
 pub use resume::{resume, ConfirmFastForward, ResumeInput, Resumed};
+pub use retain::{
+    archive, archived, gc, unarchive, ArchiveInput, Archived, Collected, GcInput, RetainedSession, SquashedSession,
+};
 pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, Difference, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};

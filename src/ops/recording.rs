@@ -293,6 +293,9 @@ pub struct Closed {
     /// A clean linked worktree that was left (it can be removed).
     #[serde(skip)]
     pub clean_worktree: Option<String>,
+    /// Sessions `session.autoArchive` moved to the archive.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub archived: Vec<super::RetainedSession>,
 }
 
 /// Closes (or abandons) an open session.
@@ -351,11 +354,17 @@ pub fn close(engine: &Engine, input: &CloseInput<'_>) -> Result<Closed> {
             clean = Some(dir.display().to_string());
         }
     }
+    // The session is closed whatever happens here: a failure is a warning.
+    let archived = super::retain::auto_archive(engine).unwrap_or_else(|err| {
+        engine.warn(&format!("session.autoArchive: {err:#}"));
+        Vec::new()
+    });
     Ok(Closed {
         landed: Landed::new(&head, events),
         status,
         removed_worktree: removed,
         clean_worktree: clean,
+        archived,
     })
 }
 

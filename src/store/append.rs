@@ -57,6 +57,12 @@ impl Store {
             let (mut header, mut tip) = match (prev, seed) {
                 (None, Some(seed)) => (seed.clone(), None),
                 (Some(_), Some(_)) => return Err(fail(format!("session {id} exists already"))),
+                (None, None) if self.ref_target(&super::refs::archive_ref(id.as_str()))?.is_some() => {
+                    return Err(fail_with_hint(
+                        format!("session {id} is archived; nothing was recorded"),
+                        format!("bring it back with `git session unarchive {id}`"),
+                    ));
+                }
                 (None, None) => {
                     return Err(fail(format!("session {id} does not exist (its ref {refname} is gone)")));
                 }

@@ -11,6 +11,7 @@
 
 mod agents;
 mod append;
+mod archive;
 mod attribution;
 mod claims;
 mod config;
@@ -36,6 +37,7 @@ use crate::error::{fail, fail_with_hint};
 use crate::session::{Oid, Person, SkippedFile, Snapshot, Timestamp};
 
 pub(crate) use agents::{AgentTurn, TranscriptMark};
+pub(crate) use archive::Squashed;
 pub(crate) use claims::overlaps;
 pub(crate) use current::Current;
 /// The object id of the repository's objects (commits, trees), for the

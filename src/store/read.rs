@@ -97,10 +97,21 @@ impl Store {
             .collect();
         match matches.as_slice() {
             [(id, _)] => load(id),
-            [] => Err(fail_with_hint(
-                format!("no session matches '{spec}'"),
-                "see the sessions with `git session list --all`",
-            )),
+            [] => match self.resolve_archived(spec)? {
+                Some(head) => {
+                    self.warn(&format!(
+                        "session '{}' is archived ({}); `git session unarchive {}` brings it back",
+                        head.header.name,
+                        super::refs::archive_ref(head.id.as_str()),
+                        head.id
+                    ));
+                    Ok(head)
+                }
+                None => Err(fail_with_hint(
+                    format!("no session matches '{spec}'"),
+                    "see the sessions with `git session list --all`",
+                )),
+            },
             many => {
                 let names: Vec<String> = many.iter().map(|(id, name)| format!("  {id} {name}")).collect();
                 Err(fail_with_hint(

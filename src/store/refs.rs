@@ -12,6 +12,10 @@ use super::Store;
 /// The prefix under which every session ref lives.
 pub(crate) const SESSIONS_PREFIX: &str = "refs/aura/sessions/";
 
+/// The prefix under which archived sessions live (`archive`, `gc`): kept
+/// reachable, out of listings and of the default push and fetch refspecs.
+pub(crate) const ARCHIVE_PREFIX: &str = "refs/aura/archive/";
+
 /// The prefix of every remote's remote-tracking session refs.
 pub(crate) const REMOTES_PREFIX: &str = "refs/aura/remotes/";
 
@@ -29,6 +33,16 @@ pub(crate) fn session_ref(id: &str) -> String {
 /// The session id in a full ref name under [`SESSIONS_PREFIX`], if it is one.
 pub(crate) fn session_id_of(full_name: &str) -> Option<&str> {
     full_name.strip_prefix(SESSIONS_PREFIX)
+}
+
+/// `refs/aura/archive/<id>`: the head of an archived session's event log.
+pub(crate) fn archive_ref(id: &str) -> String {
+    format!("{ARCHIVE_PREFIX}{id}")
+}
+
+/// The session id in a full ref name under [`ARCHIVE_PREFIX`], if it is one.
+pub(crate) fn archive_id_of(full_name: &str) -> Option<&str> {
+    full_name.strip_prefix(ARCHIVE_PREFIX)
 }
 
 /// `refs/aura/remotes/<remote>/sessions/`: where fetched session heads land.
@@ -214,6 +228,8 @@ mod tests {
     #[test]
     fn names_round_trip() {
         assert_eq!(session_id_of(&session_ref("abc")), Some("abc"));
+        assert_eq!(archive_id_of(&archive_ref("abc")), Some("abc"));
+        assert_eq!(session_id_of(&archive_ref("abc")), None);
         assert_eq!(
             remote_session_of(&remote_session_ref("origin", "abc")),
             Some(("origin", "abc"))

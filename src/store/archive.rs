@@ -1,0 +1,438 @@
+//! Archived sessions (docs/design.md §2, "Retention"): a closed session
+//! moved from `refs/aura/sessions/<id>` to `refs/aura/archive/<id>`, its
+//! head commit unchanged, so it stays reachable (git's gc keeps it) but is
+//! out of `list`, of name resolution among live sessions and of the default
+//! push and fetch refspecs. Also the one rewrite of a session's history this
+//! program does: `gc --squash` drops intermediate snapshots from an
+//! archived session's event commits.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+
+use super::refs::{archive_id_of, archive_ref, session_ref, Expect, NewValue, RefChange, ARCHIVE_PREFIX};
+use super::{object_id, Listed, SessionHead, SessionSummary, Store};
+use crate::error::{fail, fail_with_hint};
+use crate::session::{Body, Event, EventKind, SessionId};
+
+/// What `gc --squash` did to one archived session.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Squashed {
+    /// Events whose snapshot was dropped (their `event.json` stays).
+    pub snapshots_dropped: u64,
+    /// Event commits written anew (the ones after the first dropped snapshot).
+    pub commits_rewritten: u64,
+    /// Trees and blobs only the dropped snapshots held, with the event
+    /// commits they replace: what git's gc can prune once no other ref
+    /// (a remote-tracking session ref, a stash) holds them.
+    pub objects_freed: u64,
+    /// Their size as git stores them uncompressed.
+    pub bytes_freed: u64,
+}
+
+impl Store {
+    /// The head of the archived session `id`, or `None` when it is not archived.
+    pub(crate) fn archived_head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
+        let refname = archive_ref(id.as_str());
+        let Some(commit) = self.ref_target(&refname)? else {
+            return Ok(None);
+        };
+        let header = self.read_header_at(&refname, commit)?;
+        Ok(Some(SessionHead {
+            id: id.clone(),
+            commit,
+            header,
+        }))
+    }
+
+    /// Every ref under `refs/aura/archive/`, sorted by id. Archived sessions
+    /// are read without the listing cache: they are listed only on request.
+    pub(crate) fn list_archived(&self) -> Result<Vec<Listed>> {
+        let mut out = Vec::new();
+        for (refname, commit) in self.refs_under(ARCHIVE_PREFIX)? {
+            let Some(id) = archive_id_of(&refname) else { continue };
+            let id = match SessionId::parse(id) {
+                Ok(id) => id,
+                Err(err) => {
+                    out.push(Listed::Broken {
+                        refname,
+                        error: err.to_string(),
+                        name: None,
+                    });
+                    continue;
+                }
+            };
+            match self.read_header_at(&refname, commit) {
+                Ok(header) if header.id == id => out.push(Listed::Ok(SessionSummary::from_header(commit, &header))),
+                Ok(header) => out.push(Listed::Broken {
+                    refname,
+                    error: format!("its session.json names another session ({})", header.id),
+                    name: None,
+                }),
+                Err(err) => out.push(Listed::Broken {
+                    refname,
+                    error: format!("{err:#}"),
+                    name: self.lenient_name(commit),
+                }),
+            }
+        }
+        out.sort_by(|a, b| key(a).cmp(key(b)));
+        Ok(out)
+    }
+
+    /// The archived session `spec` names (its id, name, or a unique prefix
+    /// of either), `None` when it names none; an ambiguous prefix is an error.
+    pub(crate) fn resolve_archived(&self, spec: &str) -> Result<Option<SessionHead>> {
+        let listed = self.list_archived()?;
+        let candidates: Vec<(&str, &str)> = listed
+            .iter()
+            .filter_map(|l| match l {
+                Listed::Ok(s) => Some((s.id.as_str(), s.name.as_str())),
+                Listed::Broken { .. } => None,
+            })
+            .collect();
+        let exact: Vec<&(&str, &str)> = candidates.iter().filter(|(id, _)| *id == spec).collect();
+        let named: Vec<&(&str, &str)> = candidates.iter().filter(|(_, name)| *name == spec).collect();
+        let prefixed: Vec<&(&str, &str)> = candidates
+            .iter()
+            .filter(|(id, name)| id.starts_with(spec) || (!name.is_empty() && name.starts_with(spec)))
+            .collect();
+        let found = [exact, named, prefixed].into_iter().find(|m| !m.is_empty());
+        match found.as_deref() {
+            None => Ok(None),
+            Some([(id, _)]) => {
+                let id = SessionId::parse(id).map_err(|err| fail(format!("{}: {err}", archive_ref(id))))?;
+                self.archived_head(&id)
+            }
+            Some(many) => {
+                let names: Vec<String> = many.iter().map(|(id, name)| format!("  {id} {name}")).collect();
+                Err(fail_with_hint(
+                    format!(
+                        "'{spec}' is ambiguous; it matches these archived sessions:\n{}",
+                        names.join("\n")
+                    ),
+                    "give more characters of the id or the name",
+                ))
+            }
+        }
+    }
+
+    /// Moves a live session to `refs/aura/archive/<id>`: the archive ref is
+    /// created first (the head is reachable at every moment), then the live
+    /// ref is deleted if it still holds `head.commit`; when it moved, the
+    /// archive ref is taken back and nothing has changed.
+    pub(crate) fn archive(&self, head: &SessionHead) -> Result<()> {
+        let live = session_ref(head.id.as_str());
+        let archived = archive_ref(head.id.as_str());
+        self.move_ref(&live, &archived, head)
+            .with_context(|| format!("cannot archive session '{}'", head.header.name))
+    }
+
+    /// Moves an archived session back to `refs/aura/sessions/<id>`, the same way.
+    pub(crate) fn unarchive(&self, head: &SessionHead) -> Result<()> {
+        let live = session_ref(head.id.as_str());
+        let archived = archive_ref(head.id.as_str());
+        if self.ref_target(&live)?.is_some() {
+            return Err(fail_with_hint(
+                format!(
+                    "session '{}' is archived, and {live} exists too (a fetch brought it back); nothing was changed",
+                    head.header.name
+                ),
+                format!("compare them with `git log {live} {archived}`"),
+            ));
+        }
+        self.move_ref(&archived, &live, head)
+            .with_context(|| format!("cannot unarchive session '{}'", head.header.name))
+    }
+
+    fn move_ref(&self, from: &str, to: &str, head: &SessionHead) -> Result<()> {
+        match self.ref_target(to)? {
+            None => self.edit_ref_or_fail(RefChange::set(to, Expect::Absent, head.commit))?,
+            Some(c) if c == head.commit => {}
+            Some(_) => {
+                return Err(fail(format!(
+                    "{to} exists already and holds another commit; nothing was changed"
+                )))
+            }
+        }
+        let delete = RefChange {
+            name: from,
+            expect: Expect::Exactly(head.commit),
+            new: NewValue::Deleted,
+            reflog: None,
+            through: false,
+        };
+        if let Err(err) = self.edit_ref(delete)? {
+            let undo = RefChange {
+                name: to,
+                expect: Expect::Exactly(head.commit),
+                new: NewValue::Deleted,
+                reflog: None,
+                through: false,
+            };
+            let _ = self.edit_ref(undo);
+            return Err(anyhow::Error::new(err).context(format!(
+                "{from} moved while it was being moved to {to}; nothing was changed"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Deletes the archived session's ref (if it still holds `head.commit`).
+    /// Its objects are left to git's gc.
+    pub(crate) fn delete_archived(&self, head: &SessionHead) -> Result<()> {
+        let name = archive_ref(head.id.as_str());
+        self.edit_ref_or_fail(RefChange {
+            name: &name,
+            expect: Expect::Exactly(head.commit),
+            new: NewValue::Deleted,
+            reflog: None,
+            through: false,
+        })
+    }
+
+    /// Drops the intermediate snapshots of an archived session: the
+    /// `worktree/` and `staged/` entries of its `snapshot`, `handoff` and
+    /// `close` event commits, except the latest snapshot, the base snapshot,
+    /// and every snapshot a `rewind`, `restore` or `undo` refers to (its
+    /// target event, the tree it asked for, replaced or left). `start`,
+    /// `fork`, `intent`, `checkpoint`, `rewind`, `restore` and `undo` keep
+    /// theirs, so each of them can still be rewound to. Every `event.json`
+    /// and `session.json` stays byte for byte; commits before the first
+    /// dropped snapshot keep their ids, later ones are written anew with the
+    /// same author, committer and message (a signature is dropped), and the
+    /// archive ref moves by compare-and-swap. With `dry_run` nothing is
+    /// written and the counts say what would be freed.
+    pub(crate) fn squash_archived(&self, head: &SessionHead, dry_run: bool) -> Result<Squashed> {
+        let refname = archive_ref(head.id.as_str());
+        let events = self.events_at(&head.id, head.commit)?;
+        let drop = snapshots_to_drop(&events, head);
+        let mut result = Squashed::default();
+        if drop.is_empty() {
+            return Ok(result);
+        }
+        let by_commit: HashMap<ObjectId, &Event> = events.iter().map(|e| (e.commit, &e.event)).collect();
+        // Rewrite parents before children, without recursion (a session may
+        // hold many thousands of events).
+        let mut rewritten: HashMap<ObjectId, ObjectId> = HashMap::new();
+        // The commits that change (written anew, or that would be on a dry run).
+        let mut dirty: HashSet<ObjectId> = HashSet::new();
+        let mut replaced_bytes = 0;
+        let mut todo = vec![(head.commit, false)];
+        while let Some((commit, parents_done)) = todo.pop() {
+            if rewritten.contains_key(&commit) {
+                continue;
+            }
+            let object = self
+                .repo
+                .find_commit(commit)
+                .with_context(|| format!("cannot read the event commit {commit}"))?;
+            let mut owned = object
+                .decode()
+                .and_then(|c| c.into_owned())
+                .with_context(|| format!("cannot read the event commit {commit}"))?;
+            if !parents_done {
+                todo.push((commit, true));
+                for p in owned.parents.iter().filter(|p| by_commit.contains_key(*p)) {
+                    todo.push((*p, false));
+                }
+                continue;
+            }
+            let mut changed = false;
+            for p in owned.parents.iter_mut() {
+                changed |= dirty.contains(p);
+                if let Some(new) = rewritten.get(p) {
+                    *p = *new;
+                }
+            }
+            let mut tree = None;
+            if drop.contains(&commit) {
+                let mut t = self
+                    .repo
+                    .find_tree(owned.tree)
+                    .context("cannot read an event tree")?
+                    .decode()
+                    .context("cannot read an event tree")?
+                    .into_owned();
+                let before = t.entries.len();
+                t.entries.retain(|e| e.filename != "worktree" && e.filename != "staged");
+                // Squashed before: nothing left to drop.
+                tree = (t.entries.len() != before).then_some(t);
+            }
+            if let Some(tree) = tree {
+                owned.tree = if dry_run {
+                    owned.tree
+                } else {
+                    self.repo
+                        .write_object(&tree)
+                        .context("cannot write an object")?
+                        .detach()
+                };
+                result.snapshots_dropped += 1;
+                replaced_bytes += self
+                    .repo
+                    .find_header(object.tree_id()?.detach())
+                    .map(|h| h.size())
+                    .unwrap_or(0);
+                changed = true;
+            }
+            let new = if !changed {
+                commit
+            } else {
+                result.commits_rewritten += 1;
+                dirty.insert(commit);
+                replaced_bytes += object.data.len() as u64;
+                owned
+                    .extra_headers
+                    .retain(|(k, _)| k != "gpgsig" && k != "gpgsig-sha256");
+                if dry_run {
+                    commit
+                } else {
+                    self.repo
+                        .write_object(&owned)
+                        .context("cannot write an object")?
+                        .detach()
+                }
+            };
+            rewritten.insert(commit, new);
+        }
+        let (objects, bytes) = self.freed_by(&events, &drop)?;
+        result.objects_freed = objects + result.commits_rewritten + result.snapshots_dropped;
+        result.bytes_freed = bytes + replaced_bytes;
+        if dry_run {
+            return Ok(result);
+        }
+        let new_head = rewritten.get(&head.commit).copied().unwrap_or(head.commit);
+        self.edit_ref_or_fail(RefChange::set(&refname, Expect::Exactly(head.commit), new_head))?;
+        Ok(result)
+    }
+
+    /// The trees and blobs (count, bytes) under the dropped snapshots that no
+    /// kept tree of the session and no commit it anchors holds.
+    fn freed_by(&self, events: &[crate::store::StoredEvent], drop: &HashSet<ObjectId>) -> Result<(u64, u64)> {
+        let mut kept = HashSet::new();
+        let mut gone_roots = Vec::new();
+        for e in events {
+            let mut trees: Vec<ObjectId> = Vec::new();
+            if let Some(s) = e.event.body.snapshot() {
+                let t: Vec<ObjectId> = std::iter::once(&s.tree)
+                    .chain(s.staged.as_ref())
+                    .filter_map(|t| object_id(t).ok())
+                    .collect();
+                if drop.contains(&e.commit) {
+                    gone_roots.extend(t);
+                } else {
+                    trees.extend(t);
+                }
+            }
+            if let Body::Rewind(r) | Body::Restore(r) | Body::Undo(r) = &e.event.body {
+                trees.extend(
+                    [&r.after, &r.to, &r.index]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|t| object_id(t).ok()),
+                );
+            }
+            if let Some(anchor) = e.event.head.as_ref().and_then(|h| object_id(h).ok()) {
+                if let Ok(c) = self.repo.find_commit(anchor) {
+                    if let Ok(t) = c.tree_id() {
+                        trees.push(t.detach());
+                    }
+                }
+            }
+            for t in trees {
+                self.collect_objects(t, &mut kept);
+            }
+        }
+        let mut gone = HashSet::new();
+        for t in gone_roots {
+            self.collect_objects(t, &mut gone);
+        }
+        let mut bytes = 0;
+        let mut count = 0;
+        for id in gone.difference(&kept) {
+            count += 1;
+            bytes += self.repo.find_header(*id).map(|h| h.size()).unwrap_or(0);
+        }
+        Ok((count, bytes))
+    }
+
+    /// Adds `tree` and every tree and blob under it to `into` (subtrees
+    /// already there are not walked again; missing objects are skipped).
+    fn collect_objects(&self, tree: ObjectId, into: &mut HashSet<ObjectId>) {
+        let mut todo = vec![tree];
+        while let Some(id) = todo.pop() {
+            if !into.insert(id) {
+                continue;
+            }
+            let Ok(tree) = self.repo.find_tree(id) else { continue };
+            let Ok(decoded) = tree.decode() else { continue };
+            for entry in &decoded.entries {
+                let oid = entry.oid.to_owned();
+                if entry.mode.is_tree() {
+                    todo.push(oid);
+                } else if entry.mode.is_blob() || entry.mode.is_link() {
+                    into.insert(oid);
+                }
+            }
+        }
+    }
+}
+
+/// The event commits whose snapshot `gc --squash` drops (see
+/// [`Store::squash_archived`]).
+fn snapshots_to_drop(events: &[crate::store::StoredEvent], head: &SessionHead) -> HashSet<ObjectId> {
+    let mut protected_trees: HashSet<String> = HashSet::new();
+    let mut protected_events: HashSet<String> = HashSet::new();
+    let h = &head.header;
+    for t in [&h.latest_snapshot, &h.base_snapshot, &h.work_base]
+        .into_iter()
+        .flatten()
+    {
+        protected_trees.insert(t.to_string());
+    }
+    for e in events {
+        if let Body::Rewind(r) | Body::Restore(r) | Body::Undo(r) = &e.event.body {
+            for t in [&r.after, &r.to, &r.index].into_iter().flatten() {
+                protected_trees.insert(t.to_string());
+            }
+            if let Some(s) = &r.snapshot {
+                protected_trees.insert(s.tree.to_string());
+            }
+            for id in [&r.target, &r.undoes].into_iter().flatten() {
+                protected_events.insert(id.to_string());
+            }
+        }
+    }
+    // The latest snapshot-carrying event keeps its snapshot too.
+    let latest = events
+        .iter()
+        .rev()
+        .find(|e| e.event.body.snapshot().is_some())
+        .map(|e| e.commit);
+    events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event.known_kind(),
+                Some(EventKind::Snapshot | EventKind::Handoff | EventKind::Close)
+            )
+        })
+        .filter(|e| Some(e.commit) != latest && !protected_events.contains(e.event.id.as_str()))
+        .filter(|e| {
+            e.event
+                .body
+                .snapshot()
+                .is_some_and(|s| !protected_trees.contains(&s.tree.to_string()))
+        })
+        .map(|e| e.commit)
+        .collect()
+}
+
+fn key(l: &Listed) -> &str {
+    match l {
+        Listed::Ok(s) => s.id.as_str(),
+        Listed::Broken { refname, .. } => refname,
+    }
+}
