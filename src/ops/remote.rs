@@ -76,7 +76,8 @@ impl Fetched {
 pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: bool) -> Result<Fetched> {
     let remote = engine.remote_or_default(remote)?;
     let ids = session_prefixes(engine, sessions)?;
-    let report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
+    let mut report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
+    super::retain::fetch_named_archived(engine, &remote, &ids, &mut report)?;
     let failed: Vec<NotMerged> = report
         .failed
         .iter()
@@ -217,8 +218,16 @@ pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
             .map(|s| engine.store.resolve(s).map(|h| h.id))
             .collect::<Result<_>>()?
     };
-    let report = policy::push_sessions(&engine.store, &remote, &ids, input.allow_secrets, engine.progress)?;
-    remember_shared(engine, &remote, &report.sessions)?;
+    let (ids, archived) = super::retain::split_archived(engine, ids)?;
+    let mut report = policy::PushReport {
+        sessions: Vec::new(),
+        bytes: 0,
+    };
+    if !ids.is_empty() || archived.is_empty() {
+        report = policy::push_sessions(&engine.store, &remote, &ids, input.allow_secrets, engine.progress)?;
+        remember_shared(engine, &remote, &report.sessions)?;
+    }
+    super::retain::push_named_archived(engine, &remote, &archived, input.allow_secrets, &mut report)?;
     Ok(Pushed {
         remote,
         sessions: report.sessions,

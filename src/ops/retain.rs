@@ -365,3 +365,55 @@ mod tests {
         assert_eq!(parse_cutoff("2026-11-01", 0).ok(), Some(1_793_491_200));
     }
 }
+
+/// `ids` split into the live sessions and the archived ones (their heads):
+/// a push sends the archived ones to the remote's archive.
+pub(super) fn split_archived(engine: &Engine, ids: Vec<SessionId>) -> Result<(Vec<SessionId>, Vec<SessionHead>)> {
+    let mut live = Vec::new();
+    let mut archived = Vec::new();
+    for id in ids {
+        match engine.store.head(&id)? {
+            None => match engine.store.archived_head(&id)? {
+                Some(head) => archived.push(head),
+                None => live.push(id),
+            },
+            Some(_) => live.push(id),
+        }
+    }
+    Ok((live, archived))
+}
+
+/// `push SESSION` of archived sessions: to the remote's `refs/aura/archive/<id>`.
+pub(super) fn push_named_archived(
+    engine: &Engine,
+    remote: &str,
+    heads: &[SessionHead],
+    allow_secrets: bool,
+    report: &mut crate::remote::policy::PushReport,
+) -> Result<()> {
+    if heads.is_empty() {
+        return Ok(());
+    }
+    let pushed = crate::remote::archive::push_archived(&engine.store, remote, heads, allow_secrets, engine.progress)?;
+    report.sessions.extend(pushed.sessions);
+    report.bytes += pushed.bytes;
+    Ok(())
+}
+
+/// `fetch REMOTE SESSION…`: the remote's archived sessions of those ids
+/// too (a plain fetch never asks for them).
+pub(super) fn fetch_named_archived(
+    engine: &Engine,
+    remote: &str,
+    ids: &[String],
+    report: &mut crate::remote::policy::FetchReport,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let fetched = crate::remote::archive::fetch_archived(&engine.store, remote, ids, engine.progress)?;
+    report.sessions.extend(fetched.sessions);
+    report.failed.extend(fetched.failed);
+    report.bytes += fetched.bytes;
+    Ok(())
+}

@@ -38,6 +38,7 @@
 //! certificate store, which on Linux `SSL_CERT_FILE` can replace). The
 //! curl backend applies them all; switch if users need them.
 
+pub(crate) mod archive;
 mod delta;
 pub(crate) mod fetch;
 mod pack;

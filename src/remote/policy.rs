@@ -165,7 +165,7 @@ pub(crate) fn push_sessions(
 /// from what the remote has — looks like a secret. The user's own branches
 /// are not skipped: a token committed on a branch never pushed would
 /// otherwise leave unscanned as a session's anchor.
-fn refuse_secrets(repo: &gix::Repository, tips: &[ObjectId], remote_has: &[ObjectId]) -> Result<()> {
+pub(super) fn refuse_secrets(repo: &gix::Repository, tips: &[ObjectId], remote_has: &[ObjectId]) -> Result<()> {
     let findings = crate::secrets::scan_new_blobs(repo, tips, remote_has)?;
     if findings.is_empty() {
         return Ok(());

@@ -11,10 +11,13 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use gix::ObjectId;
 
-use super::refs::{archive_id_of, archive_ref, session_ref, Expect, NewValue, RefChange, ARCHIVE_PREFIX};
+use super::merge::Merged;
+use super::refs::{
+    archive_id_of, archive_ref, remote_archive_ref, session_ref, Expect, NewValue, RefChange, ARCHIVE_PREFIX,
+};
 use super::{object_id, Listed, SessionHead, SessionSummary, Store};
 use crate::error::{fail, fail_with_hint};
-use crate::session::{Body, Event, EventKind, SessionId};
+use crate::session::{Body, Event, EventKind, Person, SessionId, Timestamp};
 
 /// What `gc --squash` did to one archived session.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -44,6 +47,90 @@ impl Store {
             commit,
             header,
         }))
+    }
+
+    /// Whether the archived session `id` has every event of the event commit `theirs`
+    /// (`None`: it is not archived). What a fetch checks before it would
+    /// bring back as live a session archived here.
+    pub(crate) fn archived_contains(&self, id: &SessionId, theirs: ObjectId) -> Result<Option<bool>> {
+        let Some(ours) = self.ref_target(&archive_ref(id.as_str()))? else {
+            return Ok(None);
+        };
+        if ours == theirs {
+            return Ok(Some(true));
+        }
+        // By event id, not commit: `gc --squash` rewrites the commits.
+        let have: HashSet<String> = self
+            .events_at(id, ours)?
+            .into_iter()
+            .map(|e| e.event.id.to_string())
+            .collect();
+        let theirs = self.events_at(id, theirs)?;
+        Ok(Some(theirs.iter().all(|e| have.contains(e.event.id.as_str()))))
+    }
+
+    /// What `remote`'s `refs/aura/archive/<id>` held when last pushed to or fetched.
+    pub(crate) fn archive_tracking(&self, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
+        self.ref_target(&remote_archive_ref(remote, id.as_str()))
+    }
+
+    /// Notes `commit` as what `remote`'s `refs/aura/archive/<id>` holds.
+    pub(crate) fn set_archive_tracking(&self, remote: &str, id: &SessionId, commit: ObjectId) -> Result<()> {
+        let name = remote_archive_ref(remote, id.as_str());
+        self.edit_ref_or_fail(RefChange::set(&name, Expect::Anything, commit))
+    }
+
+    /// Brings `theirs`, an archived session's head fetched from `from`,
+    /// here: into the live session when it is live here (a merge as any
+    /// fetch does), else into `refs/aura/archive/<id>` — created, left when
+    /// it has every event of `theirs`, moved when `theirs` has every event
+    /// of it; two archives that each lack events of the other (one was
+    /// squashed and the other appended to) are left as they are.
+    pub(crate) fn land_archived(
+        &self,
+        id: &SessionId,
+        theirs: ObjectId,
+        from: &str,
+        author: &Person,
+        time: &Timestamp,
+    ) -> Result<Merged> {
+        if self.ref_target(&session_ref(id.as_str()))?.is_some() {
+            return self.merge_in(id, theirs, from, author, time);
+        }
+        let refname = archive_ref(id.as_str());
+        let header = self.read_header_at(&refname, theirs)?;
+        if header.id != *id {
+            return Err(fail(format!(
+                "{refname}: the fetched head {theirs} belongs to session {}, not {id}",
+                header.id
+            )));
+        }
+        let Some(ours) = self.ref_target(&refname)? else {
+            self.edit_ref_or_fail(RefChange::set(&refname, Expect::Absent, theirs))?;
+            return Ok(Merged::Created);
+        };
+        if self.archived_contains(id, theirs)? == Some(true) {
+            return Ok(Merged::UpToDate);
+        }
+        let theirs_ids: HashSet<String> = self
+            .events_at(id, theirs)?
+            .into_iter()
+            .map(|e| e.event.id.to_string())
+            .collect();
+        if self
+            .events_at(id, ours)?
+            .iter()
+            .all(|e| theirs_ids.contains(e.event.id.as_str()))
+        {
+            self.edit_ref_or_fail(RefChange::set(&refname, Expect::Exactly(ours), theirs))?;
+            return Ok(Merged::FastForward);
+        }
+        Err(fail_with_hint(
+            format!(
+                "the archived session {id} here and on {from} each have events the other lacks; it was left as it was"
+            ),
+            format!("`git session unarchive {id}`, then fetch it again, merges them"),
+        ))
     }
 
     /// Every ref under `refs/aura/archive/`, sorted by id. Archived sessions

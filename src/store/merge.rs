@@ -52,7 +52,15 @@ impl Store {
         for _ in 0..ATTEMPTS {
             let local = self.ref_target(&refname)?;
             let (result, new) = match local {
-                None => (Merged::Created, theirs),
+                // Archived here: it stays archived (docs/design.md, "Retention").
+                None => match self.archived_contains(id, theirs)? {
+                    Some(true) => return Ok(Merged::UpToDate),
+                    Some(false) => return Err(crate::error::fail_with_hint(
+                        format!("session {id} is archived here, and {from} has events the archive lacks; it was left as it was"),
+                        format!("`git session unarchive {id}`, then fetch again, merges them"),
+                    )),
+                    None => (Merged::Created, theirs),
+                },
                 Some(ours) if ours == theirs => return Ok(Merged::UpToDate),
                 Some(ours) => match self.merge_base(ours, theirs)? {
                     Some(base) if base == theirs => return Ok(Merged::UpToDate),

@@ -55,6 +55,23 @@ pub(crate) fn remote_session_ref(remote: &str, id: &str) -> String {
     format!("{}{id}", remote_sessions_prefix(remote))
 }
 
+/// `refs/aura/remotes/<remote>/archive/<id>`: where `push`/`fetch` of a
+/// named archived session note what the remote's `refs/aura/archive/<id>` holds.
+pub(crate) fn remote_archive_ref(remote: &str, id: &str) -> String {
+    format!("{REMOTES_PREFIX}{remote}/archive/{id}")
+}
+
+/// The fetch refspec for one archived session id (or every archived id
+/// starting with a prefix): asked for only when a session is named.
+pub(crate) fn fetch_archive_refspec(tracking: &str, id: &str, whole_id: bool) -> String {
+    let to = format!("{REMOTES_PREFIX}{tracking}/archive/");
+    if whole_id {
+        format!("+{ARCHIVE_PREFIX}{id}:{to}{id}")
+    } else {
+        format!("+{ARCHIVE_PREFIX}{id}*:{to}{id}*")
+    }
+}
+
 /// `(remote, id)` of a full remote-tracking session ref name.
 pub(crate) fn remote_session_of(full_name: &str) -> Option<(&str, &str)> {
     full_name.strip_prefix(REMOTES_PREFIX)?.split_once("/sessions/")
