@@ -76,8 +76,7 @@ impl Fetched {
 pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: bool) -> Result<Fetched> {
     let remote = engine.remote_or_default(remote)?;
     let ids = session_prefixes(engine, sessions)?;
-    let mut report = policy::fetch_sessions(&engine.store, &remote, &ids, prune, engine.progress)?;
-    super::retain::fetch_named_archived(engine, &remote, &ids, &mut report)?;
+    let report = super::retain::fetch_with_archived(engine, &remote, &ids, prune)?;
     let failed: Vec<NotMerged> = report
         .failed
         .iter()

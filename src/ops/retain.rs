@@ -400,20 +400,34 @@ pub(super) fn push_named_archived(
     Ok(())
 }
 
-/// `fetch REMOTE SESSION…`: the remote's archived sessions of those ids
-/// too (a plain fetch never asks for them).
-pub(super) fn fetch_named_archived(
+/// `fetch [REMOTE [SESSION…]]`: the live sessions as `policy::fetch_sessions`
+/// fetches them and, when sessions are named, the remote's archived
+/// sessions of those ids too (a plain fetch never asks for them). A named
+/// session the remote has only archived is no error.
+pub(super) fn fetch_with_archived(
     engine: &Engine,
     remote: &str,
     ids: &[String],
-    report: &mut crate::remote::policy::FetchReport,
-) -> Result<()> {
+    prune: bool,
+) -> Result<crate::remote::policy::FetchReport> {
+    let live = crate::remote::policy::fetch_sessions(&engine.store, remote, ids, prune, engine.progress);
     if ids.is_empty() {
-        return Ok(());
+        return live;
     }
-    let fetched = crate::remote::archive::fetch_archived(&engine.store, remote, ids, engine.progress)?;
-    report.sessions.extend(fetched.sessions);
-    report.failed.extend(fetched.failed);
-    report.bytes += fetched.bytes;
-    Ok(())
+    let archived = crate::remote::archive::fetch_archived(&engine.store, remote, ids, engine.progress)?;
+    let mut report = match live {
+        Ok(report) => report,
+        Err(_) if !archived.sessions.is_empty() || !archived.failed.is_empty() => crate::remote::policy::FetchReport {
+            remote: archived.remote.clone(),
+            sessions: Vec::new(),
+            pruned: Vec::new(),
+            bytes: 0,
+            failed: Vec::new(),
+        },
+        Err(err) => return Err(err),
+    };
+    report.sessions.extend(archived.sessions);
+    report.failed.extend(archived.failed);
+    report.bytes += archived.bytes;
+    Ok(report)
 }

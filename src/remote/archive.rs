@@ -89,6 +89,8 @@ pub(crate) fn push_archived(
 
 /// What fetching archived sessions brought.
 pub(crate) struct FetchedArchive {
+    /// The remote's name under `refs/aura/remotes/`.
+    pub remote: String,
     pub sessions: Vec<(SessionId, Merged)>,
     pub failed: Vec<(SessionId, String)>,
     pub bytes: u64,
@@ -103,7 +105,9 @@ pub(crate) fn fetch_archived(
     prefixes: &[String],
     progress: bool,
 ) -> Result<FetchedArchive> {
+    let (mut remote, tracking) = fetch::open(store, name_or_url)?;
     let mut out = FetchedArchive {
+        remote: tracking.clone(),
         sessions: Vec::new(),
         failed: Vec::new(),
         bytes: 0,
@@ -111,10 +115,11 @@ pub(crate) fn fetch_archived(
     if prefixes.is_empty() {
         return Ok(out);
     }
-    let (mut remote, tracking) = fetch::open(store, name_or_url)?;
+    // Patterns, never exact names: a remote without the archived session
+    // is no error (gix refuses an exact refspec that matches nothing).
     let specs: Vec<String> = prefixes
         .iter()
-        .map(|id| fetch_archive_refspec(&tracking, id, id.len() == 32))
+        .map(|id| fetch_archive_refspec(&tracking, id, false))
         .collect();
     remote
         .replace_refspecs(specs.iter().map(String::as_str), Direction::Fetch)

@@ -31,6 +31,7 @@ mod reflog;
 mod remotes;
 mod resolution;
 mod resume;
+mod retention;
 mod rewind;
 mod rough_edges;
 mod snapshot_exact;
