@@ -71,8 +71,8 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     }
     if !done.squashed.is_empty() {
         text.push_str(&format!(
-            "{} objects ({} bytes) no longer belong to a session; `git gc` prunes them.\n",
-            done.objects_freed, done.bytes_freed
+            "{} objects ({} bytes) no longer belong to a session ({} written in their place); `git gc` prunes them.\n",
+            done.objects_freed, done.bytes_freed, done.objects_written
         ));
     }
     if text.is_empty() {

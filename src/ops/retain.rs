@@ -198,6 +198,8 @@ pub struct Collected {
     /// own gc prunes them once no other ref holds them).
     pub objects_freed: u64,
     pub bytes_freed: u64,
+    /// Event commits and trees `--squash` wrote in place of the old ones.
+    pub objects_written: u64,
     pub dry_run: bool,
 }
 
@@ -235,6 +237,7 @@ pub fn gc(engine: &Engine, input: &GcInput<'_>) -> Result<Collected> {
         deleted: Vec::new(),
         objects_freed: 0,
         bytes_freed: 0,
+        objects_written: 0,
         dry_run: input.dry_run,
     };
     if !input.dry_run {
@@ -261,6 +264,7 @@ pub fn gc(engine: &Engine, input: &GcInput<'_>) -> Result<Collected> {
             }
             out.objects_freed += squashed.objects_freed;
             out.bytes_freed += squashed.bytes_freed;
+            out.objects_written += squashed.objects_written;
             out.squashed.push(SquashedSession {
                 id: head.id.clone(),
                 name: head.header.name.clone(),
@@ -347,25 +351,6 @@ pub(super) fn parse_age(text: &str) -> Option<i64> {
     number.checked_mul(seconds)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages_read_as_git_writes_them() {
-        assert_eq!(parse_age("30.days"), Some(30 * 86_400));
-        assert_eq!(parse_age("2 weeks"), Some(14 * 86_400));
-        assert_eq!(parse_age("2.weeks.ago"), Some(14 * 86_400));
-        assert_eq!(parse_age("12h"), Some(12 * 3600));
-        assert_eq!(parse_age("1 day"), Some(86_400));
-        assert_eq!(parse_age("now"), Some(0));
-        assert_eq!(parse_age("2026-11-01"), None);
-        assert_eq!(parse_age("days"), None);
-        assert_eq!(parse_age("3 fortnights"), None);
-        assert_eq!(parse_cutoff("2026-11-01", 0).ok(), Some(1_793_491_200));
-    }
-}
-
 /// `ids` split into the live sessions and the archived ones (their heads):
 /// a push sends the archived ones to the remote's archive.
 pub(super) fn split_archived(engine: &Engine, ids: Vec<SessionId>) -> Result<(Vec<SessionId>, Vec<SessionHead>)> {
@@ -430,4 +415,23 @@ pub(super) fn fetch_with_archived(
     report.failed.extend(archived.failed);
     report.bytes += archived.bytes;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_as_git_writes_them() {
+        assert_eq!(parse_age("30.days"), Some(30 * 86_400));
+        assert_eq!(parse_age("2 weeks"), Some(14 * 86_400));
+        assert_eq!(parse_age("2.weeks.ago"), Some(14 * 86_400));
+        assert_eq!(parse_age("12h"), Some(12 * 3600));
+        assert_eq!(parse_age("1 day"), Some(86_400));
+        assert_eq!(parse_age("now"), Some(0));
+        assert_eq!(parse_age("2026-11-01"), None);
+        assert_eq!(parse_age("days"), None);
+        assert_eq!(parse_age("3 fortnights"), None);
+        assert_eq!(parse_cutoff("2026-11-01", 0).ok(), Some(1_793_491_200));
+    }
 }

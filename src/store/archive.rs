@@ -32,6 +32,9 @@ pub struct Squashed {
     pub objects_freed: u64,
     /// Their size as git stores them uncompressed.
     pub bytes_freed: u64,
+    /// The event commits and event trees written in their place (the net
+    /// change in objects is `objects_freed − objects_written`).
+    pub objects_written: u64,
 }
 
 impl Store {
@@ -386,6 +389,7 @@ impl Store {
         }
         let (objects, bytes) = self.freed_by(&events, &drop)?;
         result.objects_freed = objects + result.commits_rewritten + result.snapshots_dropped;
+        result.objects_written = result.commits_rewritten + result.snapshots_dropped;
         result.bytes_freed = bytes + replaced_bytes;
         if dry_run {
             return Ok(result);
