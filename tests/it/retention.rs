@@ -265,6 +265,16 @@ fn gc_squash_keeps_every_event_and_checkpoint_and_frees_the_snapshots() {
     }
     // Back from the archive, a rewind to a checkpoint gives git's tree.
     t.ok(&["unarchive", "scratchy"]);
+    let dropped = t
+        .events("scratchy")
+        .iter()
+        .find(|(_, e)| e["kind"] == "snapshot")
+        .map(|(_, e)| e["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let before_rewind = aura_refs(&t, &t.dir);
+    let err = t.fails(&["-s", "scratchy", "rewind", &dropped], 1);
+    eprintln!("rewind to a dropped snapshot: {err}");
+    assert_eq!(aura_refs(&t, &t.dir), before_rewind, "nothing recorded");
     t.ok(&["-s", "scratchy", "rewind", "first"]);
     assert_eq!(t.oracle_tree(), first);
     assert_eq!(std::fs::read_to_string(t.path("a.txt")).unwrap(), "one\n");
