@@ -394,6 +394,14 @@ impl Store {
         if dry_run {
             return Ok(result);
         }
+        // Before the ref moves, as for every append: what the journal vouched
+        // for (undo, rewind --commits) it vouches for in the new commits too.
+        let journaled: Vec<(ObjectId, ObjectId, String)> = rewritten
+            .iter()
+            .filter(|(old, new)| old != new)
+            .filter_map(|(old, new)| Some((*old, *new, by_commit.get(old)?.kind().to_owned())))
+            .collect();
+        self.journal_rewritten(&journaled)?;
         let new_head = rewritten.get(&head.commit).copied().unwrap_or(head.commit);
         self.edit_ref_or_fail(RefChange::set(&refname, Expect::Exactly(head.commit), new_head))?;
         Ok(result)

@@ -91,6 +91,24 @@ impl Store {
         append_line(&self.journal_path(), &text)
     }
 
+    /// Notes that the event commits `rewritten` (`(old, new, kind)`, by
+    /// `gc --squash`) stand for the old ones: a new commit is journaled,
+    /// with the old one's work tree, when the old one was.
+    pub(super) fn journal_rewritten(&self, rewritten: &[(ObjectId, ObjectId, String)]) -> Result<()> {
+        let journal = self.journal();
+        let text: String = rewritten
+            .iter()
+            .filter_map(|(old, new, kind)| {
+                let worktree = journal.written.get(old)?;
+                Some(format!("{new} {kind} {worktree}\n"))
+            })
+            .collect();
+        if text.is_empty() {
+            return Ok(());
+        }
+        append_line(&self.journal_path(), &text)
+    }
+
     /// What the journal says this clone wrote.
     pub(crate) fn journal(&self) -> Journal {
         let mut journal = Journal {

@@ -395,3 +395,27 @@ fn a_fetch_does_not_bring_an_archived_session_back_to_life() {
     assert!(!t.git(&["for-each-ref", "refs/aura/sessions"]).contains(&id));
     assert_eq!(ids(&t.json(&["list", "--archived", "--json"])), vec![id]);
 }
+
+#[test]
+fn undo_of_a_rewind_still_works_after_squash_and_unarchive() {
+    let mut t = TestRepo::new();
+    t.ok(&["start", "--name", "undoable"]);
+    t.write("a.txt", "one\n");
+    t.ok(&["checkpoint", "-m", "first"]);
+    t.write("scratch.log", "scratch\n".repeat(500));
+    t.ok(&["snapshot", "scratch.log"]);
+    t.remove("scratch.log");
+    t.write("a.txt", "two\n");
+    let two = t.oracle_tree();
+    t.ok(&["rewind", "first"]);
+    t.ok(&["close"]);
+    t.set_env("GIT_COMMITTER_DATE", LATER);
+    let v = t.json(&["gc", "--squash", "--json"]);
+    assert_eq!(v["squashed"][0]["snapshots_dropped"], 1, "{v}");
+    t.git(&["gc", "-q", "--prune=now"]);
+    t.ok(&["unarchive", "undoable"]);
+    // The rewind's commit was rewritten; the journal still vouches for it.
+    t.ok(&["-s", "undoable", "undo"]);
+    assert_eq!(t.oracle_tree(), two);
+    t.fsck();
+}
