@@ -50,20 +50,20 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if args.json {
         return print_json(&done);
     }
-    let would = if done.dry_run { "Would have " } else { "" };
+    let (archived, deleted, squashed) = if done.dry_run {
+        ("Would archive", "Would delete", "Would squash")
+    } else {
+        ("Archived", "Deleted", "Squashed")
+    };
     let mut text = String::new();
-    for (verb, list) in [("archived", &done.archived), ("deleted", &done.deleted)] {
+    for (verb, list) in [(archived, &done.archived), (deleted, &done.deleted)] {
         for s in list {
-            text.push_str(&format!(
-                "{would}{verb} '{}' ({}).\n",
-                esc_line(&s.name),
-                short_id(&s.id)
-            ));
+            text.push_str(&format!("{verb} '{}' ({}).\n", esc_line(&s.name), short_id(&s.id)));
         }
     }
     for s in &done.squashed {
         text.push_str(&format!(
-            "{would}squashed '{}' ({}): {} snapshots dropped.\n",
+            "{squashed} '{}' ({}): {} snapshots dropped.\n",
             esc_line(&s.name),
             short_id(&s.id),
             s.squashed.snapshots_dropped

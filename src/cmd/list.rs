@@ -118,6 +118,13 @@ fn list_archived(ui: &Ui, args: &Args) -> Result<()> {
         return Ok(());
     }
     let shown: Vec<_> = archived.iter().collect();
-    out(&list_table(&shown, None, None, ui.engine.cwd(), ui.palette()));
+    let here = ui.engine.workdir().and_then(|w| std::fs::canonicalize(w).ok());
+    out(&list_table(
+        &shown,
+        None,
+        here.as_deref(),
+        ui.engine.cwd(),
+        ui.palette(),
+    ));
     Ok(())
 }
