@@ -100,11 +100,14 @@ pub fn fetch(engine: &Engine, remote: Option<&str>, sessions: &[String], prune: 
     }
     let mut out = Vec::new();
     for (id, merged) in report.sessions {
-        let name = engine
-            .store
-            .head(&id)?
-            .map(|h| h.header.name)
-            .unwrap_or_else(|| id.to_string());
+        let name = match engine.store.head(&id)? {
+            Some(h) => h.header.name,
+            None => engine
+                .store
+                .archived_head(&id)?
+                .map(|h| h.header.name)
+                .unwrap_or_else(|| id.to_string()),
+        };
         out.push(FetchedSession {
             merged,
             session: id,
