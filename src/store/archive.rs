@@ -174,6 +174,12 @@ impl Store {
     /// The archived session `spec` names (its id, name, or a unique prefix
     /// of either), `None` when it names none; an ambiguous prefix is an error.
     pub(crate) fn resolve_archived(&self, spec: &str) -> Result<Option<SessionHead>> {
+        // A whole id needs one ref read, not every archived header.
+        if let Ok(id) = SessionId::parse(spec) {
+            if let Some(head) = self.archived_head(&id)? {
+                return Ok(Some(head));
+            }
+        }
         let listed = self.list_archived()?;
         let candidates: Vec<(&str, &str)> = listed
             .iter()
