@@ -20,7 +20,7 @@ const BRIEF_LIMIT: usize = 10_000;
 fn session_prefixes(engine: &Engine, specs: &[String]) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     for spec in specs {
-        match engine.store.resolve(spec) {
+        match engine.store.resolve_quietly(spec) {
             Ok(head) => ids.push(head.id.to_string()),
             Err(_) if spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 ids.push(spec.to_ascii_lowercase())
@@ -184,7 +184,7 @@ pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
     let mut named = input.remote.clone();
     if let Some(word) = &input.remote {
         if !engine.store.has_remote(word) && !looks_like_url(word) {
-            if engine.store.resolve(word).is_ok() {
+            if engine.store.resolve_quietly(word).is_ok() {
                 sessions.insert(0, word.clone());
                 named = None;
             } else {
@@ -217,7 +217,7 @@ pub fn push(engine: &Engine, input: &PushInput) -> Result<Pushed> {
         input
             .sessions
             .iter()
-            .map(|s| engine.store.resolve(s).map(|h| h.id))
+            .map(|s| engine.store.resolve_quietly(s).map(|h| h.id))
             .collect::<Result<_>>()?
     };
     let (ids, archived) = super::retain::split_archived(engine, ids)?;

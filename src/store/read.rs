@@ -54,6 +54,16 @@ impl Store {
     /// Finds a session by id, name, or a unique prefix of either. A full id
     /// wins over a name.
     pub(crate) fn resolve(&self, spec: &str) -> Result<SessionHead> {
+        self.resolve_archived_too(spec, true)
+    }
+
+    /// [`Store::resolve`] without the warning that a session is archived,
+    /// for `push` and `fetch`, which carry archived sessions when named.
+    pub(crate) fn resolve_quietly(&self, spec: &str) -> Result<SessionHead> {
+        self.resolve_archived_too(spec, false)
+    }
+
+    fn resolve_archived_too(&self, spec: &str, warn: bool) -> Result<SessionHead> {
         let listed = self.list()?;
         // (id, name) of every session, readable or not: a session that
         // cannot be read is still found, and `head` then reports why.
@@ -98,6 +108,7 @@ impl Store {
         match matches.as_slice() {
             [(id, _)] => load(id),
             [] => match self.resolve_archived(spec)? {
+                Some(head) if !warn => Ok(head),
                 Some(head) => {
                     self.warn(&format!(
                         "session '{}' is archived ({}); `git session unarchive {}` brings it back",
