@@ -18,9 +18,14 @@ pub struct Args {
     /// List the sessions on this remote (as of the last fetch) instead.
     #[arg(long, value_name = "REMOTE", add = clap_complete::engine::ArgValueCandidates::new(super::candidates::remotes))]
     pub remote: Option<String>,
-    /// With --remote: fetch the remote's session refs first (nothing is merged).
+    /// With --remote: fetch the remote's session refs first (nothing is
+    /// merged; only the newest --limit sessions are downloaded).
     #[arg(long, requires = "remote")]
     pub refresh: bool,
+    /// With --remote: read and show at most this many sessions, the newest
+    /// (0: all).
+    #[arg(long, requires = "remote", value_name = "N", default_value_t = ops::REMOTE_LIST_LIMIT)]
+    pub limit: usize,
     /// Print a JSON array of session headers.
     #[arg(long)]
     pub json: bool,
@@ -63,7 +68,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
 
 /// `list --remote R`: the sessions under `refs/aura/remotes/R/sessions/`.
 fn list_remote(ui: &Ui, remote: &str, args: &Args) -> Result<()> {
-    let listing = ops::list_remote(&ui.engine, remote, args.all, args.refresh)?;
+    let listing = ops::list_remote(&ui.engine, remote, args.all, args.refresh, args.limit)?;
     if args.json {
         return print_json(&listing);
     }
@@ -101,6 +106,12 @@ fn list_remote(ui: &Ui, remote: &str, args: &Args) -> Result<()> {
             r.branch.as_deref().unwrap_or("-"),
             esc_line(r.owner.as_deref().unwrap_or("-")),
             short_time(&r.updated),
+        ));
+    }
+    if listing.more > 0 {
+        text.push_str(&format!(
+            "  … and {} more (older; `--limit 0` lists all)\n",
+            listing.more
         ));
     }
     out(&text);

@@ -76,23 +76,40 @@ pub struct RemoteListing {
     /// The remote's name under `refs/aura/remotes/`.
     #[serde(skip)]
     pub remote: String,
+    /// Sessions of the remote left out by the limit (older by id; not read).
+    #[serde(skip)]
+    pub more: usize,
 }
 
+/// How many sessions `list --remote` reads and shows unless told otherwise.
+pub const REMOTE_LIST_LIMIT: usize = 100;
+
 /// The sessions under `refs/aura/remotes/<remote>/sessions/`, oldest
-/// update first; with `refresh`, the remote's session refs are fetched
-/// first (nothing is merged).
-pub fn list_remote(engine: &Engine, remote: &str, all: bool, refresh: bool) -> Result<RemoteListing> {
-    let name = if refresh {
-        crate::remote::fetch::fetch(&engine.store, remote, &[], true, engine.progress)?.remote
+/// update first: at most `limit` (0: all), the newest by id (ids are
+/// time-ordered), so a remote of 100,000 sessions costs the headers of
+/// `limit`. With `refresh`, the remote is asked for its session refs and
+/// the newest `limit` are fetched first (nothing is merged).
+pub fn list_remote(engine: &Engine, remote: &str, all: bool, refresh: bool, limit: usize) -> Result<RemoteListing> {
+    let (name, advertised) = if refresh {
+        let newest = crate::remote::fetch::fetch_newest(&engine.store, remote, limit, engine.progress)?;
+        (newest.fetched.remote, Some(newest.advertised))
     } else {
-        crate::remote::fetch::open(&engine.store, remote)
+        let name = crate::remote::fetch::open(&engine.store, remote)
             .map(|(_, name)| name)
-            .unwrap_or_else(|_| remote.to_owned())
+            .unwrap_or_else(|_| remote.to_owned());
+        (name, None)
     };
+    let mut tracked = engine.store.tracked_sessions(&name)?;
+    tracked.sort_by(|a, b| b.0.cmp(&a.0));
     let mut sessions = Vec::new();
-    for (id, commit) in engine.store.tracked_sessions(&name)? {
+    let mut read = 0;
+    for (id, commit) in &tracked {
+        if limit > 0 && sessions.len() == limit {
+            break;
+        }
+        read += 1;
         let refname = crate::store::refs::remote_session_ref(&name, id.as_str());
-        match engine.store.header_at(&refname, commit) {
+        match engine.store.header_at(&refname, *commit) {
             Ok(h) if all || h.status.is_open() => sessions.push(RemoteSession {
                 commit: commit.to_string(),
                 name: h.name,
@@ -102,15 +119,20 @@ pub fn list_remote(engine: &Engine, remote: &str, all: bool, refresh: bool) -> R
                 events: h.counters.events,
                 updated: h.updated,
                 intent: h.intent.map(|i| i.text),
-                here: engine.store.head(&id).ok().flatten().map(|l| l.commit.to_string()),
-                id,
+                here: engine.store.head(id).ok().flatten().map(|l| l.commit.to_string()),
+                id: id.clone(),
             }),
             Ok(_) => {}
             Err(err) => engine.warn(&format!("cannot read {refname}: {err}")),
         }
     }
     sessions.sort_by(|a, b| a.updated.cmp(&b.updated));
-    Ok(RemoteListing { sessions, remote: name })
+    let more = advertised.unwrap_or(tracked.len()).saturating_sub(read);
+    Ok(RemoteListing {
+        sessions,
+        remote: name,
+        more,
+    })
 }
 
 /// One session in a history or a report.

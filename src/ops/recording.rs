@@ -11,7 +11,7 @@ use crate::error::{fail, fail_with_hint};
 use crate::render::item_id;
 use crate::session::event::{BlockerResolved, Claim, Close, Decision, Labelled, ObjectiveDone, PreEdit, Rename, Text};
 use crate::session::{normalize_name, Body, Item};
-use crate::store::{Listed, SessionHead};
+use crate::store::SessionHead;
 
 /// An intent, with a snapshot of the work tree before the edits it announces.
 pub fn intent(engine: &Engine, text: &str) -> Result<Landed> {
@@ -240,12 +240,8 @@ pub fn claim(engine: &Engine, paths: &[PathBuf]) -> Result<Claimed> {
 pub fn rename(engine: &Engine, spec: Option<&str>, new_name: &str) -> Result<(Landed, String)> {
     let name = normalize_name(new_name).map_err(fail)?;
     let target = engine.target_for(spec)?;
-    for l in engine.store.list()? {
-        if let Listed::Ok(h) = l {
-            if h.name.to_lowercase() == name.to_lowercase() && h.id != target.head.id {
-                return Err(fail_with_hint(super::name_taken(&h.name, &name), "choose another name"));
-            }
-        }
+    if let Some((_, existing)) = engine.store.name_taken(&name, Some(&target.head.id))? {
+        return Err(fail_with_hint(super::name_taken(&existing, &name), "choose another name"));
     }
     let old = target.head.header.name.clone();
     let event = engine.event(Body::Rename(Rename {

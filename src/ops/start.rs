@@ -9,7 +9,7 @@ use crate::error::{fail, fail_with_hint};
 use crate::render::short_id;
 use crate::session::event::{Fork, Start};
 use crate::session::{normalize_name, Body, SessionHeader, SessionId, Status};
-use crate::store::{Listed, Store};
+use crate::store::Store;
 
 /// What to start.
 #[derive(Clone, Debug, Default)]
@@ -47,19 +47,14 @@ pub struct Started {
 /// made the work tree's current session (the one current before is paused).
 pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
     let workdir = engine.store.workdir()?.to_owned();
-    let listed = engine.store.list()?;
-    let taken = |name: &str| {
-        listed.iter().find_map(|l| match l {
-            // Names differing only by case would be one on a file system
-            // that folds case, and to a person reading a list.
-            Listed::Ok(h) if h.name.to_lowercase() == name.to_lowercase() => Some((h.id.clone(), h.name.clone())),
-            _ => None,
-        })
-    };
+    // Names differing only by case would be one on a file system that
+    // folds case, and to a person reading a list. The name index answers
+    // without listing every session.
+    let taken = |name: &str| engine.store.name_taken(name, None);
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;
-            if let Some((id, existing)) = taken(&name) {
+            if let Some((id, existing)) = taken(&name)? {
                 return Err(fail_with_hint(
                     format!("{} ({})", super::name_taken(&existing, &name), short_id(&id)),
                     format!("choose another --name, or continue it with `git session resume {existing}`"),
@@ -67,7 +62,7 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
             }
             name
         }
-        None => default_name(&engine.store, &|n| taken(n).is_some())?,
+        None => default_name(&engine.store, &|n| taken(n).map(|t| t.is_some()))?,
     };
     let intent = input
         .intent
@@ -158,23 +153,23 @@ fn start_in_new_worktree(
 }
 
 /// `<branch>-<yyyy-mm-dd>`, with `-2`, `-3`, … when taken.
-fn default_name(store: &Store, taken: &dyn Fn(&str) -> bool) -> Result<String> {
+fn default_name(store: &Store, taken: &dyn Fn(&str) -> Result<bool>) -> Result<String> {
     let branch = store.head_state()?.branch.unwrap_or_else(|| "detached".into());
     let (_, time) = store.identity()?;
     let base = format!("{}-{}", branch.replace('/', "-"), time.date());
     let base = normalize_name(&base).unwrap_or_else(|_| "session".into());
-    Ok(first_free(&base, taken))
+    first_free(&base, taken)
 }
 
 /// `base`, or `base-2`, `base-3`, … whichever is not taken first.
-fn first_free(base: &str, taken: &dyn Fn(&str) -> bool) -> String {
+fn first_free(base: &str, taken: &dyn Fn(&str) -> Result<bool>) -> Result<String> {
     let mut name = base.to_owned();
     let mut n = 2;
-    while taken(&name) {
+    while taken(&name)? {
         name = format!("{base}-{n}");
         n += 1;
     }
-    name
+    Ok(name)
 }
 
 /// What to fork.
@@ -202,17 +197,11 @@ pub struct Forked {
 pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     let workdir = engine.store.workdir()?.to_owned();
     let source = engine.target()?;
-    let listed = engine.store.list()?;
-    let taken = |n: &str| {
-        listed.iter().find_map(|l| match l {
-            Listed::Ok(h) if h.name.to_lowercase() == n.to_lowercase() => Some(h.name.clone()),
-            _ => None,
-        })
-    };
+    let taken = |n: &str| engine.store.name_taken(n, None);
     let name = match &input.name {
         Some(raw) => {
             let name = normalize_name(raw).map_err(fail)?;
-            if let Some(existing) = taken(&name) {
+            if let Some((_, existing)) = taken(&name)? {
                 return Err(fail_with_hint(
                     super::name_taken(&existing, &name),
                     "choose another --name",
@@ -220,7 +209,9 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
             }
             name
         }
-        None => first_free(&format!("{}-fork", source.head.header.name), &|n| taken(n).is_some()),
+        None => first_free(&format!("{}-fork", source.head.header.name), &|n| {
+            taken(n).map(|t| t.is_some())
+        })?,
     };
 
     let from = source.head.clone();

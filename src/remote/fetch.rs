@@ -134,6 +134,65 @@ pub(crate) fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: boo
     Ok(fetched)
 }
 
+/// What [`fetch_newest`] brought.
+#[derive(Debug, Default)]
+pub(crate) struct FetchedNewest {
+    /// The fetch of the newest sessions.
+    pub fetched: Fetched,
+    /// Sessions the remote advertises in all.
+    pub advertised: usize,
+}
+
+/// Fetches the `limit` newest sessions of `name_or_url` (ids are
+/// time-ordered: the last `limit` ids it advertises), all when `limit` is 0
+/// or it has no more. The remote is asked for its session refs first
+/// (ls-refs of `refs/aura/sessions/`, nothing downloaded), then for those
+/// sessions alone; remote-tracking refs of sessions it no longer has are
+/// removed.
+pub(crate) fn fetch_newest(store: &Store, name_or_url: &str, limit: usize, progress: bool) -> Result<FetchedNewest> {
+    let (mut handle, name) = open(store, name_or_url)?;
+    handle
+        .replace_refspecs([fetch_all_refspec(&name).as_str()], Direction::Fetch)
+        .context("cannot set the fetch refspec")?;
+    let handle = handle.with_fetch_tags(gix::remote::fetch::Tags::None);
+    let connection = handle
+        .connect(Direction::Fetch)
+        .map_err(|err| fail(format!("cannot connect to {name_or_url}: {err}")))?;
+    let (map, _) = connection
+        .ref_map(gix::progress::Discard, Default::default())
+        .map_err(|err| fail(format!("cannot list the refs of {name_or_url}: {err}")))?;
+    let mut advertised: Vec<String> = map
+        .mappings
+        .iter()
+        .filter_map(|m| m.remote.as_name())
+        .filter_map(|n| session_id_of(&n.to_str_lossy()).map(str::to_owned))
+        .filter(|id| SessionId::parse(id).is_ok())
+        .collect();
+    advertised.sort();
+    advertised.dedup();
+    let total = advertised.len();
+    if limit == 0 || total <= limit {
+        let fetched = fetch(store, name_or_url, &[], true, progress)?;
+        return Ok(FetchedNewest {
+            fetched,
+            advertised: total,
+        });
+    }
+    let newest: Vec<String> = advertised[total - limit..].to_vec();
+    let mut fetched = fetch(store, name_or_url, &newest, false, progress)?;
+    let here: std::collections::HashSet<&str> = advertised.iter().map(String::as_str).collect();
+    for id in store.tracked_names(&fetched.remote)? {
+        if !here.contains(id.as_str()) {
+            store.delete_tracking(&fetched.remote, &id)?;
+            fetched.pruned.push(id);
+        }
+    }
+    Ok(FetchedNewest {
+        fetched,
+        advertised: total,
+    })
+}
+
 /// Where session `id` is on `remote` now (`None`: the remote lacks it),
 /// asking for that one ref only (ls-refs with its name as the prefix) and
 /// downloading nothing.

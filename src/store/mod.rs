@@ -20,6 +20,7 @@ mod head;
 pub(crate) mod hooks;
 mod journal;
 mod listing;
+mod names;
 pub(crate) mod merge;
 mod read;
 mod record;

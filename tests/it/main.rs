@@ -34,5 +34,6 @@ mod resume;
 mod retention;
 mod rewind;
 mod rough_edges;
+mod scale;
 mod snapshot_exact;
 mod summarize;
