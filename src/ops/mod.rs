@@ -40,8 +40,8 @@ pub use hooks::{
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, report, who, History, REMOTE_LIST_LIMIT, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
-    Report, ReportPeriod, Zone,
+    history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
+    Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
 pub use recording::{

@@ -241,7 +241,10 @@ pub fn rename(engine: &Engine, spec: Option<&str>, new_name: &str) -> Result<(La
     let name = normalize_name(new_name).map_err(fail)?;
     let target = engine.target_for(spec)?;
     if let Some((_, existing)) = engine.store.name_taken(&name, Some(&target.head.id))? {
-        return Err(fail_with_hint(super::name_taken(&existing, &name), "choose another name"));
+        return Err(fail_with_hint(
+            super::name_taken(&existing, &name),
+            "choose another name",
+        ));
     }
     let old = target.head.header.name.clone();
     let event = engine.event(Body::Rename(Rename {

@@ -571,7 +571,10 @@ mod tests {
         state.overlay.insert("abc".into(), Some(0xfeed));
         state.overlay.insert("abd".into(), None);
         assert_eq!(State::parse(&state.to_text()), Some(state));
-        assert_eq!(State::parse("git-session names state v1\ntoken x\nrecords z\npacked absent\n"), None);
+        assert_eq!(
+            State::parse("git-session names state v1\ntoken x\nrecords z\npacked absent\n"),
+            None
+        );
         assert_eq!(State::parse("nonsense"), None);
         assert_eq!(
             State::parse("git-session names state v1\ntoken x\nrecords 0\npacked absent\nover a/b -\n"),

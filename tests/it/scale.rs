@@ -79,7 +79,10 @@ fn name_is_taken(t: &TestRepo, dir: &Path, name: &str) -> bool {
             assert!(err.contains("taken") || err.contains("already"), "{err}");
             true
         }
-        other => panic!("start --name {name}: exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        other => panic!(
+            "start --name {name}: exit {other:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
 }
 
@@ -97,7 +100,10 @@ fn names_stay_unique_without_case_through_renames_and_many_sessions() {
     t.ok(&["start", "--name", "Review"]);
     assert!(name_is_taken(&t, &t.dir, "review"), "the session just started");
     t.ok(&["rename", "Review", "audit"]);
-    assert!(!name_is_taken(&t, &t.dir, "review"), "the old name is free after a rename");
+    assert!(
+        !name_is_taken(&t, &t.dir, "review"),
+        "the old name is free after a rename"
+    );
     assert!(name_is_taken(&t, &t.dir, "AUDIT"));
     t.ok(&["rename", "s17", "Seventeen"]);
     assert!(name_is_taken(&t, &t.dir, "seventeen"));
@@ -122,7 +128,10 @@ fn refs_changed_behind_our_back_are_seen_loose_and_packed() {
     t.ok(&["rename", "s3", "three"]);
     assert!(!name_is_taken(&t, &t.dir, "s3"));
     t.git(&["update-ref", &s3, &before]);
-    assert!(name_is_taken(&t, &t.dir, "s3"), "a loose ref moved back by git update-ref");
+    assert!(
+        name_is_taken(&t, &t.dir, "s3"),
+        "a loose ref moved back by git update-ref"
+    );
     assert!(!name_is_taken(&t, &t.dir, "three"));
 
     // The same through packed-refs.
@@ -142,7 +151,10 @@ fn refs_changed_behind_our_back_are_seen_loose_and_packed() {
     let s4 = session_ref(&ids[4]);
     assert!(name_is_taken(&t, &t.dir, "s4"));
     t.git(&["update-ref", "-d", &s4]);
-    assert!(!name_is_taken(&t, &t.dir, "s4"), "a deleted packed session names nothing");
+    assert!(
+        !name_is_taken(&t, &t.dir, "s4"),
+        "a deleted packed session names nothing"
+    );
     // A session planted by plumbing after the index was written.
     plant_sessions(&t, &t.dir, 1000, 3);
     assert!(name_is_taken(&t, &t.dir, "s1001"));
@@ -248,7 +260,14 @@ fn a_fetch_of_one_session_from_a_remote_with_many_asks_for_and_gets_that_one() {
     // (the snapshot and the anchor came with the clone).
     let objects = t.git_in(
         &b,
-        &["rev-list", "--objects", "--all", "--not", "refs/heads/main", "refs/remotes/origin/main"],
+        &[
+            "rev-list",
+            "--objects",
+            "--all",
+            "--not",
+            "refs/heads/main",
+            "refs/remotes/origin/main",
+        ],
     );
     let count = objects.lines().count();
     assert!(count <= 4, "objects beyond main: {objects}");
