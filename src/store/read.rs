@@ -64,6 +64,14 @@ impl Store {
     }
 
     fn resolve_archived_too(&self, spec: &str, warn: bool) -> Result<SessionHead> {
+        // A whole id needs no listing: it wins over names anyway.
+        if let Ok(id) = SessionId::parse(spec) {
+            if self.ref_target(&session_ref(spec))?.is_some() {
+                if let Some(head) = self.head(&id)? {
+                    return Ok(head);
+                }
+            }
+        }
         let listed = self.list()?;
         // (id, name) of every session, readable or not: a session that
         // cannot be read is still found, and `head` then reports why.
