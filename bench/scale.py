@@ -56,6 +56,7 @@ class Scale:
         self.env = env
         self.rows = []
         self.notes = []
+        self.first_start = {}
 
     def run(self, argv, cwd, capture=False, env=None, input=None):
         p = subprocess.run(argv, cwd=cwd, env=env or self.env, input=input,
@@ -182,6 +183,9 @@ class Scale:
                 repo = big
             else:
                 repo, _ = self.repo_with(f"start-{n}", n)
+            # The first start after `git pack-refs` builds the name index.
+            if repo != big:
+                self.first_start[n] = self.timed([self.bin, "-q", "start", "--name", f"first-{n}"], repo)[0] * 1000
             times = []
             for r in range(self.args.rounds):
                 times.append(self.timed([self.bin, "-q", "start", "--name", f"bench-{n}-{r}"], repo)[0])
@@ -297,6 +301,9 @@ class Scale:
             print()
             print("start --name (ms) by sessions in the repository: " + ", ".join(
                 f"{n}: {start[n]:.1f} ({start[n] / base:.2f}x)" for n in sizes))
+            if self.first_start:
+                print("  the first start after `git pack-refs` (it builds the name index): " + ", ".join(
+                    f"{n}: {t:.1f}" for n, t in sorted(self.first_start.items())))
         if recording:
             print()
             small, big = "10", str(self.args.sessions)

@@ -256,7 +256,7 @@ pub(crate) fn push_checked(
     // Objects: everything reachable from the new values minus what the
     // remote advertised (and we have).
     let tips: Vec<ObjectId> = plan.commands.iter().map(|c| c.new).filter(|id| !id.is_null()).collect();
-    let remote_has: Vec<ObjectId> = advertised.values().flatten().copied().collect();
+    let remote_has = haves(&advertised, updates);
     let known: Vec<ObjectId> = remote_has.iter().copied().filter(|id| repo.has_object(id)).collect();
     check(&tips, &known)?;
     let need_pack = !tips.is_empty();
@@ -368,6 +368,31 @@ fn push_url(repo: &gix::Repository, remote: &str) -> Result<(gix::Url, Option<gi
         .context("cannot determine where to push")?;
     let name = remote.name().map(|name| name.as_bstr().to_owned());
     Ok((url, name))
+}
+
+/// Above this many other sessions on the remote, their heads are not taken
+/// as what the remote has (see [`haves`]).
+const MAX_SESSION_HAVES: usize = 1000;
+
+/// What the remote is taken to have, so that neither the pack nor the
+/// secrets scan walks it: every advertised ref but the session refs, the
+/// advertised values of the refs being pushed, and the other sessions' heads
+/// while there are at most [`MAX_SESSION_HAVES`]. On a remote with 100,000
+/// sessions, walking from every head cost a push of one session seconds;
+/// leaving them out can only send (and scan) objects the remote already has
+/// through another session, never too few.
+fn haves(advertised: &HashMap<String, Option<ObjectId>>, updates: &[RefUpdate]) -> Vec<ObjectId> {
+    let sessions = crate::store::refs::SESSIONS_PREFIX;
+    let other_sessions = advertised.keys().filter(|name| name.starts_with(sessions)).count();
+    advertised
+        .iter()
+        .filter(|(name, _)| {
+            !name.starts_with(sessions)
+                || other_sessions <= MAX_SESSION_HAVES
+                || updates.iter().any(|u| &u.name == *name)
+        })
+        .filter_map(|(_, id)| *id)
+        .collect()
 }
 
 /// The advertised refs by name, with the value each has (`None` for an

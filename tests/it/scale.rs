@@ -316,3 +316,22 @@ fn list_remote_is_bounded() {
     let v = t.json_in(&b, &["list", "--remote", "origin", "--limit", "10", "--json"]);
     assert_eq!(v.as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn a_push_of_one_session_to_a_remote_with_many_lands_whole() {
+    // More sessions than the push takes as the remote's haves (1,000).
+    let t = TestRepo::new();
+    let (bare, _) = remote_with_sessions(&t, 1100);
+    let url = format!("file://{}", bare.display());
+    let b = clone_b(&t, &url);
+    t.ok_in(&b, &["start", "--name", "pushed"]);
+    t.write_in(&b, "new.txt", "new work\n");
+    t.ok_in(&b, &["checkpoint", "-m", "new work"]);
+    let v = t.json_in(&b, &["push", &url, "pushed", "--json"]);
+    assert_eq!(v["sessions"][0]["result"], "pushed", "{v}");
+    let id = v["sessions"][0]["session"].as_str().unwrap();
+    let there = t.git_in(&bare, &["rev-parse", &format!("refs/aura/sessions/{id}")]);
+    assert_eq!(there, v["sessions"][0]["commit"].as_str().unwrap());
+    let out = t.git_output_in(&bare, &["fsck", "--strict", "--no-dangling", "--no-progress"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
