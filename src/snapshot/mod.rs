@@ -116,7 +116,10 @@ pub fn capture_paths(repo: &gix::Repository, opts: &CaptureOptions, paths: &[BSt
     let t_start = dir.fs_now();
     let index_path = repo.index_path();
     let user_fp = cache::user_index_fingerprint(&index_path, env.object_hash)?;
-    let Some(loaded) = dir.load(&env.config, env.object_hash) else {
+    let Some(loaded) = dir
+        .load(&env.config, env.object_hash)
+        .filter(|l| repo.has_object(l.sidecar.tree))
+    else {
         return Ok(None);
     };
     if loaded.sidecar.user_index != user_fp {
@@ -373,10 +376,14 @@ fn run(repo: &gix::Repository, opts: &CaptureOptions, env: &Env, full: bool, tim
     let t_start = dir.fs_now();
     let index_path = repo.index_path();
     let user_fp = cache::user_index_fingerprint(&index_path, env.object_hash)?;
+    // New objects reach the object database in one pack once a ref names
+    // them (store/packs.rs): a cache whose tree never got there names blobs
+    // that did not either, and is not trusted.
     let loaded = if full {
         None
     } else {
         dir.load(&env.config, env.object_hash)
+            .filter(|l| repo.has_object(l.sidecar.tree))
     };
     timer.lap("loading the cache");
 
@@ -1033,18 +1040,28 @@ fn hash_all(
         let handles: Vec<_> = jobs
             .chunks(chunk)
             .map(|part| {
-                let repo = repo.clone();
-                s.spawn(move || -> Result<Vec<Option<ObjectId>>> {
+                let mut repo = repo.clone();
+                // Its own object memory, handed back to `repo`'s below.
+                repo.objects.set_object_memory(Default::default());
+                s.spawn(move || -> Result<(Vec<Option<ObjectId>>, _)> {
                     let mut hasher = hash::Hasher::new(&repo, attr_index, user_index)?;
-                    part.iter()
+                    let ids = part
+                        .iter()
                         .map(|job| hasher.blob(job.path.as_bstr(), job.link))
-                        .collect()
+                        .collect::<Result<_>>()?;
+                    drop(hasher);
+                    Ok((ids, repo.objects.take_object_memory()))
                 })
             })
             .collect();
         let mut ids = Vec::with_capacity(jobs.len());
         for h in handles {
-            ids.extend(h.join().map_err(|_| anyhow!("a hashing thread panicked"))??);
+            let (part, memory) = h.join().map_err(|_| anyhow!("a hashing thread panicked"))??;
+            ids.extend(part);
+            for (id, (kind, data)) in memory.iter().flat_map(|m| m.iter()) {
+                gix::objs::Write::write_buf_with_known_id(&repo.objects, *kind, data, *id)
+                    .context("keeping a hashed blob")?;
+            }
         }
         Ok(ids)
     })

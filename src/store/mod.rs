@@ -22,6 +22,7 @@ mod journal;
 mod listing;
 pub(crate) mod merge;
 mod names;
+mod packs;
 mod read;
 mod record;
 mod reflog;
@@ -81,7 +82,7 @@ impl Store {
         trust.reduced = trust.reduced.cli_overrides(overrides);
         match gix::ThreadSafeRepository::discover_with_environment_overrides_opts(&dir, Default::default(), trust) {
             Ok(repo) => Ok(Store {
-                repo: repo.to_thread_local(),
+                repo: with_object_memory(repo.to_thread_local()),
                 warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),
             }),
             Err(_) if object_format_of(&dir).is_some() => Err(fail(format!(
@@ -103,7 +104,7 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn from_repo(repo: gix::Repository) -> Store {
         Store {
-            repo,
+            repo: with_object_memory(repo),
             warnings: std::rc::Rc::new(|text| eprintln!("warning: {text}")),
         }
     }
@@ -315,6 +316,23 @@ impl Store {
     /// The path of the user's index lock, which a rewind refuses to work past.
     pub(crate) fn index_lock(&self) -> PathBuf {
         self.repo.index_path().with_extension("lock")
+    }
+}
+
+/// `repo` writing new objects to memory, so that [`Store::edit_ref`] can
+/// write them as one pack (`store/packs.rs`).
+fn with_object_memory(mut repo: gix::Repository) -> gix::Repository {
+    repo.objects.enable_object_memory();
+    repo
+}
+
+impl Drop for Store {
+    /// Objects written and not yet named by a ref (a capture that recorded
+    /// nothing, whose stat cache names them) are written for good.
+    fn drop(&mut self) {
+        if let Err(err) = self.flush_objects() {
+            self.warn(&format!("cannot write new objects: {err:#}"));
+        }
     }
 }
 

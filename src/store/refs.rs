@@ -157,7 +157,12 @@ impl Store {
     /// The one way this program changes a ref. The outer error is a bad ref
     /// name; the inner one is gix's answer, whose `is_conflict()` tells a
     /// lost compare-and-swap.
+    ///
+    /// The objects written since the last ref change land first, as one
+    /// pack (see `store/packs.rs`): a ref never names an object that is
+    /// only in memory.
     pub(crate) fn edit_ref(&self, change: RefChange<'_>) -> Result<std::result::Result<(), gix::Error>> {
+        let kept = self.write_pending_objects()?;
         let name: FullName = change
             .name
             .try_into()
@@ -203,6 +208,13 @@ impl Store {
         } else {
             self.repo.edit_references_as(Some(edit), None)
         };
+        let wrote = kept.wrote_pack();
+        kept.release();
+        if wrote {
+            if let Err(err) = self.consolidate_packs() {
+                self.warn(&format!("cannot combine the small packs of new objects: {err:#}"));
+            }
+        }
         Ok(result.map(|_| ()))
     }
 
