@@ -39,7 +39,6 @@
 //! curl backend applies them all; switch if users need them.
 
 pub(crate) mod archive;
-mod delta;
 pub(crate) mod fetch;
 mod pack;
 pub(crate) mod policy;

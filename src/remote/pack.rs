@@ -318,7 +318,7 @@ impl<'a> Deltas<'a> {
             base.data = Some(read(self.repo, base.id)?);
         }
         let base_data = base.data.as_deref().expect("just read");
-        let Some(delta) = super::delta::encode(base_data, &target, target.len()) else {
+        let Some(delta) = crate::store::delta::encode(base_data, &target, target.len()) else {
             return Ok(target);
         };
         let compressed = deflate(&mut self.deflate, &delta)?;

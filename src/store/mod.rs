@@ -16,6 +16,7 @@ mod attribution;
 mod claims;
 mod config;
 mod current;
+pub(crate) mod delta;
 mod head;
 pub(crate) mod hooks;
 mod journal;

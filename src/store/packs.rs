@@ -37,6 +37,11 @@ use super::Store;
 
 /// More packs of ours than this are rolled up (git's `gc.autoPackLimit` is 50).
 const MAX_PACKS: usize = 8;
+/// The deepest delta chain a roll-up builds (git's `pack.depth`).
+const MAX_DELTA_DEPTH: u32 = 50;
+/// Packs larger than this are not rolled up (a roll-up holds its objects in
+/// memory); `git gc` takes care of them.
+const MAX_ROLL_UP: u64 = 64 << 20;
 /// A `.keep` of one of our packs older than this was left by a killed process.
 const STALE_KEEP: Duration = Duration::from_secs(600);
 /// A roll-up lock older than this was left by a killed process.
@@ -121,6 +126,9 @@ impl Store {
             .into_iter()
             .filter_map(|name| {
                 let meta = std::fs::metadata(pack_dir.join(format!("{name}.pack"))).ok()?;
+                if meta.len() > MAX_ROLL_UP {
+                    return None;
+                }
                 let keep = pack_dir.join(format!("{name}.keep"));
                 if let Ok(keep_meta) = std::fs::metadata(&keep) {
                     // A keep of ours left by a killed writer; a live one is milliseconds old.
@@ -133,11 +141,12 @@ impl Store {
             })
             .collect();
         if packs.len() <= MAX_PACKS {
-            return self.rewrite_list(&packs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+            // Drops the names of packs that are gone (`listed_packs` skips them).
+            return self.rewrite_list(&[], None);
         }
         packs.sort_by_key(|(_, size)| *size);
         let split = geometric_split(&packs.iter().map(|(_, s)| *s).collect::<Vec<_>>());
-        let (small, kept) = packs.split_at(split);
+        let small = &packs[..split];
         if small.len() < 2 {
             return Ok(());
         }
@@ -150,14 +159,13 @@ impl Store {
         }
         ids.sort_unstable();
         ids.dedup();
-        let pack = self.pack_from_store(&ids)?;
+        let pack = self.rolled_up_pack(&ids)?;
         let (name, keep) = self.install_pack(&pack)?;
         sync(&pack_dir.join(format!("{name}.pack")))?;
         sync(&pack_dir.join(format!("{name}.idx")))?;
         sync(&pack_dir)?;
-        let mut names: Vec<String> = kept.iter().map(|(n, _)| n.clone()).collect();
-        names.push(name.clone());
-        self.rewrite_list(&names)?;
+        let gone: Vec<String> = small.iter().map(|(n, _)| n.clone()).filter(|n| *n != name).collect();
+        self.rewrite_list(&gone, Some(&name))?;
         drop(Kept(keep.into_iter().collect(), true));
         for (old, _) in small {
             if *old == name {
@@ -204,47 +212,120 @@ impl Store {
         Ok((name, outcome.keep_path))
     }
 
-    /// A pack of `ids`, all in the object database, with the stored
-    /// (deflated, possibly delta) entries copied where their base comes along.
-    fn pack_from_store(&self, ids: &[ObjectId]) -> Result<Vec<u8>> {
-        let counts: Vec<output::Count> = ids
-            .iter()
-            .map(|id| output::Count {
-                id: *id,
-                entry_pack_location: output::count::PackLocation::NotLookedUp,
-            })
-            .collect();
-        let num_entries = u32::try_from(counts.len()).context("too many objects for one pack")?;
-        let mut db = self.repo.objects.clone().into_inner();
-        db.prevent_pack_unload();
-        let entries = output::entry::iter_from_counts(
-            counts,
-            db,
-            Box::new(gix::progress::Discard),
-            output::entry::iter_from_counts::Options {
-                allow_thin_pack: false,
-                thread_limit: Some(1),
-                ..Default::default()
-            },
-        )
-        .context("cannot prepare a pack")?;
-        let entries = gix::parallel::InOrderIter::from(entries).map(|chunk| {
-            let chunk = chunk?;
-            if let Some(missing) = chunk.iter().position(output::Entry::is_invalid) {
-                return Err(gix::Error::from_error(std::io::Error::other(format!(
-                    "object {} is missing",
-                    chunk[missing].id
-                ))));
+    /// A pack of `ids`, all in the object database, each object stored as a
+    /// delta against the previous version of the same path (or, for commits,
+    /// the previous commit) where that is at least a tenth smaller.
+    ///
+    /// Paths come from walking each commit's tree through the objects of
+    /// `ids` only: a new object is always below a new tree, so this meets
+    /// every object of an event without reading the unchanged rest.
+    fn rolled_up_pack(&self, ids: &[ObjectId]) -> Result<Vec<u8>> {
+        use gix::objs::Kind;
+        let hash = self.repo.object_hash();
+        let mut objects: std::collections::HashMap<ObjectId, (Kind, Vec<u8>)> = std::collections::HashMap::new();
+        for id in ids {
+            let object = self
+                .repo
+                .find_object(*id)
+                .with_context(|| format!("cannot read object {id} of a pack to combine"))?;
+            objects.insert(*id, (object.kind, object.detach().data));
+        }
+        // Commits oldest first, then what each one's tree adds, in walk order.
+        let mut commits: Vec<(i64, ObjectId)> = Vec::new();
+        for (id, (kind, data)) in &objects {
+            if *kind == Kind::Commit {
+                let time = gix::objs::CommitRef::from_bytes(data, hash)
+                    .ok()
+                    .and_then(|c| c.committer().ok().map(|s| s.seconds()))
+                    .unwrap_or_default();
+                commits.push((time, *id));
             }
-            Ok(chunk)
-        });
+        }
+        commits.sort_unstable();
+        let mut order: Vec<(ObjectId, Vec<u8>)> = Vec::with_capacity(objects.len());
+        let mut placed = std::collections::HashSet::new();
+        for (_, commit) in &commits {
+            placed.insert(*commit);
+            order.push((*commit, Vec::new()));
+            let Ok(commit) = gix::objs::CommitRef::from_bytes(&objects[commit].1, hash) else {
+                continue;
+            };
+            let mut stack = vec![(commit.tree(), Vec::new())];
+            while let Some((tree, path)) = stack.pop() {
+                if !objects.contains_key(&tree) || !placed.insert(tree) {
+                    continue;
+                }
+                order.push((tree, path.clone()));
+                let Ok(entries) = gix::objs::TreeRef::from_bytes(&objects[&tree].1, hash) else {
+                    continue;
+                };
+                for entry in entries.entries {
+                    let mut sub = path.clone();
+                    if !sub.is_empty() {
+                        sub.push(b'/');
+                    }
+                    sub.extend_from_slice(entry.filename);
+                    let oid = entry.oid.to_owned();
+                    if entry.mode.is_tree() {
+                        stack.push((oid, sub));
+                    } else if !entry.mode.is_commit() && objects.contains_key(&oid) && placed.insert(oid) {
+                        order.push((oid, sub));
+                    }
+                }
+            }
+        }
+        let mut rest: Vec<ObjectId> = objects.keys().filter(|id| !placed.contains(*id)).copied().collect();
+        rest.sort_unstable();
+        order.extend(rest.into_iter().map(|id| (id, Vec::new())));
+
+        let mut entries = Vec::with_capacity(order.len());
+        let mut depths: Vec<u32> = Vec::with_capacity(order.len());
+        // The last object per kind and path: its index in the pack.
+        let mut last: std::collections::HashMap<(Kind, &[u8]), usize> = std::collections::HashMap::new();
+        let mut deflate = gix::zlib::stream::deflate::Compress::new(gix::zlib::Compression::DEFAULT);
+        for (index, (id, path)) in order.iter().enumerate() {
+            let (kind, data) = &objects[id];
+            let count = output::Count {
+                id: *id,
+                entry_pack_location: output::count::PackLocation::LookedUp(None),
+            };
+            let mut entry = output::Entry::from_data(
+                &count,
+                &gix::objs::Data {
+                    kind: *kind,
+                    object_hash: hash,
+                    data,
+                },
+                gix::zlib::Compression::DEFAULT,
+            )
+            .context("cannot deflate an object")?;
+            let mut depth = 0;
+            if let Some(&base) = last.get(&(*kind, path.as_slice())) {
+                if depths[base] < MAX_DELTA_DEPTH {
+                    let base_data = &objects[&order[base].0].1;
+                    if let Some(delta) = super::delta::encode(base_data, data, data.len()) {
+                        let compressed = deflate_all(&mut deflate, &delta)?;
+                        if compressed.len() * 10 < entry.compressed_data.len() * 9 {
+                            entry.kind = output::entry::Kind::DeltaRef { object_index: base };
+                            entry.decompressed_size = delta.len();
+                            entry.compressed_data = compressed;
+                            depth = depths[base] + 1;
+                        }
+                    }
+                }
+            }
+            depths.push(depth);
+            last.insert((*kind, path.as_slice()), index);
+            entries.push(entry);
+        }
+        let num_entries = u32::try_from(entries.len()).context("too many objects for one pack")?;
         let mut out = Vec::new();
         let writer = output::bytes::FromEntriesIter::new(
-            entries,
+            std::iter::once(Ok::<_, gix::Error>(entries)),
             &mut out,
             num_entries,
             gix_pack::data::Version::V2,
-            self.repo.object_hash(),
+            hash,
         );
         for written in writer {
             written.context("cannot write a pack")?;
@@ -289,13 +370,20 @@ impl Store {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Replaces the list by `names` (under the roll-up lock).
-    fn rewrite_list(&self, names: &[String]) -> Result<()> {
+    /// Rewrites the list without `gone` and with `added` (under the roll-up
+    /// lock; read again right before the rename, so that a pack another
+    /// process listed meanwhile stays listed).
+    fn rewrite_list(&self, gone: &[String], added: Option<&str>) -> Result<()> {
         let path = self.packs_list();
         let tmp = path.with_extension("tmp");
+        let mut names = self.listed_packs()?;
+        names.retain(|n| !gone.contains(n));
+        names.extend(added.map(str::to_owned));
+        names.sort();
+        names.dedup();
         let mut text = String::new();
         for name in names {
-            text.push_str(name);
+            text.push_str(&name);
             text.push('\n');
         }
         std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -336,6 +424,26 @@ fn pack_of(hash: gix::hash::Kind, objects: &[(ObjectId, gix::objs::Kind, Vec<u8>
         written.context("cannot write a pack")?;
     }
     Ok(out)
+}
+
+/// `data` deflated as one zlib stream.
+fn deflate_all(compress: &mut gix::zlib::stream::deflate::Compress, data: &[u8]) -> Result<Vec<u8>> {
+    use gix::zlib::stream::deflate::FlushCompress;
+    compress.reset();
+    let mut out = vec![0; data.len() + data.len() / 8 + 64];
+    loop {
+        let done = compress.total_out() as usize;
+        let consumed = compress.total_in() as usize;
+        let status = compress
+            .compress(&data[consumed..], &mut out[done..], FlushCompress::Finish)
+            .context("cannot deflate a delta")?;
+        if status == gix::zlib::Status::StreamEnd {
+            out.truncate(compress.total_out() as usize);
+            return Ok(out);
+        }
+        let len = out.len();
+        out.resize(len * 2, 0);
+    }
 }
 
 fn kind_rank(kind: gix::objs::Kind) -> u8 {

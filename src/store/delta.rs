@@ -1,5 +1,5 @@
-//! Writes git's delta format: the deltas a push computes between successive
-//! versions of an object.
+//! Writes git's delta format: the deltas a push and the roll-up of our packs
+//! (`store/packs.rs`) compute between successive versions of an object.
 //!
 //! Hand-written because nothing fits to reuse. gix-pack 0.77 only *applies*
 //! deltas (`data::delta::apply`, and that is crate-private) and copies the
@@ -35,7 +35,7 @@ const NONE: u32 = u32::MAX;
 /// Returns the delta that turns `base` into `target`, or `None` when it
 /// would be longer than `max_len` bytes (or the base is too large for the
 /// format's 32-bit offsets).
-pub(super) fn encode(base: &[u8], target: &[u8], max_len: usize) -> Option<Vec<u8>> {
+pub(crate) fn encode(base: &[u8], target: &[u8], max_len: usize) -> Option<Vec<u8>> {
     if u32::try_from(base.len()).is_err() {
         return None;
     }
