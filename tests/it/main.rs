@@ -25,6 +25,7 @@ mod locations;
 mod mcp;
 mod output;
 mod own_work;
+mod packs;
 mod parallel;
 mod recording;
 mod reflog;
