@@ -79,8 +79,9 @@ impl Store {
         // they are given to it as what they are, command-line overrides.
         let overrides = config::command_line_overrides();
         let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
-        trust.full = trust.full.cli_overrides(overrides.clone());
-        trust.reduced = trust.reduced.cli_overrides(overrides);
+        let slots = packs::object_store_slots();
+        trust.full = trust.full.cli_overrides(overrides.clone()).object_store_slots(slots);
+        trust.reduced = trust.reduced.cli_overrides(overrides).object_store_slots(slots);
         match gix::ThreadSafeRepository::discover_with_environment_overrides_opts(&dir, Default::default(), trust) {
             Ok(repo) => Ok(Store {
                 repo: with_object_memory(repo.to_thread_local()),

@@ -47,6 +47,18 @@ const STALE_KEEP: Duration = Duration::from_secs(600);
 /// A roll-up lock older than this was left by a killed process.
 const STALE_LOCK: Duration = Duration::from_secs(600);
 
+/// The object database's index slots. Every pack a process sees appear
+/// (ours, one per ref change, and those other writers and roll-ups make
+/// meanwhile) takes one for the life of the handle; gix's default of 32 runs
+/// out while writers contend, and once it is out a reused slot can make a
+/// read fail.
+pub(super) fn object_store_slots() -> gix::odb::store::init::Slots {
+    gix::odb::store::init::Slots::AsNeededByDiskState {
+        multiplier: 2.0,
+        minimum: 2048,
+    }
+}
+
 /// The `.keep` files of packs whose objects no ref names yet; removed once
 /// the ref moved (or on drop).
 #[must_use = "the keep files must be removed once the objects are referenced"]
@@ -104,7 +116,12 @@ impl Store {
     /// Writes the pending objects for good, without waiting for a ref (a
     /// capture that recorded nothing: its stat cache names them).
     pub(crate) fn flush_objects(&self) -> Result<()> {
-        self.write_pending_objects()?.release();
+        let kept = self.write_pending_objects()?;
+        let wrote = kept.wrote_pack();
+        kept.release();
+        if wrote {
+            self.consolidate_packs()?;
+        }
         Ok(())
     }
 
@@ -164,6 +181,17 @@ impl Store {
         sync(&pack_dir.join(format!("{name}.pack")))?;
         sync(&pack_dir.join(format!("{name}.idx")))?;
         sync(&pack_dir)?;
+        // Nothing is removed unless the new pack holds every object.
+        let index = gix_pack::index::File::at(pack_dir.join(format!("{name}.idx")), self.repo.object_hash())
+            .with_context(|| format!("cannot read the index of {name}"))?;
+        // (Object ids are content hashes: an object read wrongly has another id.)
+        if let Some(missing) = ids.iter().find(|id| index.lookup(*id).is_none()) {
+            drop(Kept(keep.into_iter().collect(), true));
+            for ext in ["idx", "pack"] {
+                let _ = std::fs::remove_file(pack_dir.join(format!("{name}.{ext}")));
+            }
+            anyhow::bail!("the combined pack lacked object {missing}; it was removed and the small packs kept");
+        }
         let gone: Vec<String> = small.iter().map(|(n, _)| n.clone()).filter(|n| *n != name).collect();
         self.rewrite_list(&gone, Some(&name))?;
         drop(Kept(keep.into_iter().collect(), true));
@@ -527,6 +555,114 @@ impl Drop for Lock {
 #[cfg(test)]
 mod tests {
     use super::geometric_split;
+    use crate::store::refs::{Expect, RefChange};
+    use crate::store::Store;
+
+    /// One process writing many packs (a fetch merging many sessions) reads
+    /// back every object, across roll-ups that remove packs it has open, and
+    /// git agrees.
+    #[test]
+    fn many_packs_in_one_process_stay_readable_and_few() {
+        let tmp = crate::testing::TempRepo::new();
+        let options = gix::open::Options::isolated().object_store_slots(super::object_store_slots());
+        let repo = gix::open_opts(&tmp.path, options).expect("opens");
+        let mut store = Store::from_repo(repo);
+        let warned = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+        let sink = warned.clone();
+        store.set_warnings(std::rc::Rc::new(move |w| sink.borrow_mut().push(w.to_owned())));
+        let mut blobs = Vec::new();
+        let mut prev = None;
+        for n in 0..200 {
+            let blob = store.write_blob(format!("blob {n}\n").as_bytes()).expect("writes");
+            let id = crate::store::object_id(&blob).expect("sha1");
+            let tree = store
+                .repo
+                .write_object(gix::objs::Tree {
+                    entries: vec![gix::objs::tree::Entry {
+                        mode: gix::objs::tree::EntryKind::Blob.into(),
+                        filename: "f".into(),
+                        oid: id,
+                    }],
+                })
+                .expect("writes")
+                .detach();
+            let expect = match prev {
+                Some(p) => Expect::Exactly(p),
+                None => Expect::Absent,
+            };
+            store
+                .edit_ref(RefChange::set(
+                    "refs/aura/test",
+                    expect,
+                    tree_commit(&store, tree, prev),
+                ))
+                .expect("valid name")
+                .expect("moves");
+            prev = store.ref_target("refs/aura/test").expect("reads");
+            blobs.push(id);
+            assert!(warned.borrow().is_empty(), "round {n}: {:?}", warned.borrow());
+            for old in &blobs {
+                assert!(store.repo.find_blob(*old).is_ok(), "blob {old} of round {n}");
+            }
+            let fresh = gix::open_opts(&tmp.path, gix::open::Options::isolated()).expect("opens");
+            let mut c = prev;
+            let mut depth = 0;
+            while let Some(id) = c {
+                let commit = fresh
+                    .find_commit(id)
+                    .unwrap_or_else(|e| panic!("round {n}: commit {id}, {depth} back, is gone: {e}"));
+                c = commit.parent_ids().next().map(|p| p.detach());
+                depth += 1;
+            }
+        }
+        let packs = std::fs::read_dir(store.pack_dir())
+            .expect("pack dir")
+            .filter(|e| {
+                e.as_ref()
+                    .expect("entry")
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "pack")
+            })
+            .count();
+        assert!(packs <= 16, "{packs} packs");
+        let loose = std::fs::read_dir(tmp.path.join(".git/objects"))
+            .expect("objects")
+            .filter(|e| e.as_ref().expect("entry").file_name().len() == 2)
+            .count();
+        assert_eq!(loose, 0);
+        drop(store);
+        let mut fsck = std::process::Command::new("git");
+        fsck.current_dir(&tmp.path).args(["fsck", "--strict", "--no-dangling"]);
+        let out = crate::testing::seal(&mut fsck, &tmp.home).output().expect("git runs");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn tree_commit(store: &Store, tree: gix::ObjectId, parent: Option<gix::ObjectId>) -> gix::ObjectId {
+        let signature = gix::actor::Signature {
+            name: "T".into(),
+            email: "t@example.com".into(),
+            time: gix::date::Time { seconds: 0, offset: 0 },
+        };
+        store
+            .repo
+            .write_object(&gix::objs::Commit {
+                tree,
+                parents: parent.into_iter().collect(),
+                author: signature.clone(),
+                committer: signature,
+                encoding: None,
+                message: "test\n".into(),
+                extra_headers: Vec::new(),
+            })
+            .expect("writes")
+            .detach()
+    }
 
     #[test]
     fn geometric_split_rolls_up_what_breaks_the_progression() {
