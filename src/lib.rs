@@ -19,6 +19,9 @@ pub mod cli;
 mod cmd;
 mod diff;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod mcp;
 pub mod ops;
 mod remote;

@@ -45,6 +45,8 @@ pub(crate) mod policy;
 pub(crate) mod progress;
 mod push;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use push::parse_reply;
 #[cfg(test)]
 pub(crate) use push::push;
 pub(crate) use push::{push_checked, Reason, RefResult, RefUpdate, Rejection};

@@ -515,7 +515,7 @@ fn finish(
 }
 
 #[derive(Default)]
-struct Reply {
+pub(crate) struct Reply {
     /// The `unpack` status: `ok` or the error.
     unpack: Option<String>,
     /// `None` for `ok <ref>`, the reason for `ng <ref> <reason>`.
@@ -531,6 +531,12 @@ fn read_reply(
 ) -> Result<Reply> {
     let mut data = Vec::new();
     reader.read_to_end(&mut data)?;
+    parse_reply(&data, report_status, sideband)
+}
+
+/// Parses the server's reply read in full: `report-status` lines, framed
+/// as packet lines when the side-band carried them.
+pub(crate) fn parse_reply(data: &[u8], report_status: bool, sideband: bool) -> Result<Reply> {
     let mut reply = Reply::default();
     if !report_status {
         return Ok(reply);
@@ -538,7 +544,7 @@ fn read_reply(
     let lines: Vec<&[u8]> = if sideband {
         // Band 1 carries the report as packet lines of its own.
         let mut lines = Vec::new();
-        let mut rest = data.as_slice();
+        let mut rest = data;
         while rest.len() >= 4 {
             let len = std::str::from_utf8(&rest[..4])
                 .ok()

@@ -23,7 +23,7 @@ const OPTIONS: component::Options = component::Options {
 
 /// Refuses a path (`/`-separated, relative to the work tree) that could
 /// write outside the work tree or into `.git`.
-pub(super) fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
+pub(crate) fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
     if path.is_empty() || path.starts_with(b"/") {
         return Err(unsafe_path(path, "it is absolute or empty"));
     }

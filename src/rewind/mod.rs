@@ -33,6 +33,8 @@ use crate::snapshot::checkout::{remove_empty_parents, write_entries, Attributes}
 use crate::store::Store;
 
 pub(crate) use execute::{execute, Execution};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use guard::check_path;
 
 /// Which paths a rewind may change.
 #[derive(Clone, Debug)]

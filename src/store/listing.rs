@@ -68,7 +68,7 @@ impl SessionSummary {
     /// One line of the cache: the summary as JSON, so that no text from a
     /// session (a name or a path with a newline, a tab) can split the line
     /// or pose as another session.
-    fn to_line(&self) -> String {
+    pub(crate) fn to_line(&self) -> String {
         let line = CacheLine {
             id: self.id.clone(),
             commit: self.commit.to_string(),
@@ -86,7 +86,7 @@ impl SessionSummary {
         text
     }
 
-    fn from_line(line: &str) -> Option<SessionSummary> {
+    pub(crate) fn from_line(line: &str) -> Option<SessionSummary> {
         let line: CacheLine = serde_json::from_str(line).ok()?;
         Some(SessionSummary {
             id: line.id,
