@@ -60,3 +60,23 @@ pub(crate) fn seal<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
         .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
         .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
 }
+
+/// The number of cases a property test runs: `default`, or
+/// `GIT_SESSION_PROPTEST_CASES` when it is set (for a longer run).
+pub(crate) fn cases(default: u32) -> u32 {
+    std::env::var("GIT_SESSION_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The configuration of the property tests: [`cases`] cases, and no
+/// `proptest-regressions/` files (a case that found a bug is kept as a
+/// named test instead).
+pub(crate) fn proptest_config(default: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: cases(default),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}

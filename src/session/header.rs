@@ -197,6 +197,26 @@ impl SessionHeader {
         }
     }
 
+    /// The header of session `id` whose log holds `events`, delivered in
+    /// any order: they are folded in log order (Lamport clock, then event
+    /// id), from the first of them (its `start` or `fork` names the
+    /// session). `None` when there are no events.
+    pub fn fold<'a>(id: &SessionId, events: impl IntoIterator<Item = &'a Event>) -> Option<SessionHeader> {
+        let mut events: Vec<&Event> = events.into_iter().collect();
+        events.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
+        let first = events.first()?;
+        let name = match &first.body {
+            Body::Start(s) => s.name.as_str(),
+            Body::Fork(f) => f.name.as_str(),
+            _ => id.as_str(),
+        };
+        let mut header = SessionHeader::new(id, name, first);
+        for event in &events {
+            header.apply(event);
+        }
+        Some(header)
+    }
+
     /// Folds `event` into the header. The event's clock must already be set.
     pub fn apply(&mut self, event: &Event) {
         self.clock = self.clock.max(event.clock);

@@ -10,6 +10,8 @@ pub mod event;
 mod header;
 mod id;
 mod name;
+#[cfg(test)]
+mod props;
 pub mod text;
 mod time;
 pub mod trailers;

@@ -146,19 +146,9 @@ impl Store {
         let local_clock = mine.iter().map(|e| e.event.clock).max().unwrap_or(0);
         check_clocks(&session_ref(id.as_str()), local_clock, added.iter().map(|e| e.clock))?;
         union.extend(added);
-        union.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
-        let Some(first) = union.first() else {
+        let Some(mut header) = SessionHeader::fold(id, union) else {
             return Err(fail(format!("session {id} has no events")));
         };
-        let name = match &first.body {
-            Body::Start(s) => s.name.as_str(),
-            Body::Fork(f) => f.name.as_str(),
-            _ => id.as_str(),
-        };
-        let mut header = SessionHeader::new(id, name, first);
-        for event in &union {
-            header.apply(event);
-        }
         let mut merge = Event::new(
             Body::Merge(Merge {
                 heads: vec![oid(ours), oid(theirs)],

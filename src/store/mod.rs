@@ -24,6 +24,8 @@ mod listing;
 pub(crate) mod merge;
 mod names;
 mod packs;
+#[cfg(test)]
+mod props;
 mod read;
 mod record;
 mod reflog;
