@@ -18,6 +18,8 @@ pub(crate) mod commits;
 mod execute;
 mod guard;
 pub(crate) mod index;
+#[cfg(test)]
+mod props;
 pub(crate) mod report;
 pub(crate) mod target;
 
