@@ -18,8 +18,11 @@ use bstr::ByteSlice;
 
 use crate::session::{read_versioned, Event, SessionHeader};
 
+/// An entry point: bytes in, a panic on a bug.
+pub type Target = fn(&[u8]);
+
 /// The targets, by the name of their corpus directory and fuzz binary.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("event_json", event_json),
     ("header_json", header_json),
     ("tree_entries", tree_entries),
