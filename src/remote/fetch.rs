@@ -89,12 +89,12 @@ pub(crate) fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: boo
     })?;
     let outcome = connection
         .prepare_fetch(gix::progress::Discard, Default::default())
-        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?
+        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {}", with_causes(&err))))?
         .receive(
             gix::progress::DoOrDiscard::from(progress.then(|| super::progress::Line::new("fetch"))),
             &AtomicBool::new(false),
         )
-        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {err}")))?;
+        .map_err(|err| fail(format!("cannot fetch from {name_or_url}: {}", with_causes(&err))))?;
 
     let mut fetched = Fetched {
         remote: name.clone(),
@@ -196,6 +196,23 @@ pub(crate) fn fetch_newest(store: &Store, name_or_url: &str, limit: usize, progr
 /// Where session `id` is on `remote` now (`None`: the remote lacks it),
 /// asking for that one ref only (ls-refs with its name as the prefix) and
 /// downloading nothing.
+/// An error with the errors under it (`a: b: c`): gix's top error alone
+/// ("Failed to consume the pack sent by the remote") hides the one that
+/// says what to do ("No space left on device").
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        let next = err.to_string();
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = err.source();
+    }
+    text
+}
+
 pub(crate) fn remote_head(store: &Store, remote: &str, id: &SessionId) -> Result<Option<ObjectId>> {
     let (mut handle, _) = open(store, remote)?;
     let name = crate::store::refs::session_ref(id.as_str());
