@@ -13,6 +13,7 @@ mod completion;
 mod concurrency;
 mod crash;
 mod diff;
+mod faults;
 mod forged;
 mod generated;
 mod hooks;
