@@ -70,14 +70,11 @@ pub fn header_json(data: &[u8]) {
 /// never leaves the work tree.
 pub fn tree_entries(data: &[u8]) {
     let mut paths: Vec<(Vec<u8>, bool)> = Vec::new();
-    if let Ok(tree) = gix::objs::TreeRef::from_bytes(data, gix::hash::Kind::Sha1) {
-        for entry in &tree.entries {
-            let link = entry.mode.is_link();
-            paths.push((entry.filename.to_vec(), link));
-            let mut nested = b"dir/".to_vec();
-            nested.extend_from_slice(entry.filename);
-            paths.push((nested, link));
-        }
+    for (name, link) in crate::rewind::tree_object_entries(data) {
+        let mut nested = b"dir/".to_vec();
+        nested.extend_from_slice(&name);
+        paths.push((name, link));
+        paths.push((nested, link));
     }
     // The bytes themselves as `/`-separated paths, one per NUL.
     for raw in data.split(|b| *b == 0) {

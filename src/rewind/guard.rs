@@ -37,6 +37,21 @@ pub(crate) fn check_path(path: &BStr, is_symlink: bool) -> Result<()> {
     Ok(())
 }
 
+/// The entries of a git tree object as it arrives in a fetched pack (the
+/// raw bytes): each name and whether it is a symlink; nothing when the
+/// bytes are not a tree. For the fuzz target `tree_entries`.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn tree_object_entries(data: &[u8]) -> Vec<(Vec<u8>, bool)> {
+    gix::objs::TreeRef::from_bytes(data, gix::hash::Kind::Sha1)
+        .map(|tree| {
+            tree.entries
+                .iter()
+                .map(|e| (e.filename.to_vec(), e.mode.is_link()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The file-system path of a checked `/`-separated path.
 pub(super) fn full_path(workdir: &Path, path: &BStr) -> Result<PathBuf> {
     let rel = gix::path::from_bstr(path).map_err(|_| unsafe_path(path, "it is not a valid file name here"))?;

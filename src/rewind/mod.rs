@@ -36,7 +36,7 @@ use crate::store::Store;
 
 pub(crate) use execute::{execute, Execution};
 #[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use guard::check_path;
+pub(crate) use guard::{check_path, tree_object_entries};
 
 /// Which paths a rewind may change.
 #[derive(Clone, Debug)]

@@ -26,6 +26,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("cmd", 9),
     ("cli", 9),
     ("lib", 10),
+    // The fuzz targets' entry points (feature `fuzzing`), over every parser.
+    ("fuzzing", 10),
     ("main", 10),
 ];
 
@@ -57,7 +59,8 @@ fn sources() -> Vec<(String, PathBuf, String)> {
     let mut out = Vec::new();
     for path in files {
         let rel = path.strip_prefix(src()).unwrap().to_string_lossy().into_owned();
-        if rel == "testing.rs" || rel.ends_with("/tests.rs") || rel.contains("/tests/") {
+        // Test code: unit tests, property tests (`props.rs`) and their helpers.
+        if rel == "testing.rs" || rel.ends_with("/tests.rs") || rel.ends_with("/props.rs") || rel.contains("/tests/") {
             continue;
         }
         let top = rel.split('/').next().unwrap().trim_end_matches(".rs").to_owned();
