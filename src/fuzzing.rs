@@ -187,6 +187,8 @@ pub fn push_reply(data: &[u8]) {
 mod tests {
     use std::path::Path;
 
+    use proptest::prelude::*;
+
     /// Every file of every corpus (`fuzz/corpus/<target>/`) goes through its
     /// entry point, so that the corpus, and the bugs it keeps, are checked on
     /// every `cargo test` even where no fuzzer is installed.
@@ -210,6 +212,120 @@ mod tests {
             }
         }
         assert!(replayed >= super::TARGETS.len());
+    }
+
+    /// The corpus of `target`, file by file.
+    fn corpus(target: &str) -> Vec<Vec<u8>> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("a corpus")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| std::fs::read(f).expect("a corpus file"))
+            .collect()
+    }
+
+    /// One edit of an input: a byte replaced, inserted or removed, a cut,
+    /// or a splice of a piece of a known-interesting text.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Set(usize, u8),
+        Insert(usize, u8),
+        Remove(usize),
+        Cut(usize),
+        Splice(usize, &'static str),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let pieces = proptest::sample::select(vec![
+            "\\u0000",
+            "\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "null",
+            "-1",
+            "1e999",
+            "18446744073709551616",
+            "\"format\":2",
+            "\"kind\":\"merge\"",
+            "\"clock\":9007199254740993",
+            "\u{feff}",
+            "\u{202e}",
+            "\n",
+            "\r\n",
+            "0000",
+            "ffff",
+            "ng ",
+            "ok ",
+            ".git/",
+            "../",
+            "Session: ",
+            "# ",
+            "\"tools/list\"",
+            "\"initialize\"",
+            "\"id\":null",
+            "\u{1b}[2J",
+        ]);
+        prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Set(at, b)),
+            (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Insert(at, b)),
+            any::<usize>().prop_map(Edit::Remove),
+            any::<usize>().prop_map(Edit::Cut),
+            (any::<usize>(), pieces).prop_map(|(at, p)| Edit::Splice(at, p)),
+        ]
+    }
+
+    fn apply(mut data: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+        for e in edits {
+            let at = |i: usize, len: usize| if len == 0 { 0 } else { i % (len + 1) };
+            match *e {
+                Edit::Set(i, b) if !data.is_empty() => {
+                    let i = i % data.len();
+                    data[i] = b;
+                }
+                Edit::Set(..) => {}
+                Edit::Insert(i, b) => data.insert(at(i, data.len()), b),
+                Edit::Remove(i) if !data.is_empty() => {
+                    data.remove(i % data.len());
+                }
+                Edit::Remove(_) => {}
+                Edit::Cut(i) => data.truncate(at(i, data.len())),
+                Edit::Splice(i, piece) => {
+                    let i = at(i, data.len());
+                    data.splice(i..i, piece.bytes());
+                }
+            }
+        }
+        data
+    }
+
+    proptest! {
+        #![proptest_config(crate::testing::proptest_config(256))]
+
+        /// The fallback where the fuzzer does not run (CI): every target
+        /// gets corpus files with random edits, and random bytes.
+        #[test]
+        fn every_target_survives_edited_corpus_files_and_random_bytes(
+            pick in any::<proptest::sample::Index>(),
+            edits in proptest::collection::vec(edit(), 0..8),
+            noise in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            for (name, target) in super::TARGETS {
+                let files = corpus(name);
+                let data = apply(pick.get(&files).clone(), &edits);
+                let outcome = std::panic::catch_unwind(|| target(&data));
+                prop_assert!(outcome.is_ok(), "{}: {:?}", name, String::from_utf8_lossy(&data));
+                let outcome = std::panic::catch_unwind(|| target(&noise));
+                prop_assert!(outcome.is_ok(), "{}: {:?}", name, noise);
+            }
+        }
     }
 
     /// The targets' directories are exactly the corpus directories: a new
