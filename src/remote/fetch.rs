@@ -11,7 +11,7 @@ use gix::ObjectId;
 
 use crate::error::{fail, fail_with_hint};
 use crate::session::SessionId;
-use crate::store::refs::{fetch_all_refspec, fetch_refspec, session_id_of};
+use crate::store::refs::{fetch_all_refspec, fetch_refspec, remote_sessions_prefix, session_id_of};
 use crate::store::Store;
 
 /// What a fetch brought.
@@ -76,6 +76,7 @@ pub(crate) fn fetch(store: &Store, name_or_url: &str, ids: &[String], prune: boo
     } else {
         ids.iter().map(|id| fetch_refspec(&name, id, id.len() == 32)).collect()
     };
+    store.remove_stale_ref_locks(&remote_sessions_prefix(&name));
     let mut remote = remote;
     remote
         .replace_refspecs(specs.iter().map(String::as_str), Direction::Fetch)

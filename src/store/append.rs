@@ -276,6 +276,30 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Removes the ref locks under `prefix` (a directory of refs, e.g. the
+    /// remote-tracking refs a fetch writes) whose writer is gone: older
+    /// than [`STALE_LOCK`], as [`Store::append`] does for a session's ref.
+    /// A fetch killed while gix updated the tracking refs leaves them, and
+    /// every later fetch would fail on them.
+    pub(crate) fn remove_stale_ref_locks(&self, prefix: &str) {
+        let dir = self.repo.common_dir().join(prefix.trim_end_matches('/'));
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let lock = entry.path();
+            let is_lock = lock.extension().is_some_and(|e| e == "lock");
+            if is_lock && lock_age(&lock) > Some(STALE_LOCK) && std::fs::remove_file(&lock).is_ok() {
+                self.warn(&format!(
+                    "removed the stale lock {} left by an interrupted fetch",
+                    lock.display()
+                ));
+            }
+        }
+    }
+}
+
 fn lock_age(path: &std::path::Path) -> Option<Duration> {
     let modified = std::fs::metadata(path).ok()?.modified().ok()?;
     SystemTime::now().duration_since(modified).ok()
