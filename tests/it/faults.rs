@@ -53,12 +53,16 @@ fn remote_and_clone(t: &TestRepo) -> (PathBuf, PathBuf) {
 }
 
 /// Runs `args` in `cwd` and kills it with SIGKILL after `after` unless it
-/// ended first; whether it was killed.
+/// ended first; whether it was killed. The kill goes to its process group,
+/// the git processes it started with it (`receive-pack` of a local push
+/// would otherwise go on holding the remote's ref lock for a while).
 fn run_and_kill(t: &TestRepo, cwd: &Path, args: &[&str], after: Duration) -> bool {
+    use std::os::unix::process::CommandExt;
     let mut child = t
         .cmd_in(cwd, args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .unwrap();
     let until = Instant::now() + after;
@@ -67,7 +71,8 @@ fn run_and_kill(t: &TestRepo, cwd: &Path, args: &[&str], after: Duration) -> boo
     }
     let killed = child.try_wait().unwrap().is_none();
     if killed {
-        child.kill().unwrap(); // SIGKILL
+        let group = format!("-{}", child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
     }
     child.wait().unwrap();
     killed
@@ -81,17 +86,22 @@ fn duration_of(t: &TestRepo, cwd: &Path, args: &[&str]) -> Duration {
     started.elapsed().max(Duration::from_millis(2))
 }
 
-/// What a killed git-session (or git under it) may leave behind, as git
-/// itself would: the ref lock of the session and a temporary pack. The
-/// ref lock is recovered by the next writer once stale; here its age is
-/// skipped by removing it.
+/// What a killed git-session may leave behind: ref locks under
+/// `refs/aura/` (the next writer removes them once they are stale: here
+/// they are made to look old, as if the time had passed), and what git
+/// itself leaves when killed (an index lock, the lock of `packed-refs`
+/// that gix takes for a ref transaction, a temporary pack: removed, as
+/// git's own message tells a user to; git-session leaves git's locks to git).
 fn clear_leftovers(dir: &Path) {
     let _ = fs::remove_file(dir.join(".git/index.lock"));
-    for sub in ["refs/aura/sessions", "refs/aura/remotes/origin", ""] {
+    let _ = fs::remove_file(dir.join(".git/packed-refs.lock"));
+    for sub in ["refs/aura/sessions", "refs/aura/remotes/origin/sessions"] {
         if let Ok(entries) = fs::read_dir(dir.join(".git").join(sub)) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().ends_with(".lock") {
-                    let _ = fs::remove_file(e.path());
+                    let f = fs::File::options().write(true).open(e.path()).unwrap();
+                    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+                        .unwrap();
                 }
             }
         }
@@ -155,6 +165,39 @@ fn a_merge_killed_at_random_points_leaves_a_complete_session() {
         );
     }
     assert!(killed > 0, "no fetch was killed mid-way; the test proves nothing");
+    fsck_in(&t, &b);
+}
+
+/// Regression: a fetch killed while it updated the remote-tracking refs
+/// left the lock of one, and every later fetch failed on it. A stale one
+/// is now removed with a warning, as a session ref's is.
+#[test]
+fn a_stale_lock_of_a_tracking_ref_is_removed_by_the_next_fetch() {
+    let t = TestRepo::new();
+    let (_bare, b) = remote_and_clone(&t);
+    t.ok(&["start", "--name", "tracked"]);
+    let id = t.current_id();
+    t.ok(&["push"]);
+    t.ok_in(&b, &["fetch"]);
+    t.ok(&["note", "later"]);
+    t.ok(&["push"]);
+    let lock = b.join(format!(".git/refs/aura/remotes/origin/sessions/{id}.lock"));
+    fs::write(&lock, "").unwrap();
+    let f = fs::File::options().write(true).open(&lock).unwrap();
+    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+        .unwrap();
+    let out = t.run_in(&b, &["fetch"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: removed the stale lock"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!lock.exists());
+    assert_eq!(
+        t.git_in(&b, &["rev-parse", &format!("refs/aura/sessions/{id}")]),
+        t.git(&["rev-parse", &format!("refs/aura/sessions/{id}")])
+    );
     fsck_in(&t, &b);
 }
 
