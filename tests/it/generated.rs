@@ -134,16 +134,26 @@ fn install_man_makes_man_and_git_help_find_the_page() {
     let run = |program: &str, args: &[&str]| {
         let mut cmd = std::process::Command::new(program);
         t.seal(&mut cmd);
-        let out = cmd
-            .args(args)
+        cmd.args(args)
             .current_dir(&t.dir)
             .env("PATH", &path)
             .env_remove("MANPATH")
             .env("MANPAGER", "cat")
             .env("PAGER", "cat")
-            .env("MANWIDTH", "100")
-            .output()
-            .unwrap();
+            .env("MANWIDTH", "100");
+        // A process that another test thread forks while the copy above
+        // is open for writing holds that descriptor until it execs: the
+        // copy is then briefly "busy" (ETXTBSY). Try again.
+        let mut tries = 0;
+        let out = loop {
+            match cmd.output() {
+                Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other.unwrap(),
+            }
+        };
         assert!(
             out.status.success(),
             "{program} {args:?}: {}",
