@@ -208,6 +208,8 @@ pub struct Collected {
 /// deletes their refs. A deletion that is not confirmed is refused before
 /// anything changes.
 pub fn gc(engine: &Engine, input: &GcInput<'_>) -> Result<Collected> {
+    // A gc killed mid-way leaves the lock of the ref it was moving.
+    engine.store.remove_stale_session_locks();
     let now = now(engine);
     let before = match &input.expire {
         Some(text) => parse_cutoff(text, now)?,

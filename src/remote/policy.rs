@@ -215,6 +215,9 @@ pub(crate) fn fetch_sessions(
     progress: bool,
 ) -> Result<FetchReport> {
     let fetched = fetch::fetch(store, remote, prefixes, prune, progress)?;
+    // A merge killed mid-way leaves the lock of the session's ref, which
+    // merge_in's compare-and-swap does not wait past.
+    store.remove_stale_session_locks();
     let (author, time) = store.identity()?;
     let mut sessions = Vec::new();
     let mut failed = Vec::new();

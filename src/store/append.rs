@@ -277,6 +277,14 @@ impl Store {
 }
 
 impl Store {
+    /// Removes the stale locks of session refs, live and archived (see
+    /// [`Store::remove_stale_ref_locks`]), which the ref updates of archive
+    /// and gc do not retry past.
+    pub(crate) fn remove_stale_session_locks(&self) {
+        self.remove_stale_ref_locks(super::refs::SESSIONS_PREFIX);
+        self.remove_stale_ref_locks(super::refs::ARCHIVE_PREFIX);
+    }
+
     /// Removes the ref locks under `prefix` (a directory of refs, e.g. the
     /// remote-tracking refs a fetch writes) whose writer is gone: older
     /// than [`STALE_LOCK`], as [`Store::append`] does for a session's ref.
@@ -292,7 +300,7 @@ impl Store {
             let is_lock = lock.extension().is_some_and(|e| e == "lock");
             if is_lock && lock_age(&lock) > Some(STALE_LOCK) && std::fs::remove_file(&lock).is_ok() {
                 self.warn(&format!(
-                    "removed the stale lock {} left by an interrupted fetch",
+                    "removed the stale lock {} left by an interrupted git-session",
                     lock.display()
                 ));
             }
