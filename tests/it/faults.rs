@@ -1,7 +1,7 @@
 //! Fault injection (docs/design.md "Proof"; invariant 4): a writer killed
 //! with SIGKILL at random points of a merge (the fetch of a diverged
 //! session) and of a push, a full disk (a small tmpfs) during a snapshot
-//! and during the write of a fetched pack, a read-only `.git`, and a ref
+//! and during the write of a fetched pack, `gc` killed at random points, a read-only `.git`, and a ref
 //! lock held by another live process. After every scenario the failure is
 //! a clear error (exit 1 and a message), `git fsck --strict` is clean, and
 //! the next command works. Kills during `checkpoint`, `note` and `rewind`
@@ -95,7 +95,11 @@ fn duration_of(t: &TestRepo, cwd: &Path, args: &[&str]) -> Duration {
 fn clear_leftovers(dir: &Path) {
     let _ = fs::remove_file(dir.join(".git/index.lock"));
     let _ = fs::remove_file(dir.join(".git/packed-refs.lock"));
-    for sub in ["refs/aura/sessions", "refs/aura/remotes/origin/sessions"] {
+    for sub in [
+        "refs/aura/sessions",
+        "refs/aura/archive",
+        "refs/aura/remotes/origin/sessions",
+    ] {
         if let Ok(entries) = fs::read_dir(dir.join(".git").join(sub)) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().ends_with(".lock") {
@@ -201,6 +205,44 @@ fn a_stale_lock_of_a_tracking_ref_is_removed_by_the_next_fetch() {
     fsck_in(&t, &b);
 }
 
+/// Regression: a merge (fetch) or a gc killed while it moved a session's
+/// ref left its lock, and the next fetch could not merge (merge_in does not
+/// wait for locks) and the next gc failed. A stale one is now removed first.
+#[test]
+fn a_stale_lock_of_a_session_ref_does_not_stop_the_next_merge() {
+    let t = TestRepo::new();
+    let (_bare, b) = remote_and_clone(&t);
+    t.ok(&["start", "--name", "relocked"]);
+    let id = t.current_id();
+    t.ok(&["push"]);
+    t.ok_in(&b, &["fetch"]);
+    t.ok_in(&b, &["resume", "relocked"]);
+    t.ok(&["note", "from A"]);
+    t.ok(&["push"]);
+    t.ok_in(&b, &["note", "from B"]);
+    let lock = b.join(format!(".git/refs/aura/sessions/{id}.lock"));
+    fs::write(&lock, "").unwrap();
+    let f = fs::File::options().write(true).open(&lock).unwrap();
+    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+        .unwrap();
+    let out = t.run_in(&b, &["fetch"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: removed the stale lock"),
+        "{}",
+        stderr(&out)
+    );
+    let log = t.json_in(&b, &["log", &id, "--json"]);
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["event"]["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"merge"), "{kinds:?}");
+    fsck_in(&t, &b);
+}
+
 /// A push killed at random points: the remote holds the old head or the
 /// new one, both sides pass fsck, and the next push lands.
 #[test]
@@ -236,6 +278,50 @@ fn a_push_killed_at_random_points_leaves_both_sides_whole() {
     }
     assert!(killed > 0, "no push was killed mid-way; the test proves nothing");
     fsck_in(&t, &bare);
+}
+
+/// `gc --expire 2999-01-01 --squash` (archive, then rewrite the archived
+/// sessions without their intermediate snapshots) killed at random
+/// points: every session ref, live or archived, stays on a complete event
+/// commit, fsck is clean, and the next gc finishes the work.
+#[test]
+fn a_gc_killed_at_random_points_leaves_every_session_whole() {
+    let t = TestRepo::new();
+    let mut rng = Rng::new(29);
+    let mut killed = 0;
+    let mut span = Duration::ZERO;
+    for round in 0..8 {
+        t.ok(&["start", "--name", &format!("old-{round}")]);
+        for i in 0..3 {
+            t.write("work.txt", format!("round {round} step {i}\n"));
+            t.ok(&["snapshot"]);
+        }
+        t.ok(&["checkpoint", "-m", "done"]);
+        t.ok(&["close"]);
+        if round == 0 {
+            span = duration_of(&t, &t.dir, &["gc", "--expire", "2999-01-01", "--squash"]);
+            continue;
+        }
+        let after = span.mul_f64(rng.below(1000) as f64 / 1000.0);
+        if run_and_kill(&t, &t.dir, &["gc", "--expire", "2999-01-01", "--squash"], after) {
+            killed += 1;
+        }
+        clear_leftovers(&t.dir);
+        for line in t.git(&["for-each-ref", "--format=%(objectname)", "refs/aura/"]).lines() {
+            t.git(&["cat-file", "-e", &format!("{line}:event.json")]);
+        }
+        t.fsck();
+        t.ok(&["gc", "--expire", "2999-01-01", "--squash"]);
+        assert_eq!(
+            t.git(&["for-each-ref", "refs/aura/sessions/"]),
+            "",
+            "round {round}: all archived"
+        );
+        t.fsck();
+    }
+    assert!(killed > 0, "no gc was killed mid-way; the test proves nothing");
+    t.ok(&["start", "--name", "after"]);
+    t.ok(&["note", "works"]);
 }
 
 /// A tmpfs of `size` mounted on `dir`, unmounted on drop; `None` (after a
