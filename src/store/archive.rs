@@ -218,9 +218,26 @@ impl Store {
     /// created first (the head is reachable at every moment), then the live
     /// ref is deleted if it still holds `head.commit`; when it moved, the
     /// archive ref is taken back and nothing has changed.
+    ///
+    /// A move interrupted after the archive ref was written leaves both refs;
+    /// when the archived copy holds every event of the live one (it may have
+    /// been squashed since), archiving again finishes the move: only the
+    /// live ref is deleted.
     pub(crate) fn archive(&self, head: &SessionHead) -> Result<()> {
         let live = session_ref(head.id.as_str());
         let archived = archive_ref(head.id.as_str());
+        let already = self.ref_target(&archived)?;
+        if already.is_some_and(|c| c != head.commit) && self.archived_contains(&head.id, head.commit)? == Some(true) {
+            return self
+                .edit_ref_or_fail(RefChange {
+                    name: &live,
+                    expect: Expect::Exactly(head.commit),
+                    new: NewValue::Deleted,
+                    reflog: None,
+                    through: false,
+                })
+                .with_context(|| format!("cannot archive session '{}'", head.header.name));
+        }
         self.move_ref(&live, &archived, head)
             .with_context(|| format!("cannot archive session '{}'", head.header.name))
     }

@@ -285,15 +285,10 @@ fn a_push_killed_at_random_points_leaves_both_sides_whole() {
 /// points: every session ref, live or archived, stays on a complete event
 /// commit, fsck is clean, and the next gc finishes the work.
 ///
-/// Ignored for now (run it with `cargo test -- --ignored faults`): a gc
-/// killed between writing `refs/aura/archive/<id>` and deleting the live
-/// ref leaves both; when a later gc has squashed the archived one
-/// meanwhile, the next gc's archive finds the archive ref "changed" and
-/// fails (exit 1, `Expected reference content … Conflict`), every gc after
-/// it too. Nothing is corrupt (fsck is clean, both refs are whole); the
-/// archive step has to take a live ref whose archived copy was squashed.
-#[test]
-#[ignore = "a gc killed mid-archive leaves a live and an archived ref; see the doc comment"]
+/// A gc killed between writing `refs/aura/archive/<id>` and deleting the
+/// live ref leaves both; when a later gc squashed the archived one
+/// meanwhile, the next archive finds the archived copy holding every event
+/// of the live one and finishes the move (this test found that it failed).
 fn a_gc_killed_at_random_points_leaves_every_session_whole() {
     let t = TestRepo::new();
     let mut rng = Rng::new(29);
