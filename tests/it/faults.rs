@@ -289,6 +289,7 @@ fn a_push_killed_at_random_points_leaves_both_sides_whole() {
 /// live ref leaves both; when a later gc squashed the archived one
 /// meanwhile, the next archive finds the archived copy holding every event
 /// of the live one and finishes the move (this test found that it failed).
+#[test]
 fn a_gc_killed_at_random_points_leaves_every_session_whole() {
     let t = TestRepo::new();
     let mut rng = Rng::new(29);
