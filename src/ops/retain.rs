@@ -247,8 +247,20 @@ pub fn gc(engine: &Engine, input: &GcInput<'_>) -> Result<Collected> {
             engine.store.archive(head)?;
         }
     }
-    let mut targets = expired_archived;
-    targets.extend(to_archive);
+    // A session both live and archived (a move interrupted earlier) is one
+    // target: the live head just archived, which the archived copy holds.
+    let mut targets: Vec<SessionHead> = expired_archived
+        .into_iter()
+        .filter(|a| !to_archive.iter().any(|l| l.id == a.id))
+        .collect();
+    for head in to_archive {
+        // What the archive ref holds now (the squashed copy, when an earlier
+        // interrupted move had left one).
+        match engine.store.archived_head(&head.id)? {
+            Some(archived) if !input.dry_run => targets.push(archived),
+            _ => targets.push(head),
+        }
+    }
     if input.delete {
         for head in &targets {
             if !input.dry_run {

@@ -419,3 +419,31 @@ fn undo_of_a_rewind_still_works_after_squash_and_unarchive() {
     assert_eq!(t.oracle_tree(), two);
     t.fsck();
 }
+
+/// A gc killed between writing the archive ref and deleting the live one
+/// leaves both; a later `gc --squash` rewrites the archived copy; the next
+/// archive finishes the move instead of failing on every gc after.
+#[test]
+fn an_interrupted_archive_is_finished_even_after_a_squash() {
+    let mut t = TestRepo::new();
+    let (id, _) = session_with_scratch(&t);
+    let live = t.git(&["rev-parse", &format!("refs/aura/sessions/{id}")]);
+    // The state a kill right after the first ref write leaves.
+    t.git(&["update-ref", &format!("refs/aura/archive/{id}"), &live]);
+    t.set_env("GIT_COMMITTER_DATE", LATER);
+    t.set_env("GIT_AUTHOR_DATE", LATER);
+    let before = event_keys(&t, &id);
+    t.ok(&["gc", "--squash"]);
+    t.ok(&["gc", "--squash"]);
+    // Again with the archived copy squashed while the live ref is still there.
+    let squashed = t.git(&["rev-parse", &format!("refs/aura/archive/{id}")]);
+    assert_ne!(squashed, live, "the archived copy was squashed");
+    t.git(&["update-ref", &format!("refs/aura/sessions/{id}"), &live]);
+    t.ok(&["gc", "--squash"]);
+    assert_eq!(t.git(&["rev-parse", &format!("refs/aura/archive/{id}")]), squashed);
+    let refs = aura_refs(&t, &t.dir);
+    assert!(!refs.contains(&format!("refs/aura/sessions/{id}")), "{refs}");
+    assert!(refs.contains(&format!("refs/aura/archive/{id}")), "{refs}");
+    assert_eq!(event_keys(&t, &id), before, "every event is still there");
+    t.fsck();
+}
