@@ -321,7 +321,7 @@ impl<'a> Deltas<'a> {
         let Some(delta) = crate::store::delta::encode(base_data, &target, target.len()) else {
             return Ok(target);
         };
-        let compressed = deflate(&mut self.deflate, &delta)?;
+        let compressed = crate::store::deflate_all(&mut self.deflate, &delta)?;
         if compressed.len() * 10 >= entry.compressed_data.len() * 9 {
             return Ok(target);
         }
@@ -348,26 +348,6 @@ fn inflate(inflate: &mut gix::zlib::Inflate, entry: &output::Entry) -> Result<Ve
         bail!("the deflated data has the wrong size");
     }
     Ok(out)
-}
-
-/// `data` deflated as one zlib stream.
-fn deflate(compress: &mut gix::zlib::stream::deflate::Compress, data: &[u8]) -> Result<Vec<u8>> {
-    use gix::zlib::stream::deflate::FlushCompress;
-    compress.reset();
-    let mut out = vec![0; data.len() + data.len() / 8 + 64];
-    loop {
-        let done = compress.total_out() as usize;
-        let consumed = compress.total_in() as usize;
-        let status = compress
-            .compress(&data[consumed..], &mut out[done..], FlushCompress::Finish)
-            .context("cannot deflate a delta")?;
-        if status == gix::zlib::Status::StreamEnd {
-            out.truncate(compress.total_out() as usize);
-            return Ok(out);
-        }
-        let len = out.len();
-        out.resize(len * 2, 0);
-    }
 }
 
 fn read(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {

@@ -50,6 +50,7 @@ pub(crate) use current::Current;
 pub(crate) use gix::ObjectId;
 pub(crate) use journal::Journal;
 pub(crate) use listing::{Listed, SessionSummary};
+pub(crate) use packs::deflate_all;
 pub(crate) use read::{SessionHead, StoredEvent};
 pub(crate) use record::Target;
 pub(crate) use reflog::SeenCommit;

@@ -455,7 +455,7 @@ fn pack_of(hash: gix::hash::Kind, objects: &[(ObjectId, gix::objs::Kind, Vec<u8>
 }
 
 /// `data` deflated as one zlib stream.
-fn deflate_all(compress: &mut gix::zlib::stream::deflate::Compress, data: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn deflate_all(compress: &mut gix::zlib::stream::deflate::Compress, data: &[u8]) -> Result<Vec<u8>> {
     use gix::zlib::stream::deflate::FlushCompress;
     compress.reset();
     let mut out = vec![0; data.len() + data.len() / 8 + 64];
