@@ -15,7 +15,7 @@ use super::merge::Merged;
 use super::refs::{
     archive_id_of, archive_ref, remote_archive_ref, session_ref, Expect, NewValue, RefChange, ARCHIVE_PREFIX,
 };
-use super::{object_id, Listed, SessionHead, SessionSummary, Store};
+use super::{object_id, Listed, SessionHead, Store};
 use crate::error::{fail, fail_with_hint};
 use crate::session::{Body, Event, EventKind, Person, SessionId, Timestamp};
 
@@ -40,16 +40,7 @@ pub struct Squashed {
 impl Store {
     /// The head of the archived session `id`, or `None` when it is not archived.
     pub(crate) fn archived_head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
-        let refname = archive_ref(id.as_str());
-        let Some(commit) = self.ref_target(&refname)? else {
-            return Ok(None);
-        };
-        let header = self.read_header_at(&refname, commit)?;
-        Ok(Some(SessionHead {
-            id: id.clone(),
-            commit,
-            header,
-        }))
+        self.head_at(&archive_ref(id.as_str()), id)
     }
 
     /// Whether the archived session `id` has every event of the event commit `theirs`
@@ -153,19 +144,7 @@ impl Store {
                     continue;
                 }
             };
-            match self.read_header_at(&refname, commit) {
-                Ok(header) if header.id == id => out.push(Listed::Ok(SessionSummary::from_header(commit, &header))),
-                Ok(header) => out.push(Listed::Broken {
-                    refname,
-                    error: format!("its session.json names another session ({})", header.id),
-                    name: None,
-                }),
-                Err(err) => out.push(Listed::Broken {
-                    refname,
-                    error: format!("{err:#}"),
-                    name: self.lenient_name(commit),
-                }),
-            }
+            out.push(self.listed_at(refname, &id, commit));
         }
         out.sort_by(|a, b| key(a).cmp(key(b)));
         Ok(out)

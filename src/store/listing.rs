@@ -120,6 +120,24 @@ struct CacheLine {
 }
 
 impl Store {
+    /// The listing of session `id` from its header at `commit` (of `refname`):
+    /// broken when the header cannot be read or names another session.
+    pub(crate) fn listed_at(&self, refname: String, id: &SessionId, commit: ObjectId) -> Listed {
+        match self.read_header_at(&refname, commit) {
+            Ok(header) if header.id == *id => Listed::Ok(SessionSummary::from_header(commit, &header)),
+            Ok(header) => Listed::Broken {
+                refname,
+                error: format!("its session.json names another session ({})", header.id),
+                name: None,
+            },
+            Err(err) => Listed::Broken {
+                refname,
+                error: format!("{err:#}"),
+                name: self.lenient_name(commit),
+            },
+        }
+    }
+
     fn cache_path(&self) -> std::path::PathBuf {
         self.shared_dir().join("sessions.cache")
     }
@@ -206,19 +224,7 @@ impl Store {
                 continue;
             }
             dirty = true;
-            match self.read_header_at(&refname, commit) {
-                Ok(header) if header.id == id => out.push(Listed::Ok(SessionSummary::from_header(commit, &header))),
-                Ok(header) => out.push(Listed::Broken {
-                    refname,
-                    error: format!("its session.json names another session ({})", header.id),
-                    name: None,
-                }),
-                Err(err) => out.push(Listed::Broken {
-                    refname,
-                    error: format!("{err:#}"),
-                    name: self.lenient_name(commit),
-                }),
-            }
+            out.push(self.listed_at(refname, &id, commit));
         }
         out.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
         if dirty || !cache.is_empty() {

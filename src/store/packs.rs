@@ -346,19 +346,7 @@ impl Store {
             last.insert((*kind, path.as_slice()), index);
             entries.push(entry);
         }
-        let num_entries = u32::try_from(entries.len()).context("too many objects for one pack")?;
-        let mut out = Vec::new();
-        let writer = output::bytes::FromEntriesIter::new(
-            std::iter::once(Ok::<_, gix::Error>(entries)),
-            &mut out,
-            num_entries,
-            gix_pack::data::Version::V2,
-            hash,
-        );
-        for written in writer {
-            written.context("cannot write a pack")?;
-        }
-        Ok(out)
+        pack_bytes(entries, hash)
     }
 
     fn packs_list(&self) -> PathBuf {
@@ -439,6 +427,11 @@ fn pack_of(hash: gix::hash::Kind, objects: &[(ObjectId, gix::objs::Kind, Vec<u8>
         })
         .collect::<std::result::Result<Vec<_>, _>>()
         .context("cannot deflate an object")?;
+    pack_bytes(entries, hash)
+}
+
+/// A version-2 pack of `entries`, as bytes.
+fn pack_bytes(entries: Vec<output::Entry>, hash: gix::hash::Kind) -> Result<Vec<u8>> {
     let num_entries = u32::try_from(entries.len()).context("too many objects for one pack")?;
     let mut out = Vec::new();
     let writer = output::bytes::FromEntriesIter::new(

@@ -39,11 +39,15 @@ pub(super) struct EventCommit {
 impl Store {
     /// The head of session `id`, or `None` if there is no such ref.
     pub(crate) fn head(&self, id: &SessionId) -> Result<Option<SessionHead>> {
-        let refname = session_ref(id.as_str());
-        let Some(commit) = self.ref_target(&refname)? else {
+        self.head_at(&session_ref(id.as_str()), id)
+    }
+
+    /// The head of session `id` that `refname` points at, or `None` if there is no such ref.
+    pub(crate) fn head_at(&self, refname: &str, id: &SessionId) -> Result<Option<SessionHead>> {
+        let Some(commit) = self.ref_target(refname)? else {
             return Ok(None);
         };
-        let header = self.read_header_at(&refname, commit)?;
+        let header = self.read_header_at(refname, commit)?;
         Ok(Some(SessionHead {
             id: id.clone(),
             commit,
