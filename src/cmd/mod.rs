@@ -80,6 +80,20 @@ impl Ui {
 }
 
 /// Prints `value` as one JSON document on stdout.
+/// Each logged event's note in a timeline: a commit's verdict, except an
+/// unresolved one (no scope is the common case and says nothing).
+pub(crate) fn verdict_notes(events: &[crate::ops::LoggedEvent]) -> Vec<Option<String>> {
+    events
+        .iter()
+        .map(|e| {
+            e.verdict
+                .as_ref()
+                .filter(|v| v.verdict != crate::summary::VerdictKind::Unresolved)
+                .map(crate::summary::verdict_words)
+        })
+        .collect()
+}
+
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');

@@ -162,19 +162,31 @@ latest snapshot (session is null when there is none).",
         name: "intent",
         title: "State an intent",
         description: "State the goal of the next stretch of edits; records a snapshot of the work tree, so \
-`rewind` can go back to it.",
+`rewind` can go back to it. `writes` declares the files it will touch (git pathspecs from the top of \
+the work tree, e.g. `src/auth/`, `*.md`, `:(exclude)vendor`): each commit made under it is then judged \
+consistent, flagged (touched others) or unresolved.",
         read_only: false,
         destructive: false,
-        input: || object(json!({"text": text("What you are about to do.")}), &["text"]),
+        input: || {
+            object(
+                json!({
+                    "text": text("What you are about to do."),
+                    "writes": {"type": "array", "items": {"type": "string"}, "description": "The files it will touch: git pathspecs from the top of the work tree."}
+                }),
+                &["text"],
+            )
+        },
         output: || landed(json!({})),
         run: |engine, args| {
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Args {
                 text: String,
+                #[serde(default)]
+                writes: Vec<String>,
             }
             let a: Args = parse(args)?;
-            to_json(&ops::intent(engine, &a.text)?)
+            to_json(&ops::intent(engine, &a.text, &a.writes)?)
         },
     },
     Tool {

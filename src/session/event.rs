@@ -229,6 +229,11 @@ pub struct Labelled {
     /// A checkpoint taken before an agent compacted its context: `manual` or `auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compaction: Option<String>,
+    /// An intent's declared scope: git pathspecs relative to the top of the
+    /// work tree (`git session intent --writes`), each as
+    /// `diff::scope::declare` wrote it. Empty: no scope declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -971,6 +976,7 @@ mod tests {
                 text: "cp".into(),
                 compaction: Some("auto".into()),
                 snapshot: Some(snapshot),
+                writes: Vec::new(),
             }),
             Body::Prompt(Prompt {
                 text: "do it".into(),

@@ -84,6 +84,10 @@ pub struct SessionHeader {
     pub work_base: Option<Oid>,
     #[serde(default)]
     pub intent: Option<Item>,
+    /// The current intent's declared scope (`intent --writes`: git
+    /// pathspecs from the top of the work tree); empty when it declared none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
     #[serde(default)]
     pub checkpoint: Option<Item>,
     #[serde(default)]
@@ -147,6 +151,20 @@ fn cut(text: &str) -> String {
     super::text::cut(text, MAX_TEXT)
 }
 
+/// How many pathspecs an intent's scope may declare (`intent --writes`).
+pub const MAX_SCOPE: usize = 64;
+
+/// An intent's scope as the header keeps it: a scope from elsewhere with more
+/// than [`MAX_SCOPE`] patterns, or one longer than [`MAX_TEXT`], was not
+/// written by this tool and is dropped whole (a part of a scope would be a
+/// narrower one), so its commits are judged unresolved.
+pub fn bounded_scope(writes: &[String]) -> Vec<String> {
+    if writes.len() > MAX_SCOPE || writes.iter().any(|w| w.chars().nth(MAX_TEXT).is_some()) {
+        return Vec::new();
+    }
+    writes.to_vec()
+}
+
 fn push_bounded(list: &mut Vec<Item>, item: Item) {
     list.push(item);
     if list.len() > MAX_ITEMS {
@@ -177,6 +195,7 @@ impl SessionHeader {
             latest_snapshot: None,
             work_base: None,
             intent: None,
+            scope: Vec::new(),
             checkpoint: None,
             progress: None,
             objectives: Vec::new(),
@@ -250,6 +269,7 @@ impl SessionHeader {
                 }
                 if start.text.is_some() {
                     self.intent = Some(item());
+                    self.scope.clear();
                     self.counters.intents = self.counters.intents.saturating_add(1);
                 }
             }
@@ -261,9 +281,10 @@ impl SessionHeader {
                     self.forked_from = Some(from.clone());
                 }
             }
-            Body::Intent(_) => {
+            Body::Intent(intent) => {
                 self.counters.intents = self.counters.intents.saturating_add(1);
                 self.intent = Some(item());
+                self.scope = bounded_scope(&intent.writes);
             }
             Body::Snapshot(_) => self.counters.snapshots = self.counters.snapshots.saturating_add(1),
             Body::Checkpoint(checkpoint) => {
@@ -299,6 +320,7 @@ impl SessionHeader {
                 if prompt.intent {
                     self.counters.intents = self.counters.intents.saturating_add(1);
                     self.intent = Some(item());
+                    self.scope.clear();
                 }
             }
             Body::Commit(_) => self.counters.commits = self.counters.commits.saturating_add(1),

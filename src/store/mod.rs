@@ -29,6 +29,7 @@ mod props;
 mod read;
 mod record;
 mod reflog;
+mod scope;
 pub(crate) mod refs;
 mod tracking;
 mod trees;

@@ -13,8 +13,11 @@
 mod brief;
 pub(crate) mod functions;
 mod text;
+mod verdicts;
 
 pub(crate) use brief::{brief, Brief};
+pub(crate) use verdicts::{counts_words, verdict_words, verdicts};
+pub(crate) use verdicts::{Verdict, VerdictCounts, VerdictKind};
 pub(crate) use text::{summary_markdown, summary_text};
 
 use std::collections::HashMap;
@@ -46,7 +49,10 @@ pub(crate) const MAX_TEXT: usize = 300;
 ///   "objectives":  [{"id", "time", "text", "done": bool, "done_time"|null, "done_text"|null}],
 ///   "intents":     [{"id", "time", "text"}],           in order (the start intent first)
 ///   "checkpoints": [{"id", "time", "text"}],           text is the label
-///   "commits":     [{"id", "time", "commit", "short", "subject", "rewrites": [commit]}],  a rewrite replaces what it rewrote
+///   "commits":     [{"id", "time", "commit", "short", "subject", "rewrites": [commit],  a rewrite replaces what it rewrote
+///                    "verdict": {"verdict": "consistent"|"flagged"|"unresolved", "intent": event id|null,
+///                                "scope": [pathspec], "outside": [path], "outside_count": n, "reason"}}],
+///   "verdicts":    {"consistent": n, "flagged": n, "unresolved": n},   over "commits"
 ///   "decisions":   [{"id", "time", "text", "rationale"|null, "alternatives": [text]}],
 ///   "discoveries": [{"id", "time", "text"}],
 ///   "blockers":    [{"id", "time", "text", "resolved": bool, "resolved_time"|null, "resolution"|null}],
@@ -80,6 +86,8 @@ pub struct Summary {
     pub intents: Vec<Entry>,
     pub checkpoints: Vec<Entry>,
     pub commits: Vec<Commit>,
+    /// How many of `commits` stayed inside their intent's scope.
+    pub verdicts: VerdictCounts,
     pub decisions: Vec<Decision>,
     pub discoveries: Vec<Entry>,
     pub blockers: Vec<Blocker>,
@@ -133,6 +141,9 @@ pub struct Commit {
     /// The earlier versions this commit rewrote (amend, rebase,
     /// cherry-pick), newest first; they are not listed on their own.
     pub rewrites: Vec<String>,
+    /// Whether it stayed inside its intent's scope (`None` only before
+    /// [`summarize`] judged it).
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -213,6 +224,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
         intents: Vec::new(),
         checkpoints: Vec::new(),
         commits: Vec::new(),
+        verdicts: VerdictCounts::default(),
         decisions: Vec::new(),
         discoveries: Vec::new(),
         blockers: Vec::new(),
@@ -362,6 +374,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
                     commit,
                     subject: cut(&c.subject),
                     rewrites,
+                    verdict: None,
                 });
             }
             Body::Rewind(_) | Body::Restore(_) | Body::Undo(_) => s.rewinds.push(Rewind {
@@ -476,6 +489,11 @@ pub(crate) fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec
 pub(crate) fn summarize(store: &Store, head: &SessionHead) -> Result<Summary> {
     let events: Vec<Event> = store.events(head)?.into_iter().map(|e| e.event).collect();
     let mut summary = fold(&head.header, &events);
+    let mut judged = verdicts(store, &events)?;
+    for commit in &mut summary.commits {
+        commit.verdict = judged.remove(&commit.id);
+    }
+    summary.verdicts = VerdictCounts::of(summary.commits.iter().filter_map(|c| c.verdict.as_ref()));
     if span(&head.header).is_some() {
         summary.files = Some(session_files(store, &head.header)?);
     }
