@@ -441,4 +441,9 @@ pub const CONFIG: &[ConfigKey] = &[
         default: "`true`",
         meaning: "`false`: the agent hooks attach no transcripts",
     },
+    ConfigKey {
+        key: "session.verify",
+        default: "`warn`",
+        meaning: "what the `commit-msg` hook of `hooks install --verify` does with a commit that touches files outside the current intent's scope: `warn`, `block` (the commit fails; `git commit --no-verify` skips it) or `off`",
+    },
 ];

@@ -35,8 +35,8 @@ pub use agent::{
     agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited, PromptRecorded, Transcript,
 };
 pub use hooks::{
-    hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall, HookReport, HookStatus,
-    HooksStatus,
+    hook_commit_msg, hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall,
+    HookReport, HookStatus, HooksStatus, OutOfScope, VerifyMode,
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
@@ -63,7 +63,7 @@ pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, S
 pub use crate::diff::DiffFormat;
 pub use crate::remote::policy::{PushReport, PushResult};
 pub use crate::rewind::commits::Mode as CommitsMode;
-pub use crate::store::hooks::{HookChange, CHAINED_SUFFIX};
+pub use crate::store::hooks::{HookChange, BLOCK_STATUS, CHAINED_SUFFIX};
 pub use crate::store::merge::Merged;
 
 /// How a front end opens the engine.
