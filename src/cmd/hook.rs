@@ -131,7 +131,10 @@ fn verify() -> Result<()> {
             1 => "1 file".to_owned(),
             n => format!("{n} files"),
         },
-        esc(crate::session::text::prefix(found.intent.lines().next().unwrap_or(""), 80)),
+        esc(crate::session::text::prefix(
+            found.intent.lines().next().unwrap_or(""),
+            80
+        )),
         esc(&found.scope.join(" "))
     );
     for path in found.outside.iter().take(SHOWN) {

@@ -29,6 +29,11 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     let ids: Vec<String> = log.events.iter().map(|e| e.commit.clone()).collect();
     let notes = super::verdict_notes(&log.events);
     let events: Vec<_> = log.events.into_iter().map(|e| e.event).collect();
-    out(&timeline(&events, args.ids.then_some(ids.as_slice()), &notes, ui.palette()));
+    out(&timeline(
+        &events,
+        args.ids.then_some(ids.as_slice()),
+        &notes,
+        ui.palette(),
+    ));
     Ok(())
 }

@@ -42,7 +42,9 @@ pub(crate) fn declare(
         }
         let mut pattern = gix::pathspec::parse(typed.as_bytes(), defaults).map_err(|e| invalid(e.to_string()))?;
         if !pattern.attributes.is_empty() {
-            return Err(invalid("attribute magic (:(attr:…)) is not supported in a scope".into()));
+            return Err(invalid(
+                "attribute magic (:(attr:…)) is not supported in a scope".into(),
+            ));
         }
         pattern.normalize(prefix, root).map_err(|e| invalid(e.to_string()))?;
         stored.push(stored_form(&pattern));

@@ -155,7 +155,12 @@ pub struct OutOfScope {
 /// current session and its intent declared a scope; else `None`. Reads
 /// `aura/current`, the session's head and, only then, the index and HEAD's tree.
 pub fn hook_commit_msg(engine: &Engine) -> Result<Option<OutOfScope>> {
-    let mode = match engine.store.config_string("session.verify").as_deref().map(str::to_ascii_lowercase) {
+    let mode = match engine
+        .store
+        .config_string("session.verify")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
         None => VerifyMode::Warn,
         Some(v) if v == "warn" => VerifyMode::Warn,
         Some(v) if v == "block" => VerifyMode::Block,

@@ -16,9 +16,9 @@ mod text;
 mod verdicts;
 
 pub(crate) use brief::{brief, Brief};
+pub(crate) use text::{summary_markdown, summary_text};
 pub(crate) use verdicts::{counts_words, verdict_words, verdicts};
 pub(crate) use verdicts::{Verdict, VerdictCounts, VerdictKind};
-pub(crate) use text::{summary_markdown, summary_text};
 
 use std::collections::HashMap;
 

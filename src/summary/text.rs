@@ -122,7 +122,13 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
                     VerdictKind::Flagged => p.red,
                     VerdictKind::Unresolved => p.dim,
                 };
-                let _ = writeln!(o, "  {}{}{r} {colour}{}{r}", p.yellow, c.short, one_line(&verdict_words(v)));
+                let _ = writeln!(
+                    o,
+                    "  {}{}{r} {colour}{}{r}",
+                    p.yellow,
+                    c.short,
+                    one_line(&verdict_words(v))
+                );
             }
         }
     }

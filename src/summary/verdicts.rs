@@ -177,7 +177,12 @@ pub(crate) fn verdict_words(v: &Verdict) -> String {
             const SHOWN: usize = 3;
             let mut words = format!(
                 "flagged: {}",
-                v.outside.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ")
+                v.outside
+                    .iter()
+                    .take(SHOWN)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             if v.outside_count > SHOWN {
                 words.push_str(&format!(" (+{} more)", v.outside_count - SHOWN));
@@ -190,5 +195,8 @@ pub(crate) fn verdict_words(v: &Verdict) -> String {
 
 /// The counts in one line: `2 consistent, 1 flagged, 0 unresolved`.
 pub(crate) fn counts_words(c: &VerdictCounts) -> String {
-    format!("{} consistent, {} flagged, {} unresolved", c.consistent, c.flagged, c.unresolved)
+    format!(
+        "{} consistent, {} flagged, {} unresolved",
+        c.consistent, c.flagged, c.unresolved
+    )
 }

@@ -1394,6 +1394,9 @@ fn forged_scopes_and_claimed_verdicts_are_not_believed() {
     assert_eq!(last["verdict"]["reason"], "the intent's scope does not parse");
     assert_eq!(summary["verdicts"]["flagged"], 1);
     let context = t.ok(&["context"]);
-    assert!(context.contains("- commits: 0 consistent, 1 flagged, 2 unresolved"), "{context}");
+    assert!(
+        context.contains("- commits: 0 consistent, 1 flagged, 2 unresolved"),
+        "{context}"
+    );
     t.ok(&["status"]);
 }

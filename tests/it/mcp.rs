@@ -388,7 +388,11 @@ fn an_intent_declares_its_scope() {
     t.ok(&["start", "--name", "mcp"]);
     let mut s = Server::start(&t);
     s.result("server/discover", json!({"_meta": meta()}));
-    let r = s.call("intent", json!({"text": "tests", "writes": ["tests/", ":!tests/fixtures"]}), Some(meta()));
+    let r = s.call(
+        "intent",
+        json!({"text": "tests", "writes": ["tests/", ":!tests/fixtures"]}),
+        Some(meta()),
+    );
     assert_eq!(r["isError"], false, "{r}");
     let r = s.call("intent", json!({"text": "bad", "writes": ["../x"]}), Some(meta()));
     assert_eq!(r["isError"], true, "{r}");

@@ -88,14 +88,22 @@ fn commits_inside_and_outside_the_declared_scope_are_consistent_and_flagged() {
     // The timeline marks them.
     let log = t.ok(&["log"]);
     assert!(log.contains("inside [consistent]"), "{log}");
-    assert!(log.contains("outside [flagged: Cargo.toml, src/generated/tables.rs]"), "{log}");
+    assert!(
+        log.contains("outside [flagged: Cargo.toml, src/generated/tables.rs]"),
+        "{log}"
+    );
 
     // summarize: a section of its own in all three formats.
     let s = t.json(&["summarize", "--format", "json"]);
-    assert_eq!(s["verdicts"], serde_json::json!({"consistent": 1, "flagged": 1, "unresolved": 2}));
+    assert_eq!(
+        s["verdicts"],
+        serde_json::json!({"consistent": 1, "flagged": 1, "unresolved": 2})
+    );
     let commits = s["commits"].as_array().unwrap();
     assert_eq!(commits.len(), 4);
-    assert!(commits.iter().any(|c| c["subject"] == "outside" && c["verdict"]["verdict"] == "flagged"));
+    assert!(commits
+        .iter()
+        .any(|c| c["subject"] == "outside" && c["verdict"]["verdict"] == "flagged"));
     let text = t.ok(&["summarize"]);
     assert!(text.contains("Scope 1 consistent, 1 flagged, 2 unresolved"), "{text}");
     assert!(text.contains("flagged: Cargo.toml, src/generated/tables.rs"), "{text}");
@@ -106,9 +114,18 @@ fn commits_inside_and_outside_the_declared_scope_are_consistent_and_flagged() {
     // context: the scope section and the marks on recent commits.
     let context = t.ok(&["context"]);
     assert!(context.contains("## Scope"), "{context}");
-    assert!(context.contains("- commits: 1 consistent, 1 flagged, 2 unresolved"), "{context}");
-    assert!(context.contains("outside: flagged: Cargo.toml, src/generated/tables.rs"), "{context}");
-    assert!(context.contains(&format!("- {} inside [consistent]", &inside[..10])), "{context}");
+    assert!(
+        context.contains("- commits: 1 consistent, 1 flagged, 2 unresolved"),
+        "{context}"
+    );
+    assert!(
+        context.contains("outside: flagged: Cargo.toml, src/generated/tables.rs"),
+        "{context}"
+    );
+    assert!(
+        context.contains(&format!("- {} inside [consistent]", &inside[..10])),
+        "{context}"
+    );
     t.fsck();
 }
 
@@ -129,7 +146,10 @@ fn a_scope_typed_in_a_subdirectory_means_what_git_add_would_there() {
     t.ok(&["note", "n"]);
     // The oracle: git's pathspecs typed in the same directory.
     let all = t.git(&["diff", "--name-only", &format!("{c}^"), &c]);
-    let kept = t.git_in(&lib, &["diff", "--name-only", &format!("{c}^"), &c, "--", "*.rs", "../README"]);
+    let kept = t.git_in(
+        &lib,
+        &["diff", "--name-only", &format!("{c}^"), &c, "--", "*.rs", "../README"],
+    );
     let outside: Vec<&str> = all.lines().filter(|p| !kept.lines().any(|k| k == *p)).collect();
     assert_eq!(outside, ["c.rs"]);
     let verdicts = logged_verdicts(&t);
@@ -210,7 +230,10 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     let out = commit(&t, &["-m", "blocked"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("error: git-session: the commit touches 1 file outside"), "{err}");
+    assert!(
+        err.contains("error: git-session: the commit touches 1 file outside"),
+        "{err}"
+    );
     assert!(err.contains("src/y.rs") && !err.contains("docs/b.md"), "{err}");
     assert!(err.contains("--no-verify"), "{err}");
     assert_eq!(t.git(&["rev-parse", "HEAD"]), head);
@@ -229,7 +252,11 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     t.write("src/z.rs", "z\n");
     t.git(&["add", "-A"]);
     let out = commit(&t, &["-m", "off"]);
-    assert!(out.status.success() && !stderr(&out).contains("scope"), "{}", stderr(&out));
+    assert!(
+        out.status.success() && !stderr(&out).contains("scope"),
+        "{}",
+        stderr(&out)
+    );
 
     // Our own failure never blocks: a value we do not know, then a
     // missing binary, under block.
@@ -238,7 +265,11 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     t.git(&["add", "-A"]);
     let out = commit(&t, &["-m", "unknown mode"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("session.verify is 'sometimes'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("session.verify is 'sometimes'"),
+        "{}",
+        stderr(&out)
+    );
     t.git(&["config", "session.verify", "block"]);
     let hook = t.dir.join(".git/hooks/commit-msg");
     let script = fs::read_to_string(&hook).unwrap();
@@ -294,5 +325,9 @@ fn the_verify_hook_runs_after_the_users_commit_msg_hook_whose_failure_counts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(&marker).unwrap(), "ran\nran\n");
     t.ok(&["hooks", "uninstall"]);
-    assert_eq!(fs::read(&user).unwrap(), original, "the user's hook is back, byte for byte");
+    assert_eq!(
+        fs::read(&user).unwrap(),
+        original,
+        "the user's hook is back, byte for byte"
+    );
 }
