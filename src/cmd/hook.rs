@@ -148,7 +148,7 @@ fn verify() -> Result<()> {
         eprint!("error: git-session: the commit touches {text}{widen}\nhint: or commit anyway with git commit --no-verify (session.verify = block)\n");
         std::process::exit(ops::BLOCK_STATUS);
     }
-    eprint!("warning: git-session: this commit touches {text}{widen}\n");
+    eprintln!("warning: git-session: this commit touches {text}{widen}");
     Ok(())
 }
 
