@@ -167,7 +167,7 @@ fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, Strin
     if !head.header.scope.is_empty() {
         scope.push(format!("- the current intent writes: {}", head.header.scope.join(" ")));
     }
-    if !listed.is_empty() {
+    if listed.iter().any(|(_, v)| v.is_some_and(|v| !v.scope.is_empty())) {
         let counts = super::VerdictCounts::of(listed.iter().filter_map(|(_, v)| *v));
         scope.push(format!("- commits: {}", super::counts_words(&counts)));
     }

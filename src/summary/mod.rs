@@ -199,6 +199,16 @@ pub struct FunctionSummary {
     pub change: FunctionChange,
 }
 
+impl Summary {
+    /// Whether any commit was made under an intent that declared a scope
+    /// (the text forms show the Scope section only then).
+    pub(crate) fn any_scope(&self) -> bool {
+        self.commits
+            .iter()
+            .any(|c| c.verdict.as_ref().is_some_and(|v| !v.scope.is_empty()))
+    }
+}
+
 /// `text` cut to [`MAX_TEXT`] characters, with `…` when something was cut.
 pub(crate) fn cut(text: &str) -> String {
     crate::session::text::cut(text, MAX_TEXT)

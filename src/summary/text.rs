@@ -113,7 +113,7 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
             .map(|c| format!("{}{}{r} {}", p.yellow, c.short, one_line(&c.subject)))
             .collect(),
     );
-    if !s.commits.is_empty() {
+    if s.any_scope() {
         let _ = writeln!(o, "{b}Scope{r} {}", counts_words(&s.verdicts));
         for c in &s.commits {
             if let Some(v) = &c.verdict {
@@ -306,6 +306,8 @@ pub(crate) fn summary_markdown(s: &Summary) -> String {
         for c in &s.commits {
             let _ = writeln!(o, "- `{}` {}", c.short, md(&c.subject));
         }
+    }
+    if s.any_scope() {
         let _ = writeln!(o, "\n## Scope\n\n{}\n", counts_words(&s.verdicts));
         for c in &s.commits {
             if let Some(v) = &c.verdict {
