@@ -184,13 +184,6 @@ fn a_bad_scope_is_a_usage_error_that_records_nothing() {
     state.assert_same(&t.user_state(), "a refused intent");
 }
 
-/// `git commit ARGS` with the hooks; its output.
-fn commit(t: &TestRepo, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["commit", "-q"];
-    all.extend_from_slice(args);
-    t.git_output_in(&t.dir, &all, &[])
-}
-
 #[test]
 fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failure() {
     let t = TestRepo::new();
@@ -204,14 +197,14 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     // Inside the scope: silent.
     t.write("docs/a.md", "a\n");
     t.git(&["add", "docs/a.md"]);
-    let out = commit(&t, &["-m", "inside"]);
+    let out = t.commit(&["-m", "inside"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("outside the scope"), "{}", stderr(&out));
 
     // Outside, warn (the default): the commit is made, the files are named.
     t.write("src/x.rs", "x\n");
     t.git(&["add", "src/x.rs"]);
-    let out = commit(&t, &["-m", "warned"]);
+    let out = t.commit(&["-m", "warned"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("warning: git-session: this commit touches 1 file outside the scope of the intent 'docs only' (writes docs/)"), "{err}");
@@ -227,7 +220,7 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     // git itself refreshes the index's stat data before the hooks run: the
     // entries are what must not change.
     let staged = t.git(&["ls-files", "--stage"]);
-    let out = commit(&t, &["-m", "blocked"]);
+    let out = t.commit(&["-m", "blocked"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -240,18 +233,18 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     assert_eq!(t.git(&["ls-files", "--stage"]), staged);
     // `commit -a` uses a temporary index (GIT_INDEX_FILE): still checked.
     t.write("src/x.rs", "x2\n");
-    let out = commit(&t, &["-a", "-m", "blocked too"]);
+    let out = t.commit(&["-a", "-m", "blocked too"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("src/x.rs"), "{}", stderr(&out));
     // --no-verify goes ahead, as git documents.
-    let out = commit(&t, &["--no-verify", "-m", "forced"]);
+    let out = t.commit(&["--no-verify", "-m", "forced"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // off: nothing said.
     t.git(&["config", "session.verify", "off"]);
     t.write("src/z.rs", "z\n");
     t.git(&["add", "-A"]);
-    let out = commit(&t, &["-m", "off"]);
+    let out = t.commit(&["-m", "off"]);
     assert!(
         out.status.success() && !stderr(&out).contains("scope"),
         "{}",
@@ -263,7 +256,7 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     t.git(&["config", "session.verify", "sometimes"]);
     t.write("src/w.rs", "w\n");
     t.git(&["add", "-A"]);
-    let out = commit(&t, &["-m", "unknown mode"]);
+    let out = t.commit(&["-m", "unknown mode"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("session.verify is 'sometimes'"),
@@ -278,7 +271,7 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     fs::write(&hook, script.replace(bin_line, &format!("bin='{}'", moved.display()))).unwrap();
     t.write("src/v.rs", "v\n");
     t.git(&["add", "-A"]);
-    let out = commit(&t, &["-m", "missing binary"]);
+    let out = t.commit(&["-m", "missing binary"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("is missing"), "{}", stderr(&out));
     // A binary that crashes (here: a script that dies) lets it through too.
@@ -286,7 +279,7 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     fs::set_permissions(&moved, fs::Permissions::from_mode(0o755)).unwrap();
     t.write("src/u.rs", "u\n");
     t.git(&["add", "-A"]);
-    let out = commit(&t, &["-m", "crashing binary"]);
+    let out = t.commit(&["-m", "crashing binary"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // Uninstall removes it with the others.
@@ -319,9 +312,9 @@ fn the_verify_hook_runs_after_the_users_commit_msg_hook_whose_failure_counts() {
     assert_eq!(fs::read(hooks.join("commit-msg.pre-git-session")).unwrap(), original);
     t.write("docs/a.md", "a\n");
     t.git(&["add", "-A"]);
-    let out = commit(&t, &["-m", "WIP: the user's hook refuses"]);
+    let out = t.commit(&["-m", "WIP: the user's hook refuses"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let out = commit(&t, &["-m", "fine"]);
+    let out = t.commit(&["-m", "fine"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(&marker).unwrap(), "ran\nran\n");
     t.ok(&["hooks", "uninstall"]);
