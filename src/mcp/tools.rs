@@ -70,6 +70,7 @@ Started from Claude Code, the session records the Claude Code session it is for.
                         name: "claude".into(),
                         session,
                     }),
+                    tasks: Vec::new(),
                 },
             )?;
             to_json(&started)
