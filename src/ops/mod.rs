@@ -40,7 +40,7 @@ pub use hooks::{
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
+    history, list, list_remote, list_task, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
     Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
