@@ -21,6 +21,7 @@ mod retain;
 mod rewind;
 mod start;
 mod status;
+mod trials;
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,10 @@ pub use retain::{
 pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, Difference, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
+pub use trials::{
+    compare, promote, ClosedTrial, CompareInput, Compared, PromoteInput, Promoted, PromotedCommit, TrialDiff,
+    TrialSide,
+};
 
 pub use crate::diff::DiffFormat;
 pub use crate::remote::policy::{PushReport, PushResult};
