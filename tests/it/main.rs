@@ -39,3 +39,4 @@ mod rough_edges;
 mod scale;
 mod snapshot_exact;
 mod summarize;
+mod trials;
