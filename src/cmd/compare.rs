@@ -83,7 +83,11 @@ fn table(a: &TrialSide, b: &TrialSide) -> String {
         ("commits", commits(a), commits(b)),
         ("checkpoints", a.checkpoints.to_string(), b.checkpoints.to_string()),
         ("active time", duration(a.active_secs), duration(b.active_secs)),
-        ("files changed", a.files_changed.to_string(), b.files_changed.to_string()),
+        (
+            "files changed",
+            a.files_changed.to_string(),
+            b.files_changed.to_string(),
+        ),
         ("verdicts", verdicts(a), verdicts(b)),
     ];
     let label = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);

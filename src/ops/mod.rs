@@ -41,8 +41,8 @@ pub use hooks::{
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, list_task, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
-    Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
+    history, list, list_remote, list_task, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing,
+    RemoteSession, Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
 pub use recording::{
@@ -61,8 +61,7 @@ pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, D
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
 pub use trials::{
-    compare, promote, ClosedTrial, CompareInput, Compared, PromoteInput, Promoted, PromotedCommit, TrialDiff,
-    TrialSide,
+    compare, promote, ClosedTrial, CompareInput, Compared, PromoteInput, Promoted, PromotedCommit, TrialDiff, TrialSide,
 };
 
 pub use crate::diff::DiffFormat;

@@ -258,7 +258,9 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
     let latest = latest_snapshot(&trial)?;
     let state = engine.store.head_state()?;
     let Some(before) = state.commit else {
-        return Err(fail("HEAD has no commit yet; promote needs a branch to bring the trial onto"));
+        return Err(fail(
+            "HEAD has no commit yet; promote needs a branch to bring the trial onto",
+        ));
     };
     let head_tree = engine.store.tree_of(before)?;
 
@@ -333,7 +335,11 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
     };
     let plan = rewind::plan(&engine.store, capture.tree, target_tree, &Scope::All)?;
     for skip in &plan.skipped {
-        engine.warn(&format!("left {} alone: {}", rewind::display(skip.path.as_ref()), skip.why));
+        engine.warn(&format!(
+            "left {} alone: {}",
+            rewind::display(skip.path.as_ref()),
+            skip.why
+        ));
     }
 
     let branch = state.branch.clone();
@@ -426,7 +432,9 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
                 current: Some(current),
             };
             if let Err(err) = engine.store.record(&target, Vec::new()) {
-                engine.warn(&format!("the current session did not record the new commits yet: {err:#}"));
+                engine.warn(&format!(
+                    "the current session did not record the new commits yet: {err:#}"
+                ));
             }
         }
     }

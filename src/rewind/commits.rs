@@ -337,7 +337,11 @@ pub(crate) fn plan_cherry_picks(
         // A signature (gpgsig) would not match the new commit.
         copy.extra_headers = Vec::new();
         tip = repo.write_object(&copy).context("cannot write a commit")?.detach();
-        picked.push(Picked { from: id, to: tip, subject });
+        picked.push(Picked {
+            from: id,
+            to: tip,
+            subject,
+        });
     }
     Ok((picked, empty))
 }
@@ -361,5 +365,9 @@ pub(crate) fn write_commit(
         message: message.into(),
         extra_headers: Vec::new(),
     };
-    Ok(store.repo().write_object(&commit).context("cannot write a commit")?.detach())
+    Ok(store
+        .repo()
+        .write_object(&commit)
+        .context("cannot write a commit")?
+        .detach())
 }

@@ -115,11 +115,7 @@ pub struct SessionHeader {
     pub claims: Vec<String>,
     /// The tasks the session works on, from its `start` or `fork` (at most
     /// 20, each at most 100 characters, whatever a fetched header says).
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "bounded_tasks"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "bounded_tasks")]
     pub tasks: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,

@@ -37,14 +37,22 @@ fn trials_start_with_tasks_and_are_listed_shown_and_summarized_by_them() {
 
     // list --task: exact and case-sensitive.
     let only = t.json(&["list", "--task", "T-1", "--json"]);
-    let names: Vec<&str> = only.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = only
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["alpha"]);
     let lower = t.json(&["list", "--task", "t-1", "--json"]);
     assert_eq!(lower.as_array().unwrap().len(), 1);
     assert_eq!(lower[0]["name"], "beta");
     assert_eq!(t.json(&["list", "--task", "nope", "--json"]), serde_json::json!([]));
     let text = t.ok(&["list", "--task", "T-1"]);
-    assert!(text.contains("alpha") && !text.contains("beta") && !text.contains("gamma"), "{text}");
+    assert!(
+        text.contains("alpha") && !text.contains("beta") && !text.contains("gamma"),
+        "{text}"
+    );
     // A second listing reads the cache: tasks survive it.
     for _ in 0..2 {
         let all = t.json(&["list", "--json"]);
@@ -101,8 +109,28 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     t.git(&["add", "app.txt"]);
     t.git(&["commit", "-q", "-m", "add app"]);
     t.ok(&["start", "-n", "integrate"]);
-    t.ok(&["start", "--worktree", "../one", "-n", "one", "--task", "T", "-i", "fix it in place"]);
-    t.ok(&["start", "--worktree", "../two", "-n", "two", "--task", "T", "-i", "fix it anew"]);
+    t.ok(&[
+        "start",
+        "--worktree",
+        "../one",
+        "-n",
+        "one",
+        "--task",
+        "T",
+        "-i",
+        "fix it in place",
+    ]);
+    t.ok(&[
+        "start",
+        "--worktree",
+        "../two",
+        "-n",
+        "two",
+        "--task",
+        "T",
+        "-i",
+        "fix it anew",
+    ]);
     let (one, two) = (t.root.join("one"), t.root.join("two"));
     let base = t.git(&["rev-parse", "HEAD"]);
 
@@ -133,11 +161,22 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     let stat = t.git(&["diff", "--stat", &tree_one, &tree_two]);
     assert!(text.starts_with(&format!("{stat}\n")), "{text}\n--- git:\n{stat}");
     for row in [
-        "status", "tasks", "objectives done", "commits", "checkpoints", "active time", "files changed", "verdicts",
+        "status",
+        "tasks",
+        "objectives done",
+        "commits",
+        "checkpoints",
+        "active time",
+        "files changed",
+        "verdicts",
     ] {
         assert!(text.lines().any(|l| l.starts_with(row)), "no row {row}: {text}");
     }
-    assert!(text.lines().any(|l| l.starts_with("commits") && l.contains(" 2 ") && l.ends_with(" 0")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("commits") && l.contains(" 2 ") && l.ends_with(" 0")),
+        "{text}"
+    );
     let names = t.ok(&["compare", "one", "two", "--name-only"]);
     assert_eq!(
         names.split("\n\n").next().unwrap(),
@@ -201,8 +240,13 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     // The work tree and the index are the new HEAD.
     assert_eq!(t.git(&["status", "--porcelain"]), "");
     assert_eq!(t.oracle_tree(), oracle_tree);
-    assert_eq!(std::fs::read_to_string(t.path("one.txt")).unwrap(), "by one\nand more\n");
-    assert!(t.git(&["reflog", "-1", "--format=%gs", "main"]).contains("git-session promote one"));
+    assert_eq!(
+        std::fs::read_to_string(t.path("one.txt")).unwrap(),
+        "by one\nand more\n"
+    );
+    assert!(t
+        .git(&["reflog", "-1", "--format=%gs", "main"])
+        .contains("git-session promote one"));
 
     // One is closed, two abandoned, integrate (the current session) untouched but for the commits.
     let h1 = header_of(&t, "one");
@@ -237,7 +281,17 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
 #[test]
 fn a_trial_without_commits_is_promoted_as_one_commit_of_its_snapshot() {
     let t = TestRepo::new();
-    t.ok(&["start", "--worktree", "../solo", "-n", "solo", "--task", "S-7", "-i", "make it solo"]);
+    t.ok(&[
+        "start",
+        "--worktree",
+        "../solo",
+        "-n",
+        "solo",
+        "--task",
+        "S-7",
+        "-i",
+        "make it solo",
+    ]);
     let solo = t.root.join("solo");
     t.ok_in(&solo, &["objective", "add", "write the solo file"]);
     t.ok_in(&solo, &["objective", "done", "solo file"]);
@@ -283,7 +337,10 @@ fn promote_refuses_unsaved_work_and_conflicts_changing_nothing() {
     let state = t.user_state();
     let refs = aura_refs(&t);
     let err = t.fails(&["promote", "a"], 1);
-    assert!(err.contains("no snapshot holds") && err.contains("Nothing was changed"), "{err}");
+    assert!(
+        err.contains("no snapshot holds") && err.contains("Nothing was changed"),
+        "{err}"
+    );
     assert!(err.contains("hint:"), "{err}");
     state.assert_same(&t.user_state(), "a refused promote");
     assert_eq!(aura_refs(&t), refs, "a refused promote recorded something");
@@ -329,7 +386,11 @@ fn a_trial_ahead_of_the_branch_is_promoted_by_fast_forward() {
     assert_eq!(std::fs::read_to_string(t.path("ff.txt")).unwrap(), "fast\nforward\n");
     let text = t.ok(&["show", "other", "--json"]);
     assert!(text.contains("trial ff promoted"), "{text}");
-    assert_eq!(header_of(&t, "elsewhere")["status"], "active", "another task's session was closed");
+    assert_eq!(
+        header_of(&t, "elsewhere")["status"],
+        "active",
+        "another task's session was closed"
+    );
     assert_eq!(header_of(&t, "ff")["status"], "closed");
     t.fsck();
 }
