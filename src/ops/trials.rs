@@ -216,6 +216,9 @@ pub struct Promoted {
     pub skipped: Vec<PromotedCommit>,
     /// The trial promoted (closed) and the other trials of its tasks (abandoned).
     pub closed: Vec<ClosedTrial>,
+    /// Paths where the trial's latest snapshot differs from its last commit:
+    /// work it never committed, which a promote of its commits leaves behind.
+    pub uncommitted: Vec<String>,
     /// Files written and removed in the work tree.
     pub written: u64,
     pub removed: u64,
@@ -308,6 +311,22 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
     } else {
         Way::UpToDate
     };
+    // Work the trial left uncommitted stays behind when its commits are promoted.
+    let uncommitted = match own.last() {
+        Some(&last) => engine
+            .store
+            .paths_between(engine.store.tree_of(last)?, latest)?
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    if !uncommitted.is_empty() {
+        engine.warn(&format!(
+            "trial '{name}' has changes it never committed ({}); only its commits are promoted",
+            uncommitted.join(", ")
+        ));
+    }
     let after = match &way {
         Way::FastForward(tip) | Way::Snapshot(tip) => *tip,
         Way::CherryPick(picked) => picked.last().map_or(before, |p| p.to),
@@ -371,6 +390,7 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
         commits: new_commits,
         skipped,
         closed: closing.iter().map(|(_, c)| c.clone()).collect(),
+        uncommitted,
         written: plan.write.len() as u64,
         removed: plan.remove.len() as u64,
         dry_run: input.dry_run,
@@ -439,11 +459,14 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
         }
     }
     for (head, closed) in closing {
-        let event = engine.event(Body::Close(Close {
+        let mut event = engine.event(Body::Close(Close {
             status: closed.status.clone(),
             reason: Some(closed.reason.clone()),
             snapshot: None,
         }))?;
+        // Recorded from this work tree: its HEAD and branch are not the trial's.
+        event.head = None;
+        event.branch = None;
         engine.store.record(&Target { head, current: None }, vec![event])?;
     }
     Ok(promoted)

@@ -255,6 +255,10 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     let h2 = header_of(&t, "two");
     assert_eq!(h2["status"], "abandoned");
     assert_eq!(h2["reason"], "trial one promoted");
+    assert_eq!(
+        h2["branch"], "session/two",
+        "closing from here moved the trial's branch"
+    );
     let closed: Vec<(&str, &str)> = done["closed"]
         .as_array()
         .unwrap()
@@ -359,8 +363,9 @@ fn promote_refuses_unsaved_work_and_conflicts_changing_nothing() {
     // The trial's own work tree: its current session is not promoted onto itself.
     let err = t.fails_in(&a, &["promote", "a"], 1);
     assert!(err.contains("current session"), "{err}");
-    // A side without a snapshot cannot be compared... every session has one; an unknown one fails.
-    t.fails(&["compare", "a", "nosuch"], 1);
+    // An unknown side cannot be compared.
+    let err = t.fails(&["compare", "a", "nosuch"], 1);
+    assert!(err.contains("nosuch"), "{err}");
     t.fsck();
 }
 
@@ -375,10 +380,13 @@ fn a_trial_ahead_of_the_branch_is_promoted_by_fast_forward() {
     commit_as(&t, &ff, "Bob", "ff: one");
     t.write_in(&ff, "ff.txt", "fast\nforward\n");
     let tip = commit_as(&t, &ff, "Bob", "ff: two");
-    t.ok_in(&ff, &["note", "both committed"]);
+    t.write_in(&ff, "draft.txt", "never committed\n");
+    t.ok_in(&ff, &["checkpoint", "-m", "both committed, a draft left"]);
 
     let done = t.json(&["promote", "ff", "--json"]);
     assert_eq!(done["how"], "fast-forward");
+    assert_eq!(done["uncommitted"], serde_json::json!(["draft.txt"]));
+    assert!(!t.path("draft.txt").exists(), "uncommitted work was promoted");
     assert_eq!(t.git(&["rev-parse", "HEAD"]), tip);
     assert_eq!(done["after"], tip.as_str());
     assert_eq!(done["commits"].as_array().unwrap().len(), 2);
