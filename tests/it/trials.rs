@@ -402,3 +402,50 @@ fn a_trial_ahead_of_the_branch_is_promoted_by_fast_forward() {
     assert_eq!(header_of(&t, "ff")["status"], "closed");
     t.fsck();
 }
+
+/// A fetched header is untrusted: whatever task list its `session.json`
+/// says, readers keep at most 20 ids of at most 100 characters, without
+/// white space or control characters.
+#[test]
+fn a_forged_task_list_is_bounded_by_every_reader() {
+    let t = TestRepo::new();
+    t.ok(&["start", "-n", "forged", "--task", "T-1"]);
+    t.ok(&["note", "a genuine note"]);
+    let id = t.current_id();
+    let head = t.git(&["rev-parse", &format!("refs/aura/sessions/{id}")]);
+    let blob = |path: &str| -> Value { serde_json::from_str(&t.git(&["show", &format!("{head}:{path}")])).unwrap() };
+    let previous = blob("event.json");
+    let mut header = blob("session.json");
+    let clock = header["clock"].as_u64().unwrap() + 1;
+    let event_id = format!("0190aaaa00007000800000000000{clock:04x}");
+    let event = serde_json::json!({
+        "format": 1, "id": event_id, "clock": clock, "kind": "note",
+        "time": "2026-01-02T03:04:05Z", "author": previous["author"],
+        "head": previous["head"], "branch": previous["branch"], "text": "under a forged task list",
+    });
+    let mut forged: Vec<String> = vec!["\u{1b}]0;pwned\u{7}".into(), "has space".into(), "x".repeat(5000)];
+    forged.extend((0..500).map(|i| format!("F-{i}")));
+    header["tasks"] = serde_json::json!(forged);
+    header["clock"] = clock.into();
+    header["last_event"] = event_id.into();
+    let (event_file, header_file) = (t.root.join("forged-event.json"), t.root.join("forged-session.json"));
+    std::fs::write(&event_file, event.to_string()).unwrap();
+    std::fs::write(&header_file, header.to_string()).unwrap();
+    t.fixture(
+        "forge_event.sh",
+        &[&id, event_file.to_str().unwrap(), header_file.to_str().unwrap()],
+    );
+
+    let tasks = t.header()["tasks"].clone();
+    let tasks: Vec<&str> = tasks.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(tasks.len(), 20, "{tasks:?}");
+    assert_eq!(tasks[0].chars().count(), 100);
+    assert_eq!(tasks[1], "F-0");
+    let listed = t.json(&["list", "--task", "F-3", "--json"]);
+    assert_eq!(listed[0]["tasks"].as_array().unwrap().len(), 20);
+    assert_eq!(t.json(&["list", "--task", "F-400", "--json"]), serde_json::json!([]));
+    for args in [&["show"][..], &["list"][..], &["context"][..], &["summarize"][..]] {
+        let out = t.ok(args);
+        assert!(!out.contains('\u{1b}') && !out.contains("has space"), "{args:?}: {out}");
+    }
+}
