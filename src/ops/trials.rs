@@ -295,7 +295,10 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
     let mut skipped: Vec<PromotedCommit> = reachable.iter().map(|c| listed(*c, None)).collect();
     let way = if let Some(&last) = pending.last() {
         let line = commits::commits_between(&engine.store, last, before)?;
-        if engine.store.is_ancestor(before, last) && line.iter().all(|c| own.contains(c)) {
+        if engine.store.is_ancestor(before, last)
+            && line.iter().all(|c| own.contains(c))
+            && pending.iter().all(|c| line.contains(c))
+        {
             Way::FastForward(last)
         } else {
             let (picked, empty) = commits::plan_cherry_picks(&engine.store, before, &pending, &person, &time)?;

@@ -63,6 +63,28 @@ fn trials_start_with_tasks_and_are_listed_shown_and_summarized_by_them() {
     }
     let cache = std::fs::read_to_string(t.path(".git/aura/sessions.cache")).unwrap();
     assert!(cache.starts_with("git-session sessions cache v4\n"), "{cache}");
+    // A cache of the format before tasks (v3: its lines have none) is rebuilt, not trusted.
+    let old_lines: Vec<String> = cache
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("tasks");
+            v.to_string()
+        })
+        .collect();
+    std::fs::write(
+        t.path(".git/aura/sessions.cache"),
+        format!("git-session sessions cache v3\n{}\n", old_lines.join("\n")),
+    )
+    .unwrap();
+    let all = t.json(&["list", "--json"]);
+    let alpha = all.as_array().unwrap().iter().find(|s| s["name"] == "alpha").unwrap();
+    assert_eq!(
+        alpha["tasks"],
+        serde_json::json!(["T-1", "web"]),
+        "an old cache was trusted"
+    );
 
     // show, summarize (json, markdown, text) and context name them.
     let shown = t.ok(&["show", "alpha"]);
@@ -383,8 +405,13 @@ fn a_trial_ahead_of_the_branch_is_promoted_by_fast_forward() {
     t.write_in(&ff, "draft.txt", "never committed\n");
     t.ok_in(&ff, &["checkpoint", "-m", "both committed, a draft left"]);
 
+    // The session current here shares the task, but the result lands in it: it stays open.
+    t.ok(&["start", "-n", "here", "--task", "F"]);
     let done = t.json(&["promote", "ff", "--json"]);
     assert_eq!(done["how"], "fast-forward");
+    assert_eq!(t.header()["name"], "here");
+    assert_eq!(t.header()["status"], "active");
+    assert!(t.kinds("here").contains(&"arrived".to_owned()), "{:?}", t.kinds("here"));
     assert_eq!(done["uncommitted"], serde_json::json!(["draft.txt"]));
     assert!(!t.path("draft.txt").exists(), "uncommitted work was promoted");
     assert_eq!(t.git(&["rev-parse", "HEAD"]), tip);
