@@ -476,3 +476,59 @@ fn a_forged_task_list_is_bounded_by_every_reader() {
         assert!(!out.contains('\u{1b}') && !out.contains("has space"), "{args:?}: {out}");
     }
 }
+
+/// The MCP server's `start` takes tasks and its `list` filters by one, as the verbs do.
+#[test]
+fn the_mcp_tools_start_with_tasks_and_list_by_task() {
+    use std::io::Write;
+    let t = TestRepo::new();
+    t.ok(&["start", "--worktree", "../other", "-n", "other", "--task", "T-2"]);
+    let requests = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "it", "version": "0"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "start", "arguments": {"name": "via-mcp", "tasks": ["T-1", "web"]}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "list", "arguments": {"task": "T-1"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {
+            "name": "start", "arguments": {"name": "bad", "tasks": ["two words"]}}}),
+    ];
+    let mut child = t
+        .cmd(&["mcp"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for r in &requests {
+        writeln!(stdin, "{r}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let replies: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_id = |id: u64| {
+        replies
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{replies:?}"))
+    };
+    assert_eq!(by_id(2)["result"]["isError"], false, "{replies:?}");
+    assert_eq!(t.header()["tasks"], serde_json::json!(["T-1", "web"]));
+    let listed = &by_id(3)["result"]["structuredContent"]["sessions"];
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["via-mcp"]);
+    assert_eq!(by_id(4)["result"]["isError"], true, "{replies:?}");
+    let err = by_id(4)["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(err.contains("task id"), "{err}");
+}
