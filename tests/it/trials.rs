@@ -430,15 +430,9 @@ fn a_trial_ahead_of_the_branch_is_promoted_by_fast_forward() {
     t.fsck();
 }
 
-/// A fetched header is untrusted: whatever task list its `session.json`
-/// says, readers keep at most 20 ids of at most 100 characters, without
-/// white space or control characters.
-#[test]
-fn a_forged_task_list_is_bounded_by_every_reader() {
-    let t = TestRepo::new();
-    t.ok(&["start", "-n", "forged", "--task", "T-1"]);
-    t.ok(&["note", "a genuine note"]);
-    let id = t.current_id();
+/// Appends a note to `session` whose `session.json` is the genuine one
+/// edited by `edit`, as a fetch from a hostile remote could deliver it.
+fn forge_header(t: &TestRepo, id: &str, edit: impl FnOnce(&mut Value)) {
     let head = t.git(&["rev-parse", &format!("refs/aura/sessions/{id}")]);
     let blob = |path: &str| -> Value { serde_json::from_str(&t.git(&["show", &format!("{head}:{path}")])).unwrap() };
     let previous = blob("event.json");
@@ -448,11 +442,9 @@ fn a_forged_task_list_is_bounded_by_every_reader() {
     let event = serde_json::json!({
         "format": 1, "id": event_id, "clock": clock, "kind": "note",
         "time": "2026-01-02T03:04:05Z", "author": previous["author"],
-        "head": previous["head"], "branch": previous["branch"], "text": "under a forged task list",
+        "head": previous["head"], "branch": previous["branch"], "text": "under a forged header",
     });
-    let mut forged: Vec<String> = vec!["\u{1b}]0;pwned\u{7}".into(), "has space".into(), "x".repeat(5000)];
-    forged.extend((0..500).map(|i| format!("F-{i}")));
-    header["tasks"] = serde_json::json!(forged);
+    edit(&mut header);
     header["clock"] = clock.into();
     header["last_event"] = event_id.into();
     let (event_file, header_file) = (t.root.join("forged-event.json"), t.root.join("forged-session.json"));
@@ -460,8 +452,22 @@ fn a_forged_task_list_is_bounded_by_every_reader() {
     std::fs::write(&header_file, header.to_string()).unwrap();
     t.fixture(
         "forge_event.sh",
-        &[&id, event_file.to_str().unwrap(), header_file.to_str().unwrap()],
+        &[id, event_file.to_str().unwrap(), header_file.to_str().unwrap()],
     );
+}
+
+/// A fetched header is untrusted: whatever task list its `session.json`
+/// says, readers keep at most 20 ids of at most 100 characters, without
+/// white space or control characters.
+#[test]
+fn a_forged_task_list_is_bounded_by_every_reader() {
+    let t = TestRepo::new();
+    t.ok(&["start", "-n", "forged", "--task", "T-1"]);
+    t.ok(&["note", "a genuine note"]);
+    let id = t.current_id();
+    let mut forged: Vec<String> = vec!["\u{1b}]0;pwned\u{7}".into(), "has space".into(), "x".repeat(5000)];
+    forged.extend((0..500).map(|i| format!("F-{i}")));
+    forge_header(&t, &id, |header| header["tasks"] = serde_json::json!(forged));
 
     let tasks = t.header()["tasks"].clone();
     let tasks: Vec<&str> = tasks.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
@@ -531,4 +537,22 @@ fn the_mcp_tools_start_with_tasks_and_list_by_task() {
     assert_eq!(by_id(4)["result"]["isError"], true, "{replies:?}");
     let err = by_id(4)["result"]["content"][0]["text"].as_str().unwrap();
     assert!(err.contains("task id"), "{err}");
+}
+
+#[test]
+fn a_trial_without_a_snapshot_cannot_be_compared_or_promoted() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--worktree", "../with", "-n", "with", "--task", "N"]);
+    t.ok(&["start", "-n", "without", "--task", "N"]);
+    let id = t.current_id();
+    forge_header(&t, &id, |header| header["latest_snapshot"] = Value::Null);
+    let err = t.fails(&["compare", "with", "without"], 1);
+    assert!(
+        err.contains("'without' has no snapshot yet") && err.contains("hint:"),
+        "{err}"
+    );
+    let err = t.fails(&["compare", "without", "with", "--json"], 1);
+    assert!(err.contains("no snapshot"), "{err}");
+    let err = t.fails_in(&t.root.join("with"), &["promote", "without"], 1);
+    assert!(err.contains("no snapshot"), "{err}");
 }
