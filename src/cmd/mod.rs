@@ -10,6 +10,7 @@ pub(crate) mod archive;
 pub(crate) mod checkpoint;
 pub(crate) mod claim;
 pub(crate) mod close;
+pub(crate) mod compare;
 pub(crate) mod completions;
 pub(crate) mod context;
 pub(crate) mod diff;
@@ -29,6 +30,7 @@ pub(crate) mod mcp;
 pub(crate) mod note;
 pub(crate) mod objective;
 pub(crate) mod pause;
+pub(crate) mod promote;
 pub(crate) mod push;
 pub(crate) mod remote;
 pub(crate) mod rename;
@@ -265,6 +267,8 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(&ui, a),
         Command::Close(a) => close::run(&ui, a),
         Command::Fork(a) => fork::run(&ui, a),
+        Command::Compare(a) => compare::run(&ui, a),
+        Command::Promote(a) => promote::run(&ui, a),
         Command::Archive(a) => archive::run(&ui, a),
         Command::Unarchive(a) => unarchive::run(&ui, a),
         Command::Gc(a) => gc::run(&ui, a),

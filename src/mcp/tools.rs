@@ -46,6 +46,7 @@ Started from Claude Code, the session records the Claude Code session it is for.
                 json!({
                     "name": text("A unique name (spaces become dashes); default: <branch>-<date>."),
                     "intent": text("What you set out to do."),
+                    "tasks": {"type": "array", "items": {"type": "string"}, "description": "Tasks the session works on (issue-tracker ids or tokens without spaces); sessions sharing one are trials of it."},
                 }),
                 &[],
             )
@@ -57,6 +58,8 @@ Started from Claude Code, the session records the Claude Code session it is for.
             struct Args {
                 name: Option<String>,
                 intent: Option<String>,
+                #[serde(default)]
+                tasks: Vec<String>,
             }
             let a: Args = parse(args)?;
             let started = ops::start(
@@ -70,6 +73,7 @@ Started from Claude Code, the session records the Claude Code session it is for.
                         name: "claude".into(),
                         session,
                     }),
+                    tasks: a.tasks,
                 },
             )?;
             to_json(&started)
@@ -541,7 +545,15 @@ only reports what it would change.",
         description: "The sessions of this repository (open ones; all with all: true), oldest first.",
         read_only: true,
         destructive: false,
-        input: || object(json!({"all": boolean("Include closed and abandoned sessions.")}), &[]),
+        input: || {
+            object(
+                json!({
+                    "all": boolean("Include closed and abandoned sessions."),
+                    "task": text("Only the sessions linked to this task (exact, case-sensitive)."),
+                }),
+                &[],
+            )
+        },
         output: || {
             object(
                 json!({"sessions": {"type": "array", "items": object(json!({
@@ -559,10 +571,12 @@ only reports what it would change.",
             struct Args {
                 #[serde(default)]
                 all: bool,
+                task: Option<String>,
             }
             let a: Args = parse(args)?;
             // `--json` prints the array; structured content is an object.
-            Ok(json!({"sessions": to_json(&ops::list(engine, a.all)?)?}))
+            let listing = ops::list_task(engine, a.all, a.task.as_deref())?;
+            Ok(json!({"sessions": to_json(&listing)?}))
         },
     },
     Tool {

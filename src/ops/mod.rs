@@ -21,6 +21,7 @@ mod retain;
 mod rewind;
 mod start;
 mod status;
+mod trials;
 
 use std::path::{Path, PathBuf};
 
@@ -40,8 +41,8 @@ pub use hooks::{
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
-    Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
+    history, list, list_remote, list_task, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing,
+    RemoteSession, Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
 pub use recording::{
@@ -59,6 +60,9 @@ pub use retain::{
 pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, Difference, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
+pub use trials::{
+    compare, promote, ClosedTrial, CompareInput, Compared, PromoteInput, Promoted, PromotedCommit, TrialDiff, TrialSide,
+};
 
 pub use crate::diff::DiffFormat;
 pub use crate::remote::policy::{PushReport, PushResult};

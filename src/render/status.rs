@@ -26,6 +26,9 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
         short_time(&h.created),
         short_time(&h.updated)
     );
+    if !h.tasks.is_empty() {
+        let _ = writeln!(s, "  tasks {}", esc_line(&h.tasks.join(", ")));
+    }
     let c = &h.counters;
     let _ = writeln!(
         s,

@@ -179,6 +179,10 @@ pub struct Start {
     /// The coding agent's session this one was started for (agent hooks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentRef>,
+    /// The tasks (issue-tracker ids or any tokens) the session works on:
+    /// sessions sharing one are trials of it (`compare`, `promote`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -217,6 +221,9 @@ pub struct Fork {
     pub from_event: Option<EventId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worktree: Option<String>,
+    /// The fork's tasks: its parent's unless it was given its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }

@@ -117,6 +117,10 @@ pub struct SessionHeader {
     /// Paths claimed with `git session claim` (bounded).
     #[serde(default)]
     pub claims: Vec<String>,
+    /// The tasks the session works on, from its `start` or `fork` (at most
+    /// 20, each at most 100 characters, whatever a fetched header says).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "bounded_tasks")]
+    pub tasks: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
     pub created: Timestamp,
@@ -124,6 +128,12 @@ pub struct SessionHeader {
     #[serde(deserialize_with = "bounded_clock")]
     pub clock: u64,
     pub last_event: EventId,
+}
+
+/// A task list cut to what [`super::task::bound_tasks`] keeps.
+fn bounded_tasks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let tasks = Vec::<String>::deserialize(d)?;
+    Ok(super::task::bound_tasks(&tasks))
 }
 
 /// A clock no larger than [`super::MAX_CLOCK`].
@@ -208,6 +218,7 @@ impl SessionHeader {
             handoff: None,
             handoff_by: None,
             claims: Vec::new(),
+            tasks: Vec::new(),
             reason: None,
             created: first.time.clone(),
             updated: first.time.clone(),
@@ -267,6 +278,7 @@ impl SessionHeader {
                 if let Some(w) = &start.worktree {
                     self.worktree = Some(w.clone());
                 }
+                self.tasks = super::task::bound_tasks(&start.tasks);
                 if start.text.is_some() {
                     self.intent = Some(item());
                     self.scope.clear();
@@ -280,6 +292,7 @@ impl SessionHeader {
                 if let Some(from) = &fork.from_session {
                     self.forked_from = Some(from.clone());
                 }
+                self.tasks = super::task::bound_tasks(&fork.tasks);
             }
             Body::Intent(intent) => {
                 self.counters.intents = self.counters.intents.saturating_add(1);
@@ -457,6 +470,26 @@ mod tests {
         }
         let size = serde_json::to_string(&h).unwrap().len();
         assert!(size < 30_000, "header grew to {size} bytes");
+    }
+
+    #[test]
+    fn tasks_come_from_the_start_and_stay_bounded() {
+        let start = ev(Body::Start(Start {
+            tasks: vec!["T-1".into(), "web".into()],
+            ..Start::default()
+        }));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
+        h.apply(&start);
+        assert_eq!(h.tasks, ["T-1", "web"]);
+        let mut json = serde_json::to_value(&h).unwrap();
+        let forged: Vec<String> = (0..500).map(|i| format!("{i}{}", "x".repeat(500))).collect();
+        json["tasks"] = serde_json::json!(forged);
+        let read: SessionHeader = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(read.tasks.len(), 20);
+        assert!(read.tasks.iter().all(|t| t.chars().count() == 100));
+        json.as_object_mut().unwrap().remove("tasks");
+        let old: SessionHeader = serde_json::from_value(json).unwrap();
+        assert!(old.tasks.is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod id;
 mod name;
 #[cfg(test)]
 mod props;
+pub mod task;
 pub mod text;
 mod time;
 pub mod trailers;

@@ -42,6 +42,7 @@ pub(crate) const MAX_TEXT: usize = 300;
 /// {
 ///   "format": 1,
 ///   "session": {"id", "name", "status", "branch"|null},
+///   "tasks": [task id],        the tasks it works on (`start --task`)
 ///   "started": RFC 3339|null, "ended": RFC 3339|null,   first and last event time
 ///   "duration_secs": n,        ended − started
 ///   "active_secs": n,          sum of the gaps between consecutive events, each capped at 1800
@@ -77,6 +78,8 @@ pub(crate) const MAX_TEXT: usize = 300;
 pub struct Summary {
     pub format: u32,
     pub session: SessionRef,
+    /// The tasks the session works on (`start --task`).
+    pub tasks: Vec<String>,
     pub started: Option<Timestamp>,
     pub ended: Option<Timestamp>,
     pub duration_secs: u64,
@@ -225,6 +228,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             status: header.status.as_str().to_owned(),
             branch: header.branch.clone(),
         },
+        tasks: header.tasks.clone(),
         started: None,
         ended: None,
         duration_secs: 0,

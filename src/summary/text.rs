@@ -60,6 +60,9 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
             .unwrap_or_default(),
         s.session.id
     );
+    if !s.tasks.is_empty() {
+        let _ = writeln!(o, "tasks: {}", s.tasks.join(", "));
+    }
     if let (Some(from), Some(to)) = (&s.started, &s.ended) {
         let _ = writeln!(
             o,
@@ -248,6 +251,10 @@ pub(crate) fn summary_markdown(s: &Summary) -> String {
             .map(|b| format!(", branch `{b}`"))
             .unwrap_or_default()
     );
+    if !s.tasks.is_empty() {
+        let tasks: Vec<String> = s.tasks.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+        let _ = writeln!(o, "- Tasks: {}", tasks.join(", "));
+    }
     if let (Some(from), Some(to)) = (&s.started, &s.ended) {
         let _ = writeln!(
             o,
