@@ -111,11 +111,12 @@ fn objectives(s: &TrialSide) -> String {
     format!("{}/{}", s.objectives_done, s.objectives)
 }
 
-// TODO(verdicts): show each side's commit verdicts once the summaries carry them.
+/// `2 consistent, 1 flagged, 0 unresolved`, or `-` without commits.
 fn verdicts(s: &TrialSide) -> String {
-    match &s.verdicts {
-        None => "-".to_owned(),
-        Some(v) => esc_line(&v.to_string()).into_owned(),
+    if s.commits.is_empty() {
+        "-".to_owned()
+    } else {
+        crate::summary::counts_words(&s.verdicts)
     }
 }
 

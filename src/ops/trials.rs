@@ -60,9 +60,9 @@ pub struct TrialSide {
     pub files_changed: u64,
     /// The tree compared.
     pub latest_snapshot: Oid,
-    /// The verdicts of its commits (hook point: `null` until the commit
-    /// verdicts of the summaries land).
-    pub verdicts: Option<serde_json::Value>,
+    /// How many of its commits stayed inside their intent's scope (each
+    /// commit in `commits` carries its own verdict).
+    pub verdicts: crate::summary::VerdictCounts,
 }
 
 /// The difference between the two trials' latest snapshots.
@@ -106,7 +106,7 @@ fn side(summary: &Summary, head: &SessionHead, latest: ObjectId) -> TrialSide {
         active_secs: summary.active_secs,
         files_changed: summary.files.as_ref().map_or(0, |f| f.len() as u64),
         latest_snapshot: oid(latest),
-        verdicts: None,
+        verdicts: summary.verdicts.clone(),
     }
 }
 

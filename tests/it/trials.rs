@@ -156,11 +156,14 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     let (one, two) = (t.root.join("one"), t.root.join("two"));
     let base = t.git(&["rev-parse", "HEAD"]);
 
-    // Trial one commits twice, as Bob.
+    // Trial one commits twice, as Bob: the first outside its intent's
+    // declared scope (one.txt), the second inside.
+    t.ok_in(&one, &["intent", "fix line two", "--writes", "app.txt"]);
     t.write_in(&one, "app.txt", "one\nTWO (one)\nthree\nfour\nfive\nsix\nseven\n");
     t.write_in(&one, "one.txt", "by one\n");
     let c1 = commit_as(&t, &one, "Bob", "one: fix two");
     t.ok_in(&one, &["checkpoint", "-m", "fixed"]);
+    t.ok_in(&one, &["intent", "more of one.txt", "--writes", "one.txt"]);
     t.write_in(&one, "one.txt", "by one\nand more\n");
     let c2 = commit_as(&t, &one, "Bob", "one: more");
     t.ok_in(&one, &["checkpoint", "-m", "more"]);
@@ -217,7 +220,23 @@ fn two_trials_of_a_task_are_compared_and_one_is_promoted() {
     assert_eq!(v["a"]["files_changed"], 2);
     assert_eq!(v["b"]["files_changed"], 2);
     assert_eq!(v["a"]["status"], "active");
-    assert!(v["a"]["verdicts"].is_null() && v["b"]["verdicts"].is_null());
+    assert_eq!(
+        v["a"]["verdicts"],
+        serde_json::json!({"consistent": 1, "flagged": 1, "unresolved": 0})
+    );
+    assert_eq!(
+        v["a"]["commits"][0]["verdict"]["outside"],
+        serde_json::json!(["one.txt"])
+    );
+    assert_eq!(
+        v["b"]["verdicts"],
+        serde_json::json!({"consistent": 0, "flagged": 0, "unresolved": 0})
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("verdicts") && l.contains("1 consistent, 1 flagged, 0 unresolved")),
+        "{text}"
+    );
     assert_eq!(v["diff"]["from"], tree_one.as_str());
     assert_eq!(v["diff"]["to"], tree_two.as_str());
     let numstat = t.git(&["diff", "--numstat", "--no-renames", &tree_one, &tree_two]);
