@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::PlanState;
 use super::{Body, Event, EventId, Oid, SessionId, Timestamp};
 
 /// How many open objectives, open blockers and next steps the header keeps.
@@ -115,6 +116,10 @@ pub struct SessionHeader {
     pub claims: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The plan in force: the latest `plan` event's version, title, counts
+    /// and markdown blob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanState>,
     pub created: Timestamp,
     pub updated: Timestamp,
     #[serde(deserialize_with = "bounded_clock")]
@@ -190,6 +195,7 @@ impl SessionHeader {
             handoff_by: None,
             claims: Vec::new(),
             reason: None,
+            plan: None,
             created: first.time.clone(),
             updated: first.time.clone(),
             clock: 0,
@@ -335,6 +341,16 @@ impl SessionHeader {
                     _ => Status::Closed,
                 };
                 self.reason = close.reason.clone();
+            }
+            Body::Plan(plan) => {
+                self.plan = Some(PlanState {
+                    id: event.id.clone(),
+                    version: plan.version,
+                    title: cut(&plan.text),
+                    done: plan.done.min(plan.total),
+                    total: plan.total,
+                    blob: event.attachments.get(super::plan::PLAN_FILE).cloned(),
+                });
             }
             Body::Branch(_)
             | Body::Rewind(_)

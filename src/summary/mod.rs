@@ -11,6 +11,7 @@
 //! of kinds this version does not know are listed raw in `other_events`.
 
 mod brief;
+pub(crate) mod plan;
 pub(crate) mod functions;
 mod text;
 
@@ -379,6 +380,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             }),
             Body::Unknown(_) => s.other_events.push(raw(event)),
             Body::Fork(_)
+            | Body::Plan(_)
             | Body::Arrived(_)
             | Body::Snapshot(_)
             | Body::Branch(_)
