@@ -129,6 +129,7 @@ Name the session, or set continue for the most recently updated open one.",
                     fast_forward: a.fast_forward,
                     confirm_fast_forward: None,
                     local: a.local,
+                    plan_file: None,
                 },
             )?;
             to_json(&resumed)

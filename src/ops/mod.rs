@@ -14,6 +14,7 @@ mod agent;
 mod hooks;
 mod knowledge;
 mod listing;
+mod plan;
 mod recording;
 mod remote;
 mod resume;
@@ -44,6 +45,10 @@ pub use listing::{
     Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
+pub use plan::{
+    plan_diff, plan_set, plan_show, plan_step, step_line, PlanDiff, PlanDiffInput, PlanRecorded, PlanSetInput,
+    PlanShowInput, PlanShown, PlanStepInput, PlanVersion,
+};
 pub use recording::{
     checkpoint, claim, close, intent, note, objective_add, objective_done, objectives, pause, rename, resolve,
     snapshot, Claimed, CloseInput, Closed, NoteInput, NoteKind,

@@ -11,6 +11,10 @@ use crate::error::fail;
 use crate::session::plan::{self, PlanExcerpt, PlanState, MAX_PLAN};
 use crate::store::Store;
 
+/// How much of the plan `status`, `resume` and the brief show.
+pub(crate) const EXCERPT_LINES: usize = 40;
+pub(crate) const EXCERPT_CHARS: usize = 4_000;
+
 /// The markdown of the plan `state` (its `plan.md` blob).
 pub(crate) fn plan_markdown(store: &Store, state: &PlanState) -> Result<String> {
     let Some(blob) = &state.blob else {
