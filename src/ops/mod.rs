@@ -32,7 +32,7 @@ use crate::session::{Body, Event, SessionHeader, SessionId, Status};
 use crate::store::{Current, SessionHead, Store, Target};
 
 pub use agent::{
-    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_pre_edit, agent_prompt, agent_session,
+    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_plan, agent_pre_edit, agent_prompt, agent_session,
     agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited, PromptRecorded, Transcript,
 };
 pub use hooks::{
