@@ -115,7 +115,10 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
                     p.total
                 ));
             } else {
-                out(&format!("The plan is unchanged (v{}); nothing was recorded.\n", p.version));
+                out(&format!(
+                    "The plan is unchanged (v{}); nothing was recorded.\n",
+                    p.version
+                ));
             }
         }
         Action::Show { at, json } => {
@@ -188,10 +191,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
                 ));
             } else {
                 let state = if done { "done" } else { "open" };
-                out(&format!(
-                    "Already {state}: {}; nothing was recorded.\n",
-                    esc(&line)
-                ));
+                out(&format!("Already {state}: {}; nothing was recorded.\n", esc(&line)));
             }
         }
     }

@@ -32,8 +32,9 @@ use crate::session::{Body, Event, SessionHeader, SessionId, Status};
 use crate::store::{Current, SessionHead, Store, Target};
 
 pub use agent::{
-    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_plan, agent_pre_edit, agent_prompt, agent_session,
-    agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited, PromptRecorded, Transcript,
+    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_plan, agent_pre_edit, agent_prompt,
+    agent_session, agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited,
+    PromptRecorded, Transcript,
 };
 pub use hooks::{
     hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall, HookReport, HookStatus,

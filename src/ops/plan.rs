@@ -77,7 +77,9 @@ pub(super) fn checked_markdown(bytes: &[u8]) -> Result<String> {
         ))
     })?;
     if markdown.contains('\0') {
-        return Err(fail("the plan holds a NUL byte, so it is not text; nothing was recorded"));
+        return Err(fail(
+            "the plan holds a NUL byte, so it is not text; nothing was recorded",
+        ));
     }
     if markdown.trim().is_empty() {
         return Err(fail("the plan is empty; nothing was recorded"));
@@ -409,7 +411,13 @@ pub fn plan_diff(engine: &Engine, input: &PlanDiffInput) -> Result<PlanDiff> {
 /// The plan in force of `head`, bounded, for `status`, `resume` and `context`.
 pub(super) fn excerpt(engine: &Engine, head: &SessionHead) -> Option<PlanExcerpt> {
     let state = head.header.plan.as_ref()?;
-    Some(plan_excerpt(&engine.store, state, EXCERPT_LINES, EXCERPT_CHARS, NEXT_STEPS))
+    Some(plan_excerpt(
+        &engine.store,
+        state,
+        EXCERPT_LINES,
+        EXCERPT_CHARS,
+        NEXT_STEPS,
+    ))
 }
 
 /// Where `resume --plan-file` writes the plan, checked before the resume

@@ -255,11 +255,9 @@ pub fn find_step<'a>(steps: &'a [Step], spec: &str, done: bool) -> Result<&'a St
     if needle.is_empty() {
         return Err(Vec::new());
     }
-    let tiers: [&dyn Fn(&str) -> bool; 3] = [
-        &|t: &str| t == needle,
-        &|t: &str| t.starts_with(&needle),
-        &|t: &str| t.contains(&needle),
-    ];
+    let tiers: [&dyn Fn(&str) -> bool; 3] = [&|t: &str| t == needle, &|t: &str| t.starts_with(&needle), &|t: &str| {
+        t.contains(&needle)
+    }];
     for tier in tiers {
         let found: Vec<&Step> = steps.iter().filter(|s| tier(&s.text.to_lowercase())).collect();
         match found.as_slice() {

@@ -11,8 +11,8 @@
 //! of kinds this version does not know are listed raw in `other_events`.
 
 mod brief;
-pub(crate) mod plan;
 pub(crate) mod functions;
+pub(crate) mod plan;
 mod text;
 
 pub(crate) use brief::{brief, Brief};

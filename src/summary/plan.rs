@@ -31,7 +31,12 @@ pub(crate) fn plan_markdown(store: &Store, state: &PlanState) -> Result<String> 
             MAX_PLAN / 1024
         )));
     };
-    String::from_utf8(bytes).map_err(|_| fail(format!("the plan's markdown (blob {}) is not UTF-8 text", blob.short(12))))
+    String::from_utf8(bytes).map_err(|_| {
+        fail(format!(
+            "the plan's markdown (blob {}) is not UTF-8 text",
+            blob.short(12)
+        ))
+    })
 }
 
 /// The plan `state` within `max_lines` lines and `max_chars` characters,
