@@ -27,6 +27,8 @@ const TOOLS: &[&str] = &[
     "objective",
     "summarize",
     "context",
+    "plan_set",
+    "plan_show",
     "rewind",
     "undo",
     "list",
