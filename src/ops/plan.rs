@@ -457,6 +457,13 @@ pub(super) fn plan_file(engine: &Engine, head: &SessionHead, path: &Path) -> Res
 impl PlanFile {
     /// Refuses a path that holds something other than the plan.
     fn check(&self) -> Result<()> {
+        let parent = self.path.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|p| !p.is_dir()) {
+            return Err(fail(format!(
+                "cannot write the plan to {}: no such directory; nothing was changed",
+                self.path.display()
+            )));
+        }
         match std::fs::symlink_metadata(&self.path) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(err) => Err(fail(format!("cannot look at {}: {err}", self.path.display()))),
