@@ -1012,6 +1012,14 @@ mod tests {
                 intent: true,
             }),
             Body::Pause,
+            Body::Plan(PlanSet {
+                text: "Ship it".into(),
+                version: 3,
+                done: 1,
+                total: 2,
+                step: Some("write docs".into()),
+                source: Some("cli".into()),
+            }),
             Body::Note(Text { text: "n".into() }),
             Body::Rewind(Rewound {
                 snapshot: Some(Snapshot::of(tree.clone())),

@@ -454,6 +454,48 @@ mod tests {
     }
 
     #[test]
+    fn the_latest_plan_event_is_the_plan_in_force() {
+        use crate::session::event::PlanSet;
+        let start = ev(Body::Start(Start::default()));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
+        h.apply(&start);
+        assert!(h.plan.is_none());
+        let blob = Oid::parse("4b825dc642cb6eb9a060e54bf8d69288fbef4904").unwrap();
+        let mut plan = ev(Body::Plan(PlanSet {
+            text: "é".repeat(1_000),
+            version: 2,
+            done: 7,
+            total: 3,
+            ..PlanSet::default()
+        }));
+        plan.attachments.insert("plan.md".into(), blob.clone());
+        h.apply(&plan);
+        let state = h.plan.clone().unwrap();
+        assert_eq!((state.id, state.version, state.blob), (plan.id.clone(), 2, Some(blob)));
+        assert_eq!(
+            (state.done, state.total),
+            (3, 3),
+            "a forged count stays within the total"
+        );
+        assert!(state.title.chars().count() <= MAX_TEXT + 1);
+        // Other events leave it; a plan without its attachment has no blob.
+        h.apply(&ev(Body::Note(text("n"))));
+        assert_eq!(h.plan.as_ref().unwrap().version, 2);
+        h.apply(&ev(Body::Plan(PlanSet {
+            text: "next".into(),
+            version: 3,
+            ..PlanSet::default()
+        })));
+        assert_eq!(h.plan.as_ref().map(|p| (p.version, p.blob.is_none())), Some((3, true)));
+        // An old header without the field reads, and a header without a plan writes none.
+        let mut json = serde_json::to_value(&h).unwrap();
+        json.as_object_mut().unwrap().remove("plan");
+        let old: SessionHeader = serde_json::from_value(json).unwrap();
+        assert!(old.plan.is_none());
+        assert!(!serde_json::to_string(&old).unwrap().contains("\"plan\""));
+    }
+
+    #[test]
     fn unknown_kinds_are_counted_not_dropped() {
         let start = ev(Body::Start(Start::default()));
         let mut h = SessionHeader::new(&sid(), "n", &start);
