@@ -6,8 +6,8 @@ use std::fmt::Write;
 use super::{esc, esc_line, Palette};
 use crate::session::plan::PlanExcerpt;
 
-/// The plan's progress and next open steps; with `text`, also the
-/// beginning of its markdown and how to see the rest.
+/// What follows the TL;DR's `Plan:` line: the next open steps, or with
+/// `text` the beginning of the markdown and how to see the rest.
 pub(crate) fn plan_excerpt(plan: &PlanExcerpt, text: bool, p: Palette) -> String {
     let mut s = String::new();
     if let Some(err) = &plan.error {
@@ -15,9 +15,13 @@ pub(crate) fn plan_excerpt(plan: &PlanExcerpt, text: bool, p: Palette) -> String
         return s;
     }
     if text {
-        let _ = writeln!(s, "{}Plan:{}", p.bold, p.reset);
+        // Under the TL;DR's `Plan:` line, indented.
         for line in plan.text.lines() {
-            let _ = writeln!(s, "  {}", esc(line));
+            if line.trim().is_empty() {
+                s.push('\n');
+            } else {
+                let _ = writeln!(s, "  {}", esc(line));
+            }
         }
         if plan.more_lines > 0 {
             let _ = writeln!(
