@@ -146,6 +146,11 @@ fn plan_set_show_diff_and_done_record_versions_git_can_read() {
         .map(|s| s["text"].as_str().unwrap())
         .collect();
     assert_eq!(next, ["write the lexer", "write the parser", "benchmark it"]);
+    let summary = t.json(&["summarize", "--format", "json"]);
+    assert_eq!(summary["plan"], *header_plan, "summarize carries the header's plan");
+    assert!(t
+        .ok(&["summarize", "--format", "markdown"])
+        .contains("- Plan: Ship the parser (v2, 1/4 steps done)"));
     let human = t.ok(&["status"]);
     assert!(human.contains("Plan:      Ship the parser (v2, 1/4 done)"), "{human}");
     assert!(human.contains("[ ] 4. benchmark it"), "{human}");
