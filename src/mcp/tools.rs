@@ -480,6 +480,59 @@ context files, within a character budget.",
         },
     },
     Tool {
+        name: "plan_done",
+        title: "Check a step of the plan",
+        description: "Check a step of the plan's checklist (or clear it with undone): a new version of the \
+plan with that box changed. Name the step by its number (1-based, as plan_show numbers them) or a unique part \
+of its text. A step already in that state records nothing (recorded is false).",
+        read_only: false,
+        destructive: false,
+        input: || {
+            object(
+                json!({
+                    "step": text("The step's number, or a unique part of its text (without case)."),
+                    "undone": boolean("Clear the box instead of checking it."),
+                }),
+                &["step"],
+            )
+        },
+        output: || {
+            object(
+                json!({
+                    "session": {"type": "string", "description": "The session's id."},
+                    "name": {"type": "string"},
+                    "commit": {"type": "string", "description": "The session's head commit."},
+                    "recorded": {"type": "boolean", "description": "False: the step was in that state already; nothing was recorded."},
+                    "plan": plan_state(),
+                    "event": {"type": "object", "description": "The plan event recorded."},
+                    "step": object(
+                        json!({"number": {"type": "integer"}, "done": {"type": "boolean"}, "text": {"type": "string"}}),
+                        &["number", "done", "text"],
+                    ),
+                }),
+                &["session", "name", "commit", "recorded", "plan", "step"],
+            )
+        },
+        run: |engine, args| {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                step: String,
+                #[serde(default)]
+                undone: bool,
+            }
+            let a: Args = parse(args)?;
+            to_json(&ops::plan_step(
+                engine,
+                &ops::PlanStepInput {
+                    step: a.step,
+                    done: !a.undone,
+                    source: Some("mcp".into()),
+                },
+            )?)
+        },
+    },
+    Tool {
         name: "plan_show",
         title: "Show the plan",
         description: "The plan the session works from: its markdown, its version and its checklist (each step numbered, done or not), the latest or the one in force at an event or version.",

@@ -28,6 +28,7 @@ const TOOLS: &[&str] = &[
     "summarize",
     "context",
     "plan_set",
+    "plan_done",
     "plan_show",
     "rewind",
     "undo",

@@ -461,6 +461,9 @@ fn mcp_plan_set_and_plan_show_round_trip() {
         json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "plan_show", "arguments": {}}}),
         json!({"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": {"name": "plan_set", "arguments": {"markdown": ""}}}),
         json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "plan_show", "arguments": {"at": "v7"}}}),
+        json!({"jsonrpc": "2.0", "id": 8, "method": "tools/call", "params": {"name": "plan_done", "arguments": {"step": "WRI"}}}),
+        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "plan_done", "arguments": {"step": "1"}}}),
+        json!({"jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": {"name": "plan_done", "arguments": {"step": "read", "undone": true}}}),
     ];
     let input: String = requests.iter().map(|r| format!("{r}\n")).collect();
     let out = run_with_input(&t, &t.dir, &["mcp"], input.as_bytes());
@@ -492,7 +495,7 @@ fn mcp_plan_set_and_plan_show_round_trip() {
     assert_eq!(shown["steps"][1]["text"], "write");
     assert_eq!(
         shown,
-        &t.json(&["plan", "show", "--json"]),
+        &t.json(&["plan", "show", "--at", "v1", "--json"]),
         "the tool returns what --json prints"
     );
     assert_eq!(reply(6)["result"]["isError"], true);
@@ -501,7 +504,27 @@ fn mcp_plan_set_and_plan_show_round_trip() {
         reply(7)["result"]["isError"] == true && text.contains("no version 7"),
         "{text}"
     );
-    assert_eq!(plan_events(&t, &t.dir, &t.current_id()).len(), 1);
+    let done = &reply(8)["result"]["structuredContent"];
+    assert_eq!(
+        (done["recorded"].as_bool(), done["step"]["number"].as_u64()),
+        (Some(true), Some(2)),
+        "{done}"
+    );
+    assert_eq!(done["plan"]["done"], 2);
+    assert_eq!(
+        reply(9)["result"]["structuredContent"]["recorded"],
+        false,
+        "already done"
+    );
+    let undone = &reply(10)["result"]["structuredContent"];
+    assert_eq!(
+        (undone["plan"]["version"].as_u64(), undone["plan"]["done"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(t.ok(&["plan", "show"]), "# From the model\n\n- [ ] read\n- [x] write\n");
+    let plans = plan_events(&t, &t.dir, &t.current_id());
+    assert_eq!(plans.len(), 3);
+    assert!(plans.iter().all(|(_, e)| e["source"] == "mcp"));
 }
 
 fn hook(t: &TestRepo, agent: &str, payload: &Value) -> Output {
