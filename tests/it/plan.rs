@@ -610,3 +610,43 @@ fn claude_plan_mode_and_codex_update_plan_set_the_plan_redacted() {
     assert_eq!(plan_events(&t, &t.dir, &id).last().unwrap().1["source"], "codex");
     t.fsck();
 }
+
+#[test]
+fn plans_set_in_two_clones_while_apart_merge_into_one_history() {
+    let t = TestRepo::new();
+    let bare = with_remote(&t);
+    let b = clone(&t, &bare, "b");
+    t.ok(&["start", "--name", "apart"]);
+    let id = t.current_id();
+    let set = |dir: &Path, text: &str| {
+        let out = run_with_input(&t, dir, &["plan", "set", "-"], text.as_bytes());
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    set(&t.dir, "# Together\n- [ ] one\n");
+    t.ok(&["push"]);
+    t.ok_in(&b, &["fetch"]);
+    t.ok_in(&b, &["resume", "apart"]);
+    set(&b, "# B's way\n- [ ] one\n- [ ] two\n");
+    t.ok_in(&b, &["push"]);
+    set(&t.dir, "# A's way\n- [x] one\n");
+    t.ok(&["fetch"]);
+
+    // A holds all three versions; the plan in force is the later in log order (B's, after its resume).
+    let plans = plan_events(&t, &t.dir, &id);
+    let texts: Vec<&str> = plans.iter().map(|(_, e)| e["text"].as_str().unwrap()).collect();
+    assert_eq!(plans.len(), 3, "{texts:?}");
+    assert!(texts.contains(&"A's way") && texts.contains(&"B's way"), "{texts:?}");
+    let header = t.json(&["status", "--json"])["session"]["plan"].clone();
+    assert_eq!(header["title"], "B's way", "{header}");
+    assert_eq!(t.ok(&["plan", "show"]), "# B's way\n- [ ] one\n- [ ] two\n");
+    let mine = plans.iter().find(|(_, e)| e["text"] == "A's way").unwrap();
+    assert_eq!(
+        t.ok(&["plan", "show", "--at", mine.1["id"].as_str().unwrap()]),
+        "# A's way\n- [x] one\n"
+    );
+    assert_eq!(attached_plan(&t, &t.dir, &mine.0), "# A's way\n- [x] one\n");
+    // The next version goes on from the plan in force.
+    set(&t.dir, "# Merged\n- [x] one\n- [ ] two\n");
+    assert_eq!(t.json(&["status", "--json"])["session"]["plan"]["version"], 3);
+    t.fsck();
+}
