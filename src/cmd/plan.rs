@@ -164,7 +164,11 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
                     diff.to.version
                 ));
             }
-            out_bytes(esc(&diff.patch).as_bytes());
+            if diff.colored {
+                out_bytes(diff.patch.as_bytes());
+            } else {
+                out_bytes(esc(&diff.patch).as_bytes());
+            }
         }
         Action::Done { step, json } | Action::Undone { step, json } => {
             let done = matches!(args.action, Some(Action::Done { .. }));

@@ -355,6 +355,10 @@ pub struct PlanDiff {
     /// The unified diff of `plan.md`, as `git diff` prints it (empty when
     /// the two are the same).
     pub patch: String,
+    /// The patch has colours (asked for, and neither plan holds control
+    /// characters): print it as it is; else escape it.
+    #[serde(skip)]
+    pub colored: bool,
 }
 
 /// The difference between two versions of the target session's plan,
@@ -377,13 +381,16 @@ pub fn plan_diff(engine: &Engine, input: &PlanDiffInput) -> Result<PlanDiff> {
     let to = plan_state(&events[..=to]);
     let from = from.map(|i| plan_state(&events[..=i]));
     // Both sides are read first: bounded, and a clear error for a blob
-    // that is missing or not text.
-    plan_markdown(&engine.store, &to)?;
+    // that is missing or not text. Colours only for plans without control
+    // characters: the front end prints a coloured patch as it is and
+    // escapes a plain one.
+    let safe = |markdown: String| matches!(text::escape_controls(&markdown), std::borrow::Cow::Borrowed(_));
+    let mut color = safe(plan_markdown(&engine.store, &to)?) && input.color;
     if let Some(from) = &from {
-        plan_markdown(&engine.store, from)?;
+        color &= safe(plan_markdown(&engine.store, from)?);
     }
     let opts = crate::diff::DiffOptions {
-        color: input.color,
+        color,
         ..crate::diff::DiffOptions::default()
     };
     let mut patch = Vec::new();
@@ -405,6 +412,7 @@ pub fn plan_diff(engine: &Engine, input: &PlanDiffInput) -> Result<PlanDiff> {
         from: from.as_ref().map(version),
         to: version(&to),
         patch: String::from_utf8_lossy(&patch).into_owned(),
+        colored: color,
     })
 }
 

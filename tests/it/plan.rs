@@ -110,6 +110,11 @@ fn plan_set_show_diff_and_done_record_versions_git_can_read() {
     assert!(diff.contains("+1. [ ] benchmark it"), "{diff}");
     assert_eq!(body(&diff), body(&git_diff), "the same hunks as git diff");
     assert_eq!(t.ok(&["plan", "diff", "1", "2"]), diff);
+    let colored = t.ok(&["plan", "diff", "--color", "always"]);
+    assert!(
+        colored.contains("\x1b[32m+\x1b[m\x1b[32m1. [ ] benchmark it"),
+        "{colored:?}"
+    );
     assert_eq!(t.ok(&["plan", "diff", "v2", "v2"]), "", "a version against itself");
 
     // The plan as of the first plan event (by id, by commit) and by version.
@@ -254,6 +259,29 @@ fn plan_commands_without_a_plan_or_a_session_say_what_to_do() {
     let err = t.fails(&["plan", "done", "1"], 1);
     assert!(err.contains("no checklist") && err.contains("- [ ]"), "{err}");
     assert_eq!(t.json(&["plan", "show", "--json"])["title"], "Just prose, no steps.");
+    // Control characters in a plan never reach the terminal, coloured or not.
+    let out = run_with_input(
+        &t,
+        &t.dir,
+        &["plan", "set", "-"],
+        b"# Title]0;pwned
+- [ ] a[2J
+",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["plan", "show"][..],
+        &["plan", "diff", "--color", "always"],
+        &["status"],
+        &["context"],
+    ] {
+        let shown = t.ok(args);
+        assert!(!shown.contains(['\x1b', '\x07']), "{args:?}: {shown:?}");
+    }
+    assert_eq!(
+        t.json(&["plan", "show", "--json"])["markdown"],
+        "# Title\x1b]0;pwned\x07\n- [ ] a\x1b[2J\n"
+    );
 }
 
 /// A bare remote beside the work tree, with the work tree's `main` pushed.
