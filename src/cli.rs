@@ -287,6 +287,35 @@ pub enum Command {
     /// Start a new session that inherits the current one's objectives, blockers,
     /// intent and next steps; the current one is paused.
     Fork(cmd::fork::Args),
+    /// Compare two trials of a task.
+    ///
+    /// Sessions linked to one task (`start --task ID`) are trials of it.
+    /// Print the difference between A's latest snapshot and B's (`--stat` by
+    /// default, as `git diff --stat`; `--patch`, `--name-status`,
+    /// `--name-only`), then both summaries side by side: status, tasks,
+    /// objectives done, commits, checkpoints, active time, files changed from
+    /// each one's baseline. `--json` prints one document (`{format, a, b,
+    /// diff}`). Nothing is recorded.
+    Compare(cmd::compare::Args),
+    /// Bring a trial's result onto the current branch and close the trials.
+    ///
+    /// In this work tree, put trial SESSION's work on the current branch: its
+    /// commits not yet on it — a fast-forward when the branch is behind them,
+    /// else cherry-picked oldest first with their authors and messages — or,
+    /// when it made no commits, one commit of its latest snapshot (merged with
+    /// what the branch gained since the trial began) with a message built from
+    /// its summary and a `Session-Id` trailer. The branch moves through HEAD
+    /// (one reflog entry per new commit, so this work tree's session records
+    /// them), the work tree and the index follow. Then SESSION is closed
+    /// ("promoted onto <branch>") and every other open session sharing a task
+    /// with it is abandoned ("trial <name> promoted"); this work tree's current
+    /// session is never closed.
+    ///
+    /// Refused before anything changes when the work tree has changes that no
+    /// snapshot holds (HEAD's tree, a snapshot of the current session or of
+    /// SESSION are fine), when SESSION is closed already or is this work
+    /// tree's current session, and on a conflict, naming the paths.
+    Promote(cmd::promote::Args),
     /// Move closed sessions to the archive.
     ///
     /// Move closed or abandoned sessions from `refs/aura/sessions/` to
@@ -449,5 +478,10 @@ pub const CONFIG: &[ConfigKey] = &[
         key: "session.attachTranscripts",
         default: "`true`",
         meaning: "`false`: the agent hooks attach no transcripts",
+    },
+    ConfigKey {
+        key: "session.verify",
+        default: "`warn`",
+        meaning: "what the `commit-msg` hook of `hooks install --verify` does with a commit that touches files outside the current intent's scope: `warn`, `block` (the commit fails; `git commit --no-verify` skips it) or `off`",
     },
 ];

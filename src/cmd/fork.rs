@@ -12,6 +12,11 @@ pub struct Args {
     /// Name of the new session (default: `<name>-fork`).
     #[arg(long, short = 'n')]
     pub name: Option<String>,
+    /// A task this session works on: an issue-tracker id or any token
+    /// without spaces (repeatable). Sessions sharing a task are trials of it
+    /// (`git session compare`, `git session promote`). Default: the parent's tasks.
+    #[arg(long, value_name = "ID")]
+    pub task: Vec<String>,
     /// Print the new session as JSON.
     #[arg(long)]
     pub json: bool,
@@ -22,6 +27,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
         &ui.engine,
         &ForkInput {
             name: args.name.clone(),
+            tasks: args.task.clone(),
         },
     )?;
     if let Some(paused) = &forked.paused {

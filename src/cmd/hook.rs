@@ -31,6 +31,11 @@ pub enum Hook {
         /// The commit, for `commit` (amend, `-c`, `-C`).
         commit: Option<String>,
     },
+    /// Check the staged change against the current intent's scope (`session.verify`).
+    CommitMsg {
+        /// The file holding the commit message.
+        file: Option<std::path::PathBuf>,
+    },
     /// Record the commit just made into the current session.
     PostCommit,
     /// Push the sessions shared with the remote, scanned (plain `git push`).
@@ -86,6 +91,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         );
         return Ok(());
     }
+    if let Hook::CommitMsg { .. } = &args.hook {
+        return verify();
+    }
     let name = match &args.hook {
         Hook::PrepareCommitMsg { .. } => "prepare-commit-msg",
         Hook::PostCommit => "post-commit",
@@ -98,15 +106,65 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-fn run_hook(hook: &Hook) -> Result<()> {
-    let engine = Engine::open(
+/// `commit-msg`: a warning, or with `session.verify = block` a refusal
+/// (exit status [`ops::BLOCK_STATUS`], which the script turns into 1),
+/// for staged files outside the current intent's scope. Our own failures
+/// are one warning line and let the commit through.
+fn verify() -> Result<()> {
+    if std::env::var_os("GIT_SESSION_DISABLE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return Ok(());
+    }
+    let found = open_engine().and_then(|engine| ops::hook_commit_msg(&engine));
+    let found = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(()),
+        Err(err) => {
+            eprintln!("warning: git-session commit-msg hook: {err:#} (the commit goes ahead)");
+            return Ok(());
+        }
+    };
+    const SHOWN: usize = 10;
+    let esc = crate::render::esc_line;
+    let mut text = format!(
+        "{} outside the scope of the intent '{}' (writes {}):\n",
+        match found.outside.len() {
+            1 => "1 file".to_owned(),
+            n => format!("{n} files"),
+        },
+        esc(crate::session::text::prefix(
+            found.intent.lines().next().unwrap_or(""),
+            80
+        )),
+        esc(&found.scope.join(" "))
+    );
+    for path in found.outside.iter().take(SHOWN) {
+        text.push_str(&format!("    {}\n", esc(path)));
+    }
+    if found.outside.len() > SHOWN {
+        text.push_str(&format!("    … and {} more\n", found.outside.len() - SHOWN));
+    }
+    let widen = "hint: record an intent that covers them: git session intent TEXT --writes PATHSPEC…";
+    if found.mode == ops::VerifyMode::Block {
+        eprint!("error: git-session: the commit touches {text}{widen}\nhint: or commit anyway with git commit --no-verify (session.verify = block)\n");
+        std::process::exit(ops::BLOCK_STATUS);
+    }
+    eprintln!("warning: git-session: this commit touches {text}{widen}");
+    Ok(())
+}
+
+fn open_engine() -> Result<Engine> {
+    Engine::open(
         Path::new("."),
         Options {
             session: None,
             progress: false,
             warnings: Rc::new(|text| eprintln!("warning: {text}")),
         },
-    )?;
+    )
+}
+
+fn run_hook(hook: &Hook) -> Result<()> {
+    let engine = open_engine()?;
     match hook {
         Hook::PrepareCommitMsg { file, .. } => ops::hook_prepare_commit_msg(&engine, file),
         Hook::PostCommit => ops::hook_post_commit(&engine),

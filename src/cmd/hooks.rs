@@ -26,7 +26,17 @@ pub enum Action {
     /// `<name>.pre-git-session` and runs first, with the same arguments and
     /// input; its exit status still decides (it can stop a commit; ours never
     /// does). Running it twice changes nothing.
-    Install,
+    ///
+    /// With `--verify`, also a `commit-msg` hook that checks the staged
+    /// change against the current intent's scope (`intent --writes`): a
+    /// warning, or with `session.verify = block` a refusal, naming the
+    /// files outside it. It never stops a commit when git-session itself
+    /// fails.
+    Install {
+        /// Also install the `commit-msg` scope check (`session.verify`: warn, block or off).
+        #[arg(long)]
+        verify: bool,
+    },
     /// Remove the hooks and put back the ones they ran first, byte for byte.
     Uninstall,
     /// Show which hooks are installed, and where.
@@ -39,10 +49,10 @@ pub enum Action {
 
 pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     match &args.action {
-        Action::Install => {
+        Action::Install { verify } => {
             let binary = std::env::current_exe().context("cannot find the git-session binary")?;
             let binary = std::fs::canonicalize(&binary).unwrap_or(binary);
-            let report = ops::hooks_install(&ui.engine, &binary)?;
+            let report = ops::hooks_install(&ui.engine, &binary, *verify)?;
             for (name, change) in &report.hooks {
                 let what = match change {
                     HookChange::Unchanged => "already installed".to_owned(),

@@ -26,6 +26,10 @@ pub struct Args {
     /// (0: all).
     #[arg(long, requires = "remote", value_name = "N", default_value_t = ops::REMOTE_LIST_LIMIT)]
     pub limit: usize,
+    /// Only the sessions linked to this task (`start --task`; exact and
+    /// case-sensitive, as issue trackers compare ids).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["remote", "archived"])]
+    pub task: Option<String>,
     /// Print a JSON array of session headers.
     #[arg(long)]
     pub json: bool,
@@ -38,11 +42,19 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if args.archived {
         return list_archived(ui, args);
     }
-    let listing = ops::list(&ui.engine, args.all)?;
+    let listing = ops::list_task(&ui.engine, args.all, args.task.as_deref())?;
     if args.json {
         return print_json(&listing);
     }
     if listing.sessions.is_empty() {
+        if let Some(task) = &args.task {
+            ui.say(format!(
+                "No {}sessions on task {}.",
+                if args.all { "" } else { "open " },
+                crate::render::esc_line(task)
+            ));
+            return Ok(());
+        }
         ui.say(if args.all {
             "No sessions yet; start one with `git session start`."
         } else {

@@ -16,7 +16,7 @@ pub struct Args {
     /// and `diff` accept.
     #[arg(long)]
     pub ids: bool,
-    /// Print a JSON array of `{commit, event}`.
+    /// Print a JSON array of `{commit, event, verdict}` (`verdict`: commits only).
     #[arg(long)]
     pub json: bool,
 }
@@ -27,7 +27,13 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
         return print_json(&log);
     }
     let ids: Vec<String> = log.events.iter().map(|e| e.commit.clone()).collect();
+    let notes = super::verdict_notes(&log.events);
     let events: Vec<_> = log.events.into_iter().map(|e| e.event).collect();
-    out(&timeline(&events, args.ids.then_some(ids.as_slice()), ui.palette()));
+    out(&timeline(
+        &events,
+        args.ids.then_some(ids.as_slice()),
+        &notes,
+        ui.palette(),
+    ));
     Ok(())
 }

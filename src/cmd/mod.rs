@@ -10,6 +10,7 @@ pub(crate) mod archive;
 pub(crate) mod checkpoint;
 pub(crate) mod claim;
 pub(crate) mod close;
+pub(crate) mod compare;
 pub(crate) mod completions;
 pub(crate) mod context;
 pub(crate) mod diff;
@@ -30,6 +31,7 @@ pub(crate) mod note;
 pub(crate) mod objective;
 pub(crate) mod pause;
 pub(crate) mod plan;
+pub(crate) mod promote;
 pub(crate) mod push;
 pub(crate) mod remote;
 pub(crate) mod rename;
@@ -81,6 +83,20 @@ impl Ui {
 }
 
 /// Prints `value` as one JSON document on stdout.
+/// Each logged event's note in a timeline: a commit's verdict, except an
+/// unresolved one (no scope is the common case and says nothing).
+pub(crate) fn verdict_notes(events: &[crate::ops::LoggedEvent]) -> Vec<Option<String>> {
+    events
+        .iter()
+        .map(|e| {
+            e.verdict
+                .as_ref()
+                .filter(|v| v.verdict != crate::summary::VerdictKind::Unresolved)
+                .map(crate::summary::verdict_words)
+        })
+        .collect()
+}
+
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
@@ -253,6 +269,8 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(&ui, a),
         Command::Close(a) => close::run(&ui, a),
         Command::Fork(a) => fork::run(&ui, a),
+        Command::Compare(a) => compare::run(&ui, a),
+        Command::Promote(a) => promote::run(&ui, a),
         Command::Archive(a) => archive::run(&ui, a),
         Command::Unarchive(a) => unarchive::run(&ui, a),
         Command::Gc(a) => gc::run(&ui, a),

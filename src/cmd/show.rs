@@ -30,7 +30,8 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
     if !shown.recent_events.is_empty() {
         text.push_str(&format!("\nLast {} event(s):\n", shown.recent_events.len()));
         let recent: Vec<_> = shown.recent_events.iter().map(|e| e.event.clone()).collect();
-        text.push_str(&timeline(&recent, None, palette));
+        let notes = super::verdict_notes(&shown.recent_events);
+        text.push_str(&timeline(&recent, None, &notes, palette));
     }
     out(&text);
     Ok(())

@@ -24,6 +24,11 @@ pub struct Args {
     /// With --worktree: the new branch (default: `session/<name>`).
     #[arg(long, short = 'b', value_name = "BRANCH", requires = "worktree")]
     pub branch: Option<String>,
+    /// A task this session works on: an issue-tracker id or any token
+    /// without spaces (repeatable). Sessions sharing a task are trials of it
+    /// (`git session compare`, `git session promote`).
+    #[arg(long, value_name = "ID")]
+    pub task: Vec<String>,
     /// Print the new session as JSON.
     #[arg(long)]
     pub json: bool,
@@ -38,6 +43,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             worktree: args.worktree.clone(),
             branch: args.branch.clone(),
             agent: None,
+            tasks: args.task.clone(),
         },
     )?;
     if let Some(paused) = &started.paused {

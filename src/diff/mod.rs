@@ -13,6 +13,7 @@
 mod patch;
 pub(crate) mod patch_id;
 mod quote;
+pub(crate) mod scope;
 mod stat;
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,7 @@ Started from Claude Code, the session records the Claude Code session it is for.
                 json!({
                     "name": text("A unique name (spaces become dashes); default: <branch>-<date>."),
                     "intent": text("What you set out to do."),
+                    "tasks": {"type": "array", "items": {"type": "string"}, "description": "Tasks the session works on (issue-tracker ids or tokens without spaces); sessions sharing one are trials of it."},
                 }),
                 &[],
             )
@@ -57,6 +58,8 @@ Started from Claude Code, the session records the Claude Code session it is for.
             struct Args {
                 name: Option<String>,
                 intent: Option<String>,
+                #[serde(default)]
+                tasks: Vec<String>,
             }
             let a: Args = parse(args)?;
             let started = ops::start(
@@ -70,6 +73,7 @@ Started from Claude Code, the session records the Claude Code session it is for.
                         name: "claude".into(),
                         session,
                     }),
+                    tasks: a.tasks,
                 },
             )?;
             to_json(&started)
@@ -163,19 +167,31 @@ latest snapshot (session is null when there is none).",
         name: "intent",
         title: "State an intent",
         description: "State the goal of the next stretch of edits; records a snapshot of the work tree, so \
-`rewind` can go back to it.",
+`rewind` can go back to it. `writes` declares the files it will touch (git pathspecs from the top of \
+the work tree, e.g. `src/auth/`, `*.md`, `:(exclude)vendor`): each commit made under it is then judged \
+consistent, flagged (touched others) or unresolved.",
         read_only: false,
         destructive: false,
-        input: || object(json!({"text": text("What you are about to do.")}), &["text"]),
+        input: || {
+            object(
+                json!({
+                    "text": text("What you are about to do."),
+                    "writes": {"type": "array", "items": {"type": "string"}, "description": "The files it will touch: git pathspecs from the top of the work tree."}
+                }),
+                &["text"],
+            )
+        },
         output: || landed(json!({})),
         run: |engine, args| {
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Args {
                 text: String,
+                #[serde(default)]
+                writes: Vec<String>,
             }
             let a: Args = parse(args)?;
-            to_json(&ops::intent(engine, &a.text)?)
+            to_json(&ops::intent(engine, &a.text, &a.writes)?)
         },
     },
     Tool {
@@ -676,7 +692,15 @@ only reports what it would change.",
         description: "The sessions of this repository (open ones; all with all: true), oldest first.",
         read_only: true,
         destructive: false,
-        input: || object(json!({"all": boolean("Include closed and abandoned sessions.")}), &[]),
+        input: || {
+            object(
+                json!({
+                    "all": boolean("Include closed and abandoned sessions."),
+                    "task": text("Only the sessions linked to this task (exact, case-sensitive)."),
+                }),
+                &[],
+            )
+        },
         output: || {
             object(
                 json!({"sessions": {"type": "array", "items": object(json!({
@@ -694,10 +718,12 @@ only reports what it would change.",
             struct Args {
                 #[serde(default)]
                 all: bool,
+                task: Option<String>,
             }
             let a: Args = parse(args)?;
             // `--json` prints the array; structured content is an object.
-            Ok(json!({"sessions": to_json(&ops::list(engine, a.all)?)?}))
+            let listing = ops::list_task(engine, a.all, a.task.as_deref())?;
+            Ok(json!({"sessions": to_json(&listing)?}))
         },
     },
     Tool {

@@ -413,6 +413,7 @@ pub fn agent_compact(
     let mut event = engine.event(Body::Checkpoint(Labelled {
         text: format!("before compaction ({trigger})"),
         compaction: Some(trigger.to_owned()),
+        writes: Vec::new(),
         snapshot: Some(snapshot),
     }))?;
     let part = transcript_part(engine, &target.head.id, transcript, false)?;
@@ -489,6 +490,7 @@ fn turn_checkpoint(engine: &Engine, target: &Target, turn: &AgentTurn) -> Result
     engine.event(Body::Checkpoint(Labelled {
         text: label,
         compaction: None,
+        writes: Vec::new(),
         snapshot: Some(snapshot),
     }))
 }

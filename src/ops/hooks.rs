@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::Engine;
 use crate::session::trailers;
-use crate::store::hooks::{HookChange, HookState, ALL_HOOKS, HOOK_NAMES};
+use crate::store::hooks::{HookChange, HookState, ALL_HOOKS, HOOK_NAMES, VERIFY_HOOK};
 
 /// What `hooks install` or `hooks uninstall` did, per hook.
 #[derive(Clone, Debug)]
@@ -46,12 +46,16 @@ fn by_name<S: serde::Serializer>(hooks: &[(&'static str, HookStatus)], s: S) -> 
 }
 
 /// Installs the `prepare-commit-msg` and `post-commit` hooks running
-/// `binary`, chained after the hooks already there.
-pub fn hooks_install(engine: &Engine, binary: &Path) -> Result<HookReport> {
+/// `binary`, chained after the hooks already there; with `verify`, also the
+/// `commit-msg` hook that checks a commit against the intent's scope.
+pub fn hooks_install(engine: &Engine, binary: &Path, verify: bool) -> Result<HookReport> {
     let dir = engine.store.hooks_dir();
     let mut hooks = Vec::new();
     for name in HOOK_NAMES {
         hooks.push((name, engine.store.install_hook(&dir, name, binary)?));
+    }
+    if verify {
+        hooks.push((VERIFY_HOOK, engine.store.install_hook(&dir, VERIFY_HOOK, binary)?));
     }
     Ok(HookReport { dir, hooks })
 }
@@ -126,6 +130,73 @@ pub fn hook_prepare_commit_msg(engine: &Engine, file: &Path) -> Result<()> {
         std::fs::write(file, new)?;
     }
     Ok(())
+}
+
+/// What `session.verify` asks of the `commit-msg` hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyMode {
+    Off,
+    Warn,
+    Block,
+}
+
+/// A staged change with files outside the current intent's scope.
+#[derive(Clone, Debug)]
+pub struct OutOfScope {
+    pub mode: VerifyMode,
+    pub intent: String,
+    pub scope: Vec<String>,
+    /// The staged files outside it (all of them).
+    pub outside: Vec<String>,
+}
+
+/// `commit-msg` (`hooks install --verify`): the staged files outside the
+/// current intent's scope, when `session.verify` is not `off`, there is a
+/// current session and its intent declared a scope; else `None`. Reads
+/// `aura/current`, the session's head and, only then, the index and HEAD's tree.
+pub fn hook_commit_msg(engine: &Engine) -> Result<Option<OutOfScope>> {
+    let mode = match engine
+        .store
+        .config_string("session.verify")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
+        None => VerifyMode::Warn,
+        Some(v) if v == "warn" => VerifyMode::Warn,
+        Some(v) if v == "block" => VerifyMode::Block,
+        Some(v) if v == "off" || v == "false" => VerifyMode::Off,
+        Some(other) => {
+            return Err(crate::error::fail(format!(
+                "session.verify is '{other}'; it takes off, warn or block (nothing checked)"
+            )))
+        }
+    };
+    if mode == VerifyMode::Off || engine.store.current()?.is_none() {
+        return Ok(None);
+    }
+    let target = engine.target()?;
+    let header = &target.head.header;
+    if header.scope.is_empty() {
+        return Ok(None);
+    }
+    let Some(intent) = &header.intent else {
+        return Ok(None);
+    };
+    let staged = engine.store.staged_paths()?;
+    let verdict = crate::summary::Verdict::judge(Some(&intent.id), &header.scope, &staged);
+    match verdict.verdict {
+        crate::summary::VerdictKind::Flagged => Ok(Some(OutOfScope {
+            mode,
+            intent: intent.text.clone(),
+            scope: header.scope.clone(),
+            outside: verdict.outside,
+        })),
+        crate::summary::VerdictKind::Consistent => Ok(None),
+        crate::summary::VerdictKind::Unresolved => Err(crate::error::fail(format!(
+            "the intent's scope cannot be checked: {}",
+            verdict.reason.unwrap_or_default()
+        ))),
+    }
 }
 
 /// `post-commit`: records the commit just made into the current session.

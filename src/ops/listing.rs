@@ -33,11 +33,18 @@ pub struct Listing {
 /// The open sessions (all with `all`), oldest first. Refs that cannot be
 /// read are warned about and do not hide the others.
 pub fn list(engine: &Engine, all: bool) -> Result<Listing> {
+    list_task(engine, all, None)
+}
+
+/// [`list`], only the sessions linked to `task` (exact, case-sensitive, as
+/// issue trackers compare ids) when one is given.
+pub fn list_task(engine: &Engine, all: bool, task: Option<&str>) -> Result<Listing> {
     let listed = engine.store.list()?;
     let current = engine.store.current()?.map(|c| c.session);
     let mut sessions = Vec::new();
     for l in listed {
         match l {
+            Listed::Ok(h) if task.is_some_and(|t| !h.tasks.iter().any(|x| x == t)) => {}
             Listed::Ok(h) if all || h.status.is_open() => sessions.push(ListedSession {
                 current: current.as_ref() == Some(&h.id),
                 summary: h,

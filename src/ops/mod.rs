@@ -22,6 +22,7 @@ mod retain;
 mod rewind;
 mod start;
 mod status;
+mod trials;
 
 use std::path::{Path, PathBuf};
 
@@ -37,13 +38,13 @@ pub use agent::{
     PromptRecorded, Transcript,
 };
 pub use hooks::{
-    hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall, HookReport, HookStatus,
-    HooksStatus,
+    hook_commit_msg, hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall,
+    HookReport, HookStatus, HooksStatus, OutOfScope, VerifyMode,
 };
 pub use knowledge::{context, summarize, ContextInput};
 pub use listing::{
-    history, list, list_remote, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing, RemoteSession,
-    Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
+    history, list, list_remote, list_task, report, who, History, HistoryRow, ListedSession, Listing, RemoteListing,
+    RemoteSession, Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
 pub use plan::{
@@ -65,11 +66,14 @@ pub use retain::{
 pub use rewind::{diff, diff_files, restore, rewind, undo, DiffFile, DiffInput, Difference, RewindInput, Rewound};
 pub use start::{fork, start, ForkInput, Forked, StartInput, Started};
 pub use status::{export, log, show, status, Exported, Log, LoggedEvent, Shown, StatusReport};
+pub use trials::{
+    compare, promote, ClosedTrial, CompareInput, Compared, PromoteInput, Promoted, PromotedCommit, TrialDiff, TrialSide,
+};
 
 pub use crate::diff::DiffFormat;
 pub use crate::remote::policy::{PushReport, PushResult};
 pub use crate::rewind::commits::Mode as CommitsMode;
-pub use crate::store::hooks::{HookChange, CHAINED_SUFFIX};
+pub use crate::store::hooks::{HookChange, BLOCK_STATUS, CHAINED_SUFFIX};
 pub use crate::store::merge::Merged;
 
 /// How a front end opens the engine.

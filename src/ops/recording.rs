@@ -13,14 +13,32 @@ use crate::session::event::{BlockerResolved, Claim, Close, Decision, Labelled, O
 use crate::session::{normalize_name, Body, Item};
 use crate::store::SessionHead;
 
-/// An intent, with a snapshot of the work tree before the edits it announces.
-pub fn intent(engine: &Engine, text: &str) -> Result<Landed> {
+/// An intent, with a snapshot of the work tree before the edits it
+/// announces. `writes`: the scope it declares, git pathspecs as typed in
+/// the current directory (stored from the top of the work tree); the
+/// commits made under it are judged against them (`summary::verdicts`).
+pub fn intent(engine: &Engine, text: &str, writes: &[String]) -> Result<Landed> {
     let text = non_empty(text, "the intent")?;
     engine.store.workdir()?;
+    if writes.len() > crate::session::MAX_SCOPE {
+        return Err(crate::error::usage(format!(
+            "an intent declares at most {} pathspecs with --writes ({} given)",
+            crate::session::MAX_SCOPE,
+            writes.len()
+        )));
+    }
+    let writes = engine.store.declare_scope(writes, &engine.repo_path(Path::new("."))?)?;
+    if writes.iter().any(|w| w.chars().count() > crate::summary::MAX_TEXT) {
+        return Err(crate::error::usage(format!(
+            "a pathspec in --writes is longer than {} characters",
+            crate::summary::MAX_TEXT
+        )));
+    }
     let target = engine.target()?;
     let (event, _) = engine.snapshot_event(Body::Intent(Labelled {
         text,
         compaction: None,
+        writes,
         snapshot: None,
     }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;
@@ -50,6 +68,7 @@ pub fn checkpoint(engine: &Engine, label: Option<&str>) -> Result<Landed> {
     let (event, _) = engine.snapshot_event(Body::Checkpoint(Labelled {
         text: label,
         compaction: None,
+        writes: Vec::new(),
         snapshot: None,
     }))?;
     let (head, events) = engine.store.record(&target, vec![event])?;

@@ -275,6 +275,25 @@ fn refuse_to_overwrite_unsaved_work(
     latest: crate::store::ObjectId,
 ) -> Result<()> {
     let capture = engine.store.capture()?;
+    if is_saved(engine, session, capture.tree, latest)? {
+        return Ok(());
+    }
+    Err(fail_with_hint(
+        "this work tree has changes that no checkpoint holds; resuming would replace them with the session's latest snapshot. Nothing was changed",
+        "checkpoint them in the current session (`git session checkpoint`), or commit or stash them, then resume again",
+    ))
+}
+
+/// Whether the work tree's snapshot `tree` is saved somewhere, so that
+/// replacing it loses nothing: it is HEAD's tree, the empty tree (an unborn
+/// branch), `latest`, the latest snapshot of this work tree's current
+/// session, or a snapshot `session` recorded. Used by `resume` and `promote`.
+pub(super) fn is_saved(
+    engine: &Engine,
+    session: &SessionHead,
+    tree: crate::store::ObjectId,
+    latest: crate::store::ObjectId,
+) -> Result<bool> {
     let head_tree = engine.store.head_tree()?;
     // An empty work tree (an unborn branch) has nothing to lose.
     let mut saved = vec![Some(latest), head_tree, Some(engine.store.empty_tree())];
@@ -283,23 +302,16 @@ fn refuse_to_overwrite_unsaved_work(
             saved.push(h.header.latest_snapshot.and_then(|t| object_id(&t).ok()));
         }
     }
-    if saved.contains(&Some(capture.tree)) {
-        return Ok(());
+    if saved.contains(&Some(tree)) {
+        return Ok(true);
     }
     // A snapshot the session itself recorded (the state it was handed over in).
-    let tree = oid(capture.tree);
-    if engine
+    let tree = oid(tree);
+    Ok(engine
         .store
         .events(session)?
         .iter()
-        .any(|e| e.event.tree() == Some(&tree) || e.event.tree_after() == Some(&tree))
-    {
-        return Ok(());
-    }
-    Err(fail_with_hint(
-        "this work tree has changes that no checkpoint holds; resuming would replace them with the session's latest snapshot. Nothing was changed",
-        "checkpoint them in the current session (`git session checkpoint`), or commit or stash them, then resume again",
-    ))
+        .any(|e| e.event.tree() == Some(&tree) || e.event.tree_after() == Some(&tree)))
 }
 
 /// The last commit the session saw that is in this repository (anchors

@@ -8,6 +8,7 @@ use super::{non_empty, Engine, Landed};
 use crate::error::{fail, fail_with_hint};
 use crate::render::short_id;
 use crate::session::event::{Fork, Start};
+use crate::session::task::check_tasks;
 use crate::session::{normalize_name, Body, SessionHeader, SessionId, Status};
 use crate::store::Store;
 
@@ -25,6 +26,8 @@ pub struct StartInput {
     pub branch: Option<String>,
     /// The coding agent's session it is started for (agent hooks, MCP), bound to it.
     pub agent: Option<crate::session::event::AgentRef>,
+    /// The tasks it works on (issue-tracker ids or any tokens, `--task`).
+    pub tasks: Vec<String>,
 }
 
 /// A session started.
@@ -69,11 +72,12 @@ pub fn start(engine: &Engine, input: &StartInput) -> Result<Started> {
         .as_deref()
         .map(|i| non_empty(i, "the intent"))
         .transpose()?;
+    let tasks = check_tasks(&input.tasks).map_err(fail)?;
     if let Some(path) = &input.worktree {
-        return start_in_new_worktree(engine, &name, intent, path, input.branch.as_deref());
+        return start_in_new_worktree(engine, &name, intent, tasks, path, input.branch.as_deref());
     }
     let paused = engine.pause_current(None)?;
-    let landed = begin(engine, &workdir, &name, intent, input.agent.clone())?;
+    let landed = begin(engine, &workdir, &name, intent, tasks, input.agent.clone())?;
     Ok(Started {
         landed,
         worktree: None,
@@ -89,6 +93,7 @@ fn begin(
     workdir: &Path,
     name: &str,
     intent: Option<String>,
+    tasks: Vec<String>,
     agent: Option<crate::session::event::AgentRef>,
 ) -> Result<Landed> {
     let id = SessionId::generate();
@@ -98,6 +103,7 @@ fn begin(
         worktree: Some(workdir.display().to_string()),
         text: intent,
         agent,
+        tasks,
         snapshot: None,
     }))?;
     let mut seed = SessionHeader::new(&id, name, &event);
@@ -116,6 +122,7 @@ fn start_in_new_worktree(
     engine: &Engine,
     name: &str,
     intent: Option<String>,
+    tasks: Vec<String>,
     path: &Path,
     branch: Option<&str>,
 ) -> Result<Started> {
@@ -136,7 +143,7 @@ fn start_in_new_worktree(
         progress: engine.progress,
         cwd: dir.clone(),
     };
-    let landed = match begin(&there, &dir, name, intent, None) {
+    let landed = match begin(&there, &dir, name, intent, tasks, None) {
         Ok(landed) => landed,
         Err(err) => {
             let _ = crate::store::worktree::remove(&engine.store, &dir);
@@ -177,6 +184,8 @@ fn first_free(base: &str, taken: &dyn Fn(&str) -> Result<bool>) -> Result<String
 pub struct ForkInput {
     /// The new session's name (default `<name>-fork`).
     pub name: Option<String>,
+    /// The fork's tasks; empty: its parent's.
+    pub tasks: Vec<String>,
 }
 
 /// A session forked from the target one.
@@ -197,6 +206,7 @@ pub struct Forked {
 pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
     let workdir = engine.store.workdir()?.to_owned();
     let source = engine.target()?;
+    let tasks = check_tasks(&input.tasks).map_err(fail)?;
     let taken = |n: &str| engine.store.name_taken(n, None);
     let name = match &input.name {
         Some(raw) => {
@@ -226,6 +236,11 @@ pub fn fork(engine: &Engine, input: &ForkInput) -> Result<Forked> {
         from_session: Some(from.id.clone()),
         from_event: Some(from.header.last_event.clone()),
         worktree: Some(workdir.display().to_string()),
+        tasks: if tasks.is_empty() {
+            from.header.tasks.clone()
+        } else {
+            tasks
+        },
         snapshot: None,
     }))?;
     let mut seed = SessionHeader::new(&id, &name, &event);

@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::Engine;
 use crate::session::{Event, SessionHeader, SessionId, FORMAT};
 use crate::store::StoredEvent;
+use crate::summary::Verdict;
 
 /// The current session at a glance (`{"session": null}` when there is none).
 #[derive(Clone, Debug, serde::Serialize)]
@@ -53,6 +54,10 @@ pub fn status(engine: &Engine) -> Result<StatusReport> {
 pub struct LoggedEvent {
     pub commit: String,
     pub event: Event,
+    /// A `commit` event in `log`: whether the commit stayed inside its
+    /// intent's scope (`summary::verdicts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 fn logged(events: &[StoredEvent]) -> Vec<LoggedEvent> {
@@ -61,8 +66,19 @@ fn logged(events: &[StoredEvent]) -> Vec<LoggedEvent> {
         .map(|e| LoggedEvent {
             commit: e.commit.to_string(),
             event: e.event.clone(),
+            verdict: None,
         })
         .collect()
+}
+
+/// [`logged`], each commit with its verdict.
+fn logged_with_verdicts(engine: &Engine, events: &[StoredEvent]) -> Result<Vec<LoggedEvent>> {
+    let mut judged = crate::summary::verdicts(&engine.store, events.iter().map(|e| &e.event))?;
+    let mut out = logged(events);
+    for e in &mut out {
+        e.verdict = judged.remove(&e.event.id);
+    }
+    Ok(out)
 }
 
 /// One session in detail: its header and its most recent events.
@@ -78,12 +94,13 @@ pub struct Shown {
 pub fn show(engine: &Engine, spec: Option<&str>, recent: usize) -> Result<Shown> {
     let head = engine.named_or_target(spec)?;
     let events = engine.store.events(&head)?;
-    let recent = &events[events.len().saturating_sub(recent)..];
+    let mut all = logged_with_verdicts(engine, &events)?;
+    let recent_events = all.split_off(all.len().saturating_sub(recent));
     Ok(Shown {
         id: head.id,
         commit: head.commit.to_string(),
         header: head.header,
-        recent_events: logged(recent),
+        recent_events,
     })
 }
 
@@ -98,7 +115,7 @@ pub struct Log {
 pub fn log(engine: &Engine, spec: Option<&str>) -> Result<Log> {
     let head = engine.named_or_target(spec)?;
     Ok(Log {
-        events: logged(&engine.store.events(&head)?),
+        events: logged_with_verdicts(engine, &engine.store.events(&head)?)?,
     })
 }
 

@@ -26,6 +26,9 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
         short_time(&h.created),
         short_time(&h.updated)
     );
+    if !h.tasks.is_empty() {
+        let _ = writeln!(s, "  tasks {}", esc_line(&h.tasks.join(", ")));
+    }
     let c = &h.counters;
     let _ = writeln!(
         s,
@@ -49,6 +52,9 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
     }
     let intent = h.intent.as_ref().map(|i| i.text.as_str()).unwrap_or("(none)");
     let _ = writeln!(s, "{}Intent:{}    {}", p.bold, p.reset, esc(intent));
+    if !h.scope.is_empty() {
+        let _ = writeln!(s, "  {}writes:{} {}", p.dim, p.reset, esc_line(&h.scope.join(" ")));
+    }
     if let Some(cp) = &h.checkpoint {
         let _ = writeln!(s, "{}Last checkpoint:{} {}", p.bold, p.reset, esc(&cp.text));
     }

@@ -48,8 +48,9 @@ fn marker(event: &Event) -> &'static str {
 
 /// Draws `events` (in log order) as a tree, one line each, each line
 /// preceded by the event's id in `ids` when given (the names `rewind`,
-/// `restore`, `diff` and `undo` accept).
-pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> String {
+/// `restore`, `diff` and `undo` accept) and followed by its note in
+/// `notes` (a commit's verdict), when there is one.
+pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, notes: &[Option<String>], p: Palette) -> String {
     // Depth of each event: pop open ancestors that are leaves (notes and the
     // like contain nothing) or not strictly higher-level.
     let mut depths = Vec::with_capacity(events.len());
@@ -105,9 +106,13 @@ pub(crate) fn timeline(events: &[Event], ids: Option<&[String]>, p: Palette) -> 
             let id = ids.get(i).map(String::as_str).unwrap_or("");
             let _ = write!(s, "{}{}{} ", p.yellow, crate::session::text::prefix(id, 7), p.reset);
         }
+        let note = match notes.get(i) {
+            Some(Some(note)) => format!(" [{}]", super::esc_line(note)),
+            _ => String::new(),
+        };
         let _ = writeln!(
             s,
-            "{prefix}{colour}{} {}{}{label}  {}{}{}",
+            "{prefix}{colour}{} {}{}{label}{note}  {}{}{}",
             marker(e),
             super::esc_line(e.kind()),
             // Only what was coloured is reset.
@@ -154,7 +159,7 @@ mod tests {
             ev("intent", "i2"),
             ev("hologram", "future kind"),
         ];
-        let out = timeline(&events, None, Palette::PLAIN);
+        let out = timeline(&events, None, &[], Palette::PLAIN);
         let expected = "\
 ● start s  2026-01-01 10:00
 └─ ○ intent i1  2026-01-01 10:00

@@ -227,3 +227,147 @@ pub(crate) fn plan_reset(
         left: Vec::new(),
     }))
 }
+
+/// The commits reachable from `tip` but not from `base`, newest first.
+pub(crate) fn commits_between(store: &Store, tip: ObjectId, base: ObjectId) -> Result<Vec<ObjectId>> {
+    range(store.repo(), tip, base)
+}
+
+/// `person` at `time` as a commit signature.
+fn signature(person: &Person, time: &Timestamp) -> gix::actor::Signature {
+    gix::actor::Signature {
+        name: person.name.as_str().into(),
+        email: person.email.as_str().into(),
+        time: gix::date::Time {
+            seconds: time.seconds(),
+            offset: time.offset_seconds(),
+        },
+    }
+}
+
+/// A commit copied onto the branch by `promote`.
+#[derive(Clone, Debug)]
+pub(crate) struct Picked {
+    /// The commit copied.
+    pub from: ObjectId,
+    /// The new commit.
+    pub to: ObjectId,
+    pub subject: String,
+}
+
+/// Cherry-picks `commits` (oldest first) onto `onto` as `git cherry-pick`
+/// does: each one's change (from its parent to it) merged into the tip so
+/// far with gix's tree merge (ancestor the parent, ours the tip, theirs the
+/// commit), with its author and message kept and `committer` at `time` as
+/// the committer. The new commits are written to the object database and
+/// named by no ref. A commit whose change is already in the tip (the merge
+/// gives the tip's tree back) is skipped and returned second. A conflict,
+/// or a merge commit among `commits`, fails naming it and the paths,
+/// before any ref or file changes.
+pub(crate) fn plan_cherry_picks(
+    store: &Store,
+    onto: ObjectId,
+    commits: &[ObjectId],
+    committer: &Person,
+    time: &Timestamp,
+) -> Result<(Vec<Picked>, Vec<ObjectId>)> {
+    let repo = store.repo();
+    let options = repo.tree_merge_options().context("cannot read the merge options")?;
+    let mut tip = onto;
+    let mut picked = Vec::new();
+    let mut empty = Vec::new();
+    for &id in commits {
+        let commit = repo.find_commit(id).context("cannot read a commit")?;
+        let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        let subject = store.commit_summary(id);
+        if parents.len() != 1 {
+            return Err(fail_with_hint(
+                format!(
+                    "{} '{subject}' is {}; promote cannot cherry-pick it. Nothing was changed",
+                    id.to_hex_with_len(12),
+                    if parents.is_empty() {
+                        "a root commit"
+                    } else {
+                        "a merge commit"
+                    }
+                ),
+                "merge the trial's branch by hand (`git merge`), then close the trials",
+            ));
+        }
+        let tree = commit.tree_id()?.detach();
+        let parent_tree = store.tree_of(parents[0])?;
+        let tip_tree = store.tree_of(tip)?;
+        let mut outcome = repo
+            .merge_trees(parent_tree, tip_tree, tree, Default::default(), options.clone())
+            .context("cannot compute the cherry-pick")?;
+        if outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
+            let mut paths: Vec<String> = outcome
+                .conflicts
+                .iter()
+                .map(|c| c.ours.location().to_string())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            return Err(fail_with_hint(
+                format!(
+                    "cherry-picking {} '{subject}' conflicts with the branch in {}; nothing was changed",
+                    id.to_hex_with_len(12),
+                    paths.join(", ")
+                ),
+                "bring the branch and the trial together by hand (`git cherry-pick` or `git merge`), then close the trials",
+            ));
+        }
+        let new_tree = outcome
+            .tree
+            .write()
+            .context("cannot write the cherry-picked tree")?
+            .detach();
+        if new_tree == tip_tree {
+            empty.push(id);
+            continue;
+        }
+        let mut copy = commit
+            .decode()
+            .context("cannot read a commit")?
+            .to_owned()
+            .context("cannot read a commit")?;
+        copy.tree = new_tree;
+        copy.parents = vec![tip].into();
+        copy.committer = signature(committer, time);
+        // A signature (gpgsig) would not match the new commit.
+        copy.extra_headers = Vec::new();
+        tip = repo.write_object(&copy).context("cannot write a commit")?.detach();
+        picked.push(Picked {
+            from: id,
+            to: tip,
+            subject,
+        });
+    }
+    Ok((picked, empty))
+}
+
+/// Writes a commit of `tree` on `parent` with `message`, by `person` at
+/// `time` (author and committer), named by no ref.
+pub(crate) fn write_commit(
+    store: &Store,
+    tree: ObjectId,
+    parent: ObjectId,
+    message: &str,
+    person: &Person,
+    time: &Timestamp,
+) -> Result<ObjectId> {
+    let commit = gix::objs::Commit {
+        tree,
+        parents: vec![parent].into(),
+        author: signature(person, time),
+        committer: signature(person, time),
+        encoding: None,
+        message: message.into(),
+        extra_headers: Vec::new(),
+    };
+    Ok(store
+        .repo()
+        .write_object(&commit)
+        .context("cannot write a commit")?
+        .detach())
+}

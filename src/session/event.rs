@@ -182,6 +182,10 @@ pub struct Start {
     /// The coding agent's session this one was started for (agent hooks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentRef>,
+    /// The tasks (issue-tracker ids or any tokens) the session works on:
+    /// sessions sharing one are trials of it (`compare`, `promote`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -244,6 +248,9 @@ pub struct Fork {
     pub from_event: Option<EventId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worktree: Option<String>,
+    /// The fork's tasks: its parent's unless it was given its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -256,6 +263,11 @@ pub struct Labelled {
     /// A checkpoint taken before an agent compacted its context: `manual` or `auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compaction: Option<String>,
+    /// An intent's declared scope: git pathspecs relative to the top of the
+    /// work tree (`git session intent --writes`), each as
+    /// `diff::scope::declare` wrote it. Empty: no scope declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<String>,
     #[serde(flatten)]
     pub snapshot: Option<Snapshot>,
 }
@@ -1005,6 +1017,7 @@ mod tests {
                 text: "cp".into(),
                 compaction: Some("auto".into()),
                 snapshot: Some(snapshot),
+                writes: Vec::new(),
             }),
             Body::Prompt(Prompt {
                 text: "do it".into(),

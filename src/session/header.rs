@@ -85,6 +85,10 @@ pub struct SessionHeader {
     pub work_base: Option<Oid>,
     #[serde(default)]
     pub intent: Option<Item>,
+    /// The current intent's declared scope (`intent --writes`: git
+    /// pathspecs from the top of the work tree); empty when it declared none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
     #[serde(default)]
     pub checkpoint: Option<Item>,
     #[serde(default)]
@@ -114,6 +118,10 @@ pub struct SessionHeader {
     /// Paths claimed with `git session claim` (bounded).
     #[serde(default)]
     pub claims: Vec<String>,
+    /// The tasks the session works on, from its `start` or `fork` (at most
+    /// 20, each at most 100 characters, whatever a fetched header says).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "bounded_tasks")]
+    pub tasks: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
     /// The plan in force: the latest `plan` event's version, title, counts
@@ -125,6 +133,12 @@ pub struct SessionHeader {
     #[serde(deserialize_with = "bounded_clock")]
     pub clock: u64,
     pub last_event: EventId,
+}
+
+/// A task list cut to what [`super::task::bound_tasks`] keeps.
+fn bounded_tasks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let tasks = Vec::<String>::deserialize(d)?;
+    Ok(super::task::bound_tasks(&tasks))
 }
 
 /// A clock no larger than [`super::MAX_CLOCK`].
@@ -150,6 +164,20 @@ pub fn active_gap(prev: i64, now: i64) -> u64 {
 
 fn cut(text: &str) -> String {
     super::text::cut(text, MAX_TEXT)
+}
+
+/// How many pathspecs an intent's scope may declare (`intent --writes`).
+pub const MAX_SCOPE: usize = 64;
+
+/// An intent's scope as the header keeps it: a scope from elsewhere with more
+/// than [`MAX_SCOPE`] patterns, or one longer than [`MAX_TEXT`], was not
+/// written by this tool and is dropped whole (a part of a scope would be a
+/// narrower one), so its commits are judged unresolved.
+pub fn bounded_scope(writes: &[String]) -> Vec<String> {
+    if writes.len() > MAX_SCOPE || writes.iter().any(|w| w.chars().nth(MAX_TEXT).is_some()) {
+        return Vec::new();
+    }
+    writes.to_vec()
 }
 
 fn push_bounded(list: &mut Vec<Item>, item: Item) {
@@ -182,6 +210,7 @@ impl SessionHeader {
             latest_snapshot: None,
             work_base: None,
             intent: None,
+            scope: Vec::new(),
             checkpoint: None,
             progress: None,
             objectives: Vec::new(),
@@ -194,6 +223,7 @@ impl SessionHeader {
             handoff: None,
             handoff_by: None,
             claims: Vec::new(),
+            tasks: Vec::new(),
             reason: None,
             plan: None,
             created: first.time.clone(),
@@ -254,8 +284,10 @@ impl SessionHeader {
                 if let Some(w) = &start.worktree {
                     self.worktree = Some(w.clone());
                 }
+                self.tasks = super::task::bound_tasks(&start.tasks);
                 if start.text.is_some() {
                     self.intent = Some(item());
+                    self.scope.clear();
                     self.counters.intents = self.counters.intents.saturating_add(1);
                 }
             }
@@ -266,10 +298,12 @@ impl SessionHeader {
                 if let Some(from) = &fork.from_session {
                     self.forked_from = Some(from.clone());
                 }
+                self.tasks = super::task::bound_tasks(&fork.tasks);
             }
-            Body::Intent(_) => {
+            Body::Intent(intent) => {
                 self.counters.intents = self.counters.intents.saturating_add(1);
                 self.intent = Some(item());
+                self.scope = bounded_scope(&intent.writes);
             }
             Body::Snapshot(_) => self.counters.snapshots = self.counters.snapshots.saturating_add(1),
             Body::Checkpoint(checkpoint) => {
@@ -305,6 +339,7 @@ impl SessionHeader {
                 if prompt.intent {
                     self.counters.intents = self.counters.intents.saturating_add(1);
                     self.intent = Some(item());
+                    self.scope.clear();
                 }
             }
             Body::Commit(_) => self.counters.commits = self.counters.commits.saturating_add(1),
@@ -493,6 +528,26 @@ mod tests {
         let old: SessionHeader = serde_json::from_value(json).unwrap();
         assert!(old.plan.is_none());
         assert!(!serde_json::to_string(&old).unwrap().contains("\"plan\""));
+    }
+
+    #[test]
+    fn tasks_come_from_the_start_and_stay_bounded() {
+        let start = ev(Body::Start(Start {
+            tasks: vec!["T-1".into(), "web".into()],
+            ..Start::default()
+        }));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
+        h.apply(&start);
+        assert_eq!(h.tasks, ["T-1", "web"]);
+        let mut json = serde_json::to_value(&h).unwrap();
+        let forged: Vec<String> = (0..500).map(|i| format!("{i}{}", "x".repeat(500))).collect();
+        json["tasks"] = serde_json::json!(forged);
+        let read: SessionHeader = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(read.tasks.len(), 20);
+        assert!(read.tasks.iter().all(|t| t.chars().count() == 100));
+        json.as_object_mut().unwrap().remove("tasks");
+        let old: SessionHeader = serde_json::from_value(json).unwrap();
+        assert!(old.tasks.is_empty());
     }
 
     #[test]

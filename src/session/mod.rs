@@ -13,12 +13,13 @@ mod name;
 pub mod plan;
 #[cfg(test)]
 mod props;
+pub mod task;
 pub mod text;
 mod time;
 pub mod trailers;
 
 pub use event::{read_versioned, Body, Event, EventKind, Person, ReadError, SkippedFile, Snapshot};
-pub use header::{active_gap, Counters, Item, SessionHeader, Status, IDLE_AFTER};
+pub use header::{active_gap, bounded_scope, Counters, Item, SessionHeader, Status, IDLE_AFTER, MAX_SCOPE};
 pub use id::{is_id, EventId, IdError, Oid, SessionId};
 pub use name::normalize_name;
 pub use time::{seconds, TimeError, Timestamp};

@@ -23,8 +23,17 @@ pub(crate) const HOOK_NAMES: [&str; 2] = ["prepare-commit-msg", "post-commit"];
 /// remote, scanned like any session push, along with plain `git push`.
 pub(crate) const PRE_PUSH: &str = "pre-push";
 
+/// The hook `hooks install --verify` adds: it checks the staged change
+/// against the current intent's scope (`session.verify`).
+pub(crate) const VERIFY_HOOK: &str = "commit-msg";
+
+/// The exit status by which `git-session hook commit-msg` asks its script
+/// to stop the commit. Any other status — ours failing, a crash, a missing
+/// binary — lets the commit through: the check never blocks on our failure.
+pub const BLOCK_STATUS: i32 = 10;
+
 /// Every hook git-session may have installed.
-pub(crate) const ALL_HOOKS: [&str; 3] = ["prepare-commit-msg", "post-commit", PRE_PUSH];
+pub(crate) const ALL_HOOKS: [&str; 4] = ["prepare-commit-msg", VERIFY_HOOK, "post-commit", PRE_PUSH];
 
 /// The line that marks a script as git-session's.
 const MARKER: &str =
@@ -211,14 +220,19 @@ run_previous() {
     // prepare-commit-msg and pre-push: a previous hook that fails stops
     // the commit or the push before ours runs; post-commit: ours runs
     // anyway, the commit is made.
-    let chained = if name == "prepare-commit-msg" || name == PRE_PUSH {
+    let chained = if name == "prepare-commit-msg" || name == VERIFY_HOOK || name == PRE_PUSH {
         "if [ -x \"$prev\" ]; then\n    run_previous \"$@\" || exit $?\nfi\nstatus=0\n"
     } else {
         "status=0\nif [ -x \"$prev\" ]; then\n    run_previous \"$@\"\n    status=$?\nfi\n"
     };
-    // Ours never stops a commit; pre-push stops a push whose sessions would
-    // carry a secret (nothing else of it fails the push).
-    let ours = if name == PRE_PUSH { "|| exit $?" } else { "|| :" };
+    // Ours never stops a commit, except the verify hook's deliberate
+    // BLOCK_STATUS under `session.verify = block`; pre-push stops a push
+    // whose sessions would carry a secret (nothing else of it fails the push).
+    let ours = match name {
+        PRE_PUSH => "|| exit $?".to_owned(),
+        VERIFY_HOOK => format!("|| {{ [ $? -ne {BLOCK_STATUS} ] || exit 1; }}"),
+        _ => "|| :".to_owned(),
+    };
     format!(
         "#!/bin/sh\n{MARKER}\n# A hook that was here before runs first, from {name}{CHAINED_SUFFIX}.\n{run_previous}{chained}bin={bin}\nif [ -x \"$bin\" ]; then\n    \"$bin\" hook {name} \"$@\" </dev/null {ours}\nelse\n    echo \"warning: git-session hook: $bin is missing; run 'git session hooks install' again\" >&2\nfi\nexit $status\n"
     )

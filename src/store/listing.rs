@@ -13,7 +13,7 @@ use super::refs::{session_id_of, SESSIONS_PREFIX};
 use super::Store;
 use crate::session::{SessionHeader, SessionId, Status, Timestamp};
 
-const CACHE_MAGIC: &str = "git-session sessions cache v3";
+const CACHE_MAGIC: &str = "git-session sessions cache v4";
 
 /// What a listing shows of a session (and what name resolution needs).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -34,6 +34,8 @@ pub struct SessionSummary {
     /// The id of its latest event (time-ordered to the millisecond: what
     /// tells apart two sessions updated in the same second).
     pub last_event: Option<crate::session::EventId>,
+    /// The tasks it works on (bounded like the header's).
+    pub tasks: Vec<String>,
 }
 
 /// One entry of a listing: a healthy session, or a ref that cannot be read.
@@ -62,6 +64,7 @@ impl SessionSummary {
             intent: intent.lines().next().unwrap_or("").replace('\t', " "),
             worktree: h.worktree.clone(),
             last_event: Some(h.last_event.clone()),
+            tasks: h.tasks.clone(),
         }
     }
 
@@ -80,6 +83,7 @@ impl SessionSummary {
             intent: self.intent.clone(),
             worktree: self.worktree.clone(),
             last_event: self.last_event.clone(),
+            tasks: self.tasks.clone(),
         };
         let mut text = serde_json::to_string(&line).expect("a cache line serialises");
         text.push('\n');
@@ -99,6 +103,7 @@ impl SessionSummary {
             intent: line.intent,
             worktree: line.worktree,
             last_event: line.last_event,
+            tasks: crate::session::task::bound_tasks(&line.tasks),
         })
     }
 }
@@ -117,6 +122,8 @@ struct CacheLine {
     worktree: Option<String>,
     #[serde(default)]
     last_event: Option<crate::session::EventId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tasks: Vec<String>,
 }
 
 impl Store {
@@ -269,6 +276,7 @@ mod tests {
             intent: "split the parser: tokens first".into(),
             worktree: Some("/home/ada/src/with\ttab and space".into()),
             last_event: None,
+            tasks: vec!["T-1".into(), "web".into()],
         };
         assert_eq!(
             SessionSummary::from_line(s.to_line().trim_end_matches('\n')),

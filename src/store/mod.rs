@@ -30,6 +30,7 @@ mod read;
 mod record;
 mod reflog;
 pub(crate) mod refs;
+mod scope;
 mod tracking;
 mod trees;
 pub(crate) mod worktree;

@@ -156,18 +156,48 @@ fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, Strin
             _ => None,
         })
         .collect();
+    let judged = super::verdicts(store, events.iter().map(|e| &e.event))?;
+    let listed: Vec<(&crate::session::event::CommitSeen, Option<&super::Verdict>)> = newest(EventKind::Commit)
+        .filter_map(|e| match &e.event.body {
+            Body::Commit(c) if !c.commit.as_ref().is_some_and(|c| rewritten.contains(c)) => {
+                Some((c, judged.get(&e.event.id)))
+            }
+            _ => None,
+        })
+        .collect();
     sections.push(Section {
         title: "Recent commits".into(),
-        items: newest(EventKind::Commit)
-            .filter_map(|e| match &e.event.body {
-                Body::Commit(c) if !c.commit.as_ref().is_some_and(|c| rewritten.contains(c)) => Some(c),
-                _ => None,
-            })
-            .map(|c| {
+        items: listed
+            .iter()
+            .map(|(c, verdict)| {
                 let commit = c.commit.as_ref().map_or("", |c| c.short(10));
-                format!("- {commit} {}", c.subject)
+                match verdict {
+                    Some(v) if v.verdict != super::VerdictKind::Unresolved => {
+                        format!("- {commit} {} [{}]", c.subject, v.verdict.as_str())
+                    }
+                    _ => format!("- {commit} {}", c.subject),
+                }
             })
             .collect(),
+    });
+    // The current intent's scope and how the commits kept to theirs.
+    let mut scope = Vec::new();
+    if !head.header.scope.is_empty() {
+        scope.push(format!("- the current intent writes: {}", head.header.scope.join(" ")));
+    }
+    if listed.iter().any(|(_, v)| v.is_some_and(|v| !v.scope.is_empty())) {
+        let counts = super::VerdictCounts::of(listed.iter().filter_map(|(_, v)| *v));
+        scope.push(format!("- commits: {}", super::counts_words(&counts)));
+    }
+    for (c, v) in &listed {
+        if let Some(v) = v.filter(|v| v.verdict == super::VerdictKind::Flagged) {
+            let commit = c.commit.as_ref().map_or("", |c| c.short(10));
+            scope.push(format!("- {commit} {}: {}", c.subject, super::verdict_words(v)));
+        }
+    }
+    sections.push(Section {
+        title: "Scope".into(),
+        items: scope,
     });
     sections.push(Section {
         title: "Discoveries and notes".into(),

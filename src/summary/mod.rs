@@ -14,9 +14,12 @@ mod brief;
 pub(crate) mod functions;
 pub(crate) mod plan;
 mod text;
+mod verdicts;
 
 pub(crate) use brief::{brief, Brief};
 pub(crate) use text::{summary_markdown, summary_text};
+pub(crate) use verdicts::{counts_words, verdict_words, verdicts};
+pub(crate) use verdicts::{Verdict, VerdictCounts, VerdictKind};
 
 use std::collections::HashMap;
 
@@ -40,6 +43,7 @@ pub(crate) const MAX_TEXT: usize = 300;
 /// {
 ///   "format": 1,
 ///   "session": {"id", "name", "status", "branch"|null},
+///   "tasks": [task id],        the tasks it works on (`start --task`)
 ///   "started": RFC 3339|null, "ended": RFC 3339|null,   first and last event time
 ///   "duration_secs": n,        ended − started
 ///   "active_secs": n,          sum of the gaps between consecutive events, each capped at 1800
@@ -47,7 +51,10 @@ pub(crate) const MAX_TEXT: usize = 300;
 ///   "objectives":  [{"id", "time", "text", "done": bool, "done_time"|null, "done_text"|null}],
 ///   "intents":     [{"id", "time", "text"}],           in order (the start intent first)
 ///   "checkpoints": [{"id", "time", "text"}],           text is the label
-///   "commits":     [{"id", "time", "commit", "short", "subject", "rewrites": [commit]}],  a rewrite replaces what it rewrote
+///   "commits":     [{"id", "time", "commit", "short", "subject", "rewrites": [commit],  a rewrite replaces what it rewrote
+///                    "verdict": {"verdict": "consistent"|"flagged"|"unresolved", "intent": event id|null,
+///                                "scope": [pathspec], "outside": [path], "outside_count": n, "reason"}}],
+///   "verdicts":    {"consistent": n, "flagged": n, "unresolved": n},   over "commits"
 ///   "decisions":   [{"id", "time", "text", "rationale"|null, "alternatives": [text]}],
 ///   "discoveries": [{"id", "time", "text"}],
 ///   "blockers":    [{"id", "time", "text", "resolved": bool, "resolved_time"|null, "resolution"|null}],
@@ -72,6 +79,8 @@ pub(crate) const MAX_TEXT: usize = 300;
 pub struct Summary {
     pub format: u32,
     pub session: SessionRef,
+    /// The tasks the session works on (`start --task`).
+    pub tasks: Vec<String>,
     pub started: Option<Timestamp>,
     pub ended: Option<Timestamp>,
     pub duration_secs: u64,
@@ -81,6 +90,8 @@ pub struct Summary {
     pub intents: Vec<Entry>,
     pub checkpoints: Vec<Entry>,
     pub commits: Vec<Commit>,
+    /// How many of `commits` stayed inside their intent's scope.
+    pub verdicts: VerdictCounts,
     pub decisions: Vec<Decision>,
     pub discoveries: Vec<Entry>,
     pub blockers: Vec<Blocker>,
@@ -137,6 +148,9 @@ pub struct Commit {
     /// The earlier versions this commit rewrote (amend, rebase,
     /// cherry-pick), newest first; they are not listed on their own.
     pub rewrites: Vec<String>,
+    /// Whether it stayed inside its intent's scope (`None` only before
+    /// [`summarize`] judged it).
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -192,6 +206,16 @@ pub struct FunctionSummary {
     pub change: FunctionChange,
 }
 
+impl Summary {
+    /// Whether any commit was made under an intent that declared a scope
+    /// (the text forms show the Scope section only then).
+    pub(crate) fn any_scope(&self) -> bool {
+        self.commits
+            .iter()
+            .any(|c| c.verdict.as_ref().is_some_and(|v| !v.scope.is_empty()))
+    }
+}
+
 /// `text` cut to [`MAX_TEXT`] characters, with `…` when something was cut.
 pub(crate) fn cut(text: &str) -> String {
     crate::session::text::cut(text, MAX_TEXT)
@@ -208,6 +232,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             status: header.status.as_str().to_owned(),
             branch: header.branch.clone(),
         },
+        tasks: header.tasks.clone(),
         started: None,
         ended: None,
         duration_secs: 0,
@@ -217,6 +242,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
         intents: Vec::new(),
         checkpoints: Vec::new(),
         commits: Vec::new(),
+        verdicts: VerdictCounts::default(),
         decisions: Vec::new(),
         discoveries: Vec::new(),
         blockers: Vec::new(),
@@ -367,6 +393,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
                     commit,
                     subject: cut(&c.subject),
                     rewrites,
+                    verdict: None,
                 });
             }
             Body::Rewind(_) | Body::Restore(_) | Body::Undo(_) => s.rewinds.push(Rewind {
@@ -482,6 +509,11 @@ pub(crate) fn session_paths(store: &Store, header: &SessionHeader) -> Result<Vec
 pub(crate) fn summarize(store: &Store, head: &SessionHead) -> Result<Summary> {
     let events: Vec<Event> = store.events(head)?.into_iter().map(|e| e.event).collect();
     let mut summary = fold(&head.header, &events);
+    let mut judged = verdicts(store, &events)?;
+    for commit in &mut summary.commits {
+        commit.verdict = judged.remove(&commit.id);
+    }
+    summary.verdicts = VerdictCounts::of(summary.commits.iter().filter_map(|c| c.verdict.as_ref()));
     if span(&head.header).is_some() {
         summary.files = Some(session_files(store, &head.header)?);
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{FileSummary, Summary};
+use super::{counts_words, verdict_words, FileSummary, Summary, VerdictKind};
 use crate::render::{item_id, short_time, Palette};
 use crate::session::{Timestamp, IDLE_AFTER};
 
@@ -60,6 +60,9 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
             .unwrap_or_default(),
         s.session.id
     );
+    if !s.tasks.is_empty() {
+        let _ = writeln!(o, "tasks: {}", s.tasks.join(", "));
+    }
     if let (Some(from), Some(to)) = (&s.started, &s.ended) {
         let _ = writeln!(
             o,
@@ -123,6 +126,25 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
             .map(|c| format!("{}{}{r} {}", p.yellow, c.short, one_line(&c.subject)))
             .collect(),
     );
+    if s.any_scope() {
+        let _ = writeln!(o, "{b}Scope{r} {}", counts_words(&s.verdicts));
+        for c in &s.commits {
+            if let Some(v) = &c.verdict {
+                let colour = match v.verdict {
+                    VerdictKind::Consistent => p.green,
+                    VerdictKind::Flagged => p.red,
+                    VerdictKind::Unresolved => p.dim,
+                };
+                let _ = writeln!(
+                    o,
+                    "  {}{}{r} {colour}{}{r}",
+                    p.yellow,
+                    c.short,
+                    one_line(&verdict_words(v))
+                );
+            }
+        }
+    }
     section(
         &mut o,
         "Decisions",
@@ -239,6 +261,10 @@ pub(crate) fn summary_markdown(s: &Summary) -> String {
             .map(|b| format!(", branch `{b}`"))
             .unwrap_or_default()
     );
+    if !s.tasks.is_empty() {
+        let tasks: Vec<String> = s.tasks.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+        let _ = writeln!(o, "- Tasks: {}", tasks.join(", "));
+    }
     if let (Some(from), Some(to)) = (&s.started, &s.ended) {
         let _ = writeln!(
             o,
@@ -306,6 +332,14 @@ pub(crate) fn summary_markdown(s: &Summary) -> String {
         let _ = writeln!(o, "\n## Commits\n");
         for c in &s.commits {
             let _ = writeln!(o, "- `{}` {}", c.short, md(&c.subject));
+        }
+    }
+    if s.any_scope() {
+        let _ = writeln!(o, "\n## Scope\n\n{}\n", counts_words(&s.verdicts));
+        for c in &s.commits {
+            if let Some(v) = &c.verdict {
+                let _ = writeln!(o, "- `{}` {}", c.short, md(&verdict_words(v)));
+            }
         }
     }
     if !s.decisions.is_empty() {

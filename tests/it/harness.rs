@@ -231,6 +231,14 @@ impl TestRepo {
         cmd.output().expect("cannot run git")
     }
 
+    /// Runs `git commit -q ARGS` in the work tree (hooks and all) and
+    /// returns its output, not asserted.
+    pub(crate) fn commit(&self, args: &[&str]) -> Output {
+        let mut all = vec!["commit", "-q"];
+        all.extend_from_slice(args);
+        self.git_output_in(&self.dir, &all, &[])
+    }
+
     /// Runs a script of `fixtures/` in `cwd` with the sealed environment.
     pub(crate) fn fixture_in(&self, cwd: &Path, script: &str, args: &[&str]) -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(script);

@@ -45,13 +45,6 @@ fn file_state(path: &Path) -> (Vec<u8>, u32) {
     )
 }
 
-/// Runs `git commit ARGS` and returns its output (not asserted).
-fn commit(t: &TestRepo, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["commit", "-q"];
-    all.extend_from_slice(args);
-    t.git_output_in(&t.dir, &all, &[])
-}
-
 #[test]
 fn installed_hooks_add_trailers_and_record_at_once() {
     let t = TestRepo::new();
@@ -70,7 +63,7 @@ fn installed_hooks_add_trailers_and_record_at_once() {
 
     t.write("a.txt", "a\n");
     t.git(&["add", "a.txt"]);
-    let out = commit(&t, &["-m", "feat: add a"]);
+    let out = t.commit(&["-m", "feat: add a"]);
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a quiet hook");
     let head = t.git(&["rev-parse", "HEAD"]);
@@ -155,7 +148,7 @@ fn hooks_chain_with_the_users_and_never_block_a_commit() {
 
     t.write("a.txt", "a\n");
     t.git(&["add", "a.txt"]);
-    assert!(commit(&t, &["-m", "one"]).status.success());
+    assert!(t.commit(&["-m", "one"]).status.success());
     let marker = fs::read_to_string(t.dir.join(".git/marker")).unwrap();
     // The user's hook runs with its own arguments and sees its own name in
     // `$0` (hook managers such as Husky rely on it).
@@ -173,7 +166,7 @@ fn hooks_chain_with_the_users_and_never_block_a_commit() {
     fs::write(t.dir.join(".git/fail-now"), "").unwrap();
     t.write("a.txt", "aa\n");
     t.git(&["add", "a.txt"]);
-    let out = commit(&t, &["-m", "blocked"]);
+    let out = t.commit(&["-m", "blocked"]);
     assert!(!out.status.success());
     assert_eq!(t.git(&["rev-parse", "HEAD"]), head);
     fs::remove_file(t.dir.join(".git/fail-now")).unwrap();
@@ -182,7 +175,7 @@ fn hooks_chain_with_the_users_and_never_block_a_commit() {
     let reference = t.dir.join(format!(".git/refs/aura/sessions/{id}"));
     let saved = fs::read(&reference).unwrap();
     fs::write(&reference, "not a ref\n").unwrap();
-    let out = commit(&t, &["-m", "session broken"]);
+    let out = t.commit(&["-m", "session broken"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
@@ -194,7 +187,7 @@ fn hooks_chain_with_the_users_and_never_block_a_commit() {
     fs::remove_file(&copy).unwrap();
     t.write("a.txt", "aaa\n");
     t.git(&["add", "a.txt"]);
-    let out = commit(&t, &["-m", "binary gone"]);
+    let out = t.commit(&["-m", "binary gone"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
     assert_eq!(t.git(&["log", "-1", "--format=%s"]), "binary gone");

@@ -1327,3 +1327,76 @@ fn a_sha256_repository_is_not_supported_yet() {
     }
     assert_eq!(t.git(&["for-each-ref", "refs/aura"]), "");
 }
+
+/// A session from elsewhere cannot claim its commits kept to their scope:
+/// a verdict is computed from the commits themselves, and a scope that does
+/// not parse leaves its commits unresolved — in `log`, `summarize`,
+/// `context` and the `commit-msg` hook, which lets the commit through even
+/// under `session.verify = block`.
+#[test]
+fn forged_scopes_and_claimed_verdicts_are_not_believed() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "victim"]);
+    let id = t.current_id();
+    t.write("src/x.rs", "x\n");
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "touches src"]);
+    let commit = rev(&t, &t.dir, "HEAD");
+    t.ok(&["note", "records it, before any intent"]);
+
+    // A forged intent declaring docs/ only, then a commit event for the
+    // commit above that claims to be consistent.
+    let (intent, mut header) = next_event(&t, &t.dir, &id, "intent", None);
+    let intent = event_with(&intent, &[("text", json!("docs only")), ("writes", json!(["docs/"]))]);
+    header["scope"] = json!(["docs/"]);
+    forge(&t, &t.dir, &id, &intent, &header, &[], &[]);
+    let (claim, header) = next_event(&t, &t.dir, &id, "commit", None);
+    let claim = event_with(
+        &claim,
+        &[
+            ("commit", json!(commit)),
+            ("subject", json!("touches src")),
+            ("head", json!(commit)),
+            ("verdict", json!({"verdict": "consistent"})),
+        ],
+    );
+    forge(&t, &t.dir, &id, &claim, &header, &[], &[&commit]);
+    let log = t.json(&["log", "--json"]);
+    let judged: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"]["kind"] == "commit" && e["event"]["id"] == claim["id"])
+        .collect();
+    assert_eq!(judged[0]["verdict"]["verdict"], "flagged", "{:#}", judged[0]);
+    assert_eq!(judged[0]["verdict"]["outside"], json!(["src/x.rs"]));
+
+    // A forged intent whose scope does not parse (attribute magic, an
+    // unknown magic word), in the event and in the header.
+    let (intent, mut header) = next_event(&t, &t.dir, &id, "intent", None);
+    let bad = json!([":(attr:binary)x", ":(bogus)y"]);
+    let intent = event_with(&intent, &[("text", json!("bad scope")), ("writes", bad.clone())]);
+    header["scope"] = bad;
+    header["intent"] = json!({"id": intent["id"], "text": "bad scope"});
+    forge(&t, &t.dir, &id, &intent, &header, &[], &[]);
+    t.write("src/y.rs", "y\n");
+    t.git(&["add", "-A"]);
+    t.ok(&["hooks", "install", "--verify"]);
+    t.git(&["config", "session.verify", "block"]);
+    let out = t.git_output_in(&t.dir, &["commit", "-q", "-m", "under a bad scope"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot be checked"), "{}", stderr(&out));
+    t.ok(&["note", "records the commit"]);
+    let summary = t.json(&["summarize", "--format", "json"]);
+    let last = summary["commits"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["subject"], "under a bad scope");
+    assert_eq!(last["verdict"]["verdict"], "unresolved");
+    assert_eq!(last["verdict"]["reason"], "the intent's scope does not parse");
+    assert_eq!(summary["verdicts"]["flagged"], 1);
+    let context = t.ok(&["context"]);
+    assert!(
+        context.contains("- commits: 0 consistent, 1 flagged, 2 unresolved"),
+        "{context}"
+    );
+    t.ok(&["status"]);
+}

@@ -40,3 +40,5 @@ mod rough_edges;
 mod scale;
 mod snapshot_exact;
 mod summarize;
+mod trials;
+mod verdicts;

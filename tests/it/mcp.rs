@@ -386,6 +386,24 @@ fn stateless_era_exchange() {
 
 /// `rewind` and `undo` only report what they would do unless `confirm` is true.
 #[test]
+fn an_intent_declares_its_scope() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "mcp"]);
+    let mut s = Server::start(&t);
+    s.result("server/discover", json!({"_meta": meta()}));
+    let r = s.call(
+        "intent",
+        json!({"text": "tests", "writes": ["tests/", ":!tests/fixtures"]}),
+        Some(meta()),
+    );
+    assert_eq!(r["isError"], false, "{r}");
+    let r = s.call("intent", json!({"text": "bad", "writes": ["../x"]}), Some(meta()));
+    assert_eq!(r["isError"], true, "{r}");
+    s.finish();
+    assert_eq!(t.header()["scope"], json!(["tests/", ":(exclude)tests/fixtures"]));
+}
+
+#[test]
 fn rewind_and_undo_are_dry_runs_unless_confirmed() {
     let t = TestRepo::new();
     let mut s = Server::start(&t);
