@@ -85,6 +85,15 @@ pub enum Command {
     ///
     /// Add objectives, mark them done, list the open ones.
     Objective(cmd::objective::Args),
+    /// Set, show and check off the plan the session works from.
+    ///
+    /// The plan is a markdown document; each version is a `plan` event with
+    /// the markdown attached as `plan.md`, so it travels with push, fetch and
+    /// handoff, and `status`, `resume` and `context` show it (bounded). Its
+    /// checklist items (`- [ ] step`, `* [x] step`, `1. [ ] step`, indented
+    /// too) give its progress; `plan done STEP` checks one. Without a
+    /// subcommand, `plan` is `plan show`.
+    Plan(cmd::plan::Args),
     /// Mark a blocker resolved.
     ///
     /// Mark an open blocker resolved, optionally saying how.

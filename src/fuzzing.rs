@@ -31,6 +31,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("cache_line", cache_line),
     ("trailers", trailers),
     ("push_reply", push_reply),
+    ("plan_markdown", plan_markdown),
 ];
 
 /// `event.json` of an event commit: read, and when read, written and read
@@ -180,6 +181,39 @@ pub fn trailers(data: &[u8]) {
 pub fn push_reply(data: &[u8]) {
     for sideband in [false, true] {
         let _ = crate::remote::parse_reply(data, true, sideband);
+    }
+}
+
+/// A plan's markdown from elsewhere: its checklist, title and excerpt,
+/// and `plan done`/`undone` of every step. A step's mark is the one byte
+/// between `[` and `]`; changing it changes nothing else, and the
+/// checklist reads back the same steps with that one changed; the title
+/// is one bounded line and the excerpt stays within its budget.
+pub fn plan_markdown(data: &[u8]) {
+    use crate::session::plan;
+    let text = String::from_utf8_lossy(data);
+    let steps = plan::checklist(&text);
+    let title = plan::title(&text);
+    assert!(
+        title.chars().count() <= 121 && !title.contains(['\n', '\r']),
+        "{title:?}"
+    );
+    let (excerpt, _) = plan::excerpt(&text, 40, 4_000);
+    assert!(excerpt.chars().count() <= 4_000);
+    for step in steps.iter().take(64) {
+        let bytes = text.as_bytes();
+        assert!(bytes[step.mark - 1] == b'[' && bytes[step.mark + 1] == b']', "{step:?}");
+        for done in [true, false] {
+            let changed = plan::with_step(&text, step, done);
+            assert_eq!(changed.len(), text.len());
+            let again = plan::checklist(&changed);
+            assert_eq!(again.len(), steps.len(), "checking a box changed the checklist");
+            let same = &again[step.number - 1];
+            assert_eq!((same.done, &same.text, same.mark), (done, &step.text, step.mark));
+        }
+    }
+    if let Some(line) = text.lines().next() {
+        let _ = plan::find_step(&steps, line, true);
     }
 }
 

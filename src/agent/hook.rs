@@ -124,6 +124,10 @@ fn run_event(agent: Agent, p: &Payload) -> Result<Option<String>> {
                 Agent::Cursor | Agent::Copilot => None,
             })
         }
+        Event::Plan(markdown) => {
+            ops::agent_plan(&engine, &call, markdown)?;
+            Ok(None)
+        }
         Event::Stop => {
             ops::agent_stop(&engine, &call, transcript.as_ref(), p.last_message.as_deref())?;
             Ok(None)

@@ -34,6 +34,9 @@ pub(crate) enum Event {
     /// A tool is about to run (Cursor: a file was just edited).
     Tool(Tool),
     Compact(String),
+    /// The agent wrote a plan (markdown): Claude Code's `ExitPlanMode`,
+    /// Codex's `update_plan` rendered as a checklist.
+    Plan(String),
     Stop,
     End,
     /// An event we do not map.
@@ -131,9 +134,15 @@ fn claude_like(agent: Agent, name: &str, value: &Value) -> Event {
     match name {
         "SessionStart" => Event::Begin(source(value)),
         "UserPromptSubmit" => prompt(value),
-        "PreToolUse" => {
+        "PreToolUse" | "PostToolUse" => {
             let tool = value.get("tool_name").and_then(Value::as_str).unwrap_or("");
             let input = value.get("tool_input").unwrap_or(&Value::Null);
+            if let Some(plan) = agent_plan(agent, tool, input) {
+                return Event::Plan(plan);
+            }
+            if name == "PostToolUse" {
+                return Event::Other;
+            }
             Event::Tool(match agent {
                 Agent::Codex => codex_tool(tool, input),
                 _ => claude_tool(tool, input),
@@ -144,6 +153,51 @@ fn claude_like(agent: Agent, name: &str, value: &Value) -> Event {
         "SessionEnd" => Event::End,
         _ => Event::Other,
     }
+}
+
+/// The plan a tool call carries: Claude Code's `ExitPlanMode` (its
+/// `plan`, markdown) and Codex's `update_plan` (`plan: [{step, status}]`,
+/// rendered as a checklist). `None` for other tools and malformed input.
+fn agent_plan(agent: Agent, tool: &str, input: &Value) -> Option<String> {
+    match (agent, tool) {
+        (Agent::Claude, "ExitPlanMode") => input
+            .get("plan")
+            .and_then(Value::as_str)
+            .filter(|p| !p.trim().is_empty())
+            .map(str::to_owned),
+        (Agent::Codex, "update_plan") => codex_plan(input),
+        _ => None,
+    }
+}
+
+/// Codex's `update_plan` input as markdown: its explanation, then one
+/// checklist item per step (`completed` checked, `in_progress` marked).
+pub(crate) fn codex_plan(input: &Value) -> Option<String> {
+    let steps = input.get("plan")?.as_array()?;
+    let mut text = String::from("# Plan\n\n");
+    if let Some(why) = input.get("explanation").and_then(Value::as_str).map(str::trim) {
+        if !why.is_empty() {
+            text.push_str(why);
+            text.push_str("\n\n");
+        }
+    }
+    let mut any = false;
+    for step in steps {
+        let Some(what) = step.get("step").and_then(Value::as_str) else {
+            continue;
+        };
+        // One line per step: a newline in it would make items of its own.
+        let what: String = what.split_whitespace().collect::<Vec<_>>().join(" ");
+        if what.is_empty() {
+            continue;
+        }
+        let status = step.get("status").and_then(Value::as_str).unwrap_or("pending");
+        let mark = if status == "completed" { 'x' } else { ' ' };
+        let note = if status == "in_progress" { " (in progress)" } else { "" };
+        text.push_str(&format!("- [{mark}] {what}{note}\n"));
+        any = true;
+    }
+    any.then_some(text)
 }
 
 /// The string fields `keys` of a tool's input, as paths.

@@ -30,6 +30,7 @@ pub(crate) mod mcp;
 pub(crate) mod note;
 pub(crate) mod objective;
 pub(crate) mod pause;
+pub(crate) mod plan;
 pub(crate) mod promote;
 pub(crate) mod push;
 pub(crate) mod remote;
@@ -244,6 +245,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Checkpoint(a) => checkpoint::run(&ui, a),
         Command::Note(a) => note::run(&ui, a),
         Command::Objective(a) => objective::run(&ui, a),
+        Command::Plan(a) => plan::run(&ui, a),
         Command::Resolve(a) => resolve::run(&ui, a),
         Command::Log(a) => log::run(&ui, a),
         Command::Summarize(a) => summarize::run(&ui, a),

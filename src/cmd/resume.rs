@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{print_json, Ui};
 use crate::ops::{self, ConfirmFastForward, ResumeInput};
-use crate::render::{out, tldr};
+use crate::render::{out, plan_excerpt, tldr};
 
 /// Arguments of `git session resume` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -25,6 +25,12 @@ pub struct Args {
     /// was fetched from whether they have newer events.
     #[arg(long)]
     pub local: bool,
+    /// Write the session's plan (`git session plan show`) to PATH, relative
+    /// to the current directory. A file already there that holds something
+    /// else refuses the resume before anything changes; a session without a
+    /// plan is resumed with a warning.
+    #[arg(long, value_name = "PATH")]
+    pub plan_file: Option<std::path::PathBuf>,
     /// Print the resumed session's header as JSON.
     #[arg(long)]
     pub json: bool,
@@ -40,6 +46,7 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
             fast_forward: args.fast_forward,
             confirm_fast_forward: Some(ask),
             local: args.local,
+            plan_file: args.plan_file.clone(),
         },
     )?;
     for note in &resumed.notes {
@@ -49,6 +56,9 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
         return print_json(&resumed);
     }
     out(&tldr(&resumed.session, ui.palette()));
+    if let Some(plan) = &resumed.plan {
+        out(&plan_excerpt(plan, true, ui.palette()));
+    }
     Ok(())
 }
 

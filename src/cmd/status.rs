@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{print_json, Ui};
 use crate::ops;
-use crate::render::{out, tldr};
+use crate::render::{out, plan_excerpt, tldr};
 
 /// Arguments of `git session status` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -25,6 +25,9 @@ pub(crate) fn run(ui: &Ui, args: &Args) -> Result<()> {
         return Ok(());
     };
     out(&tldr(header, ui.palette()));
+    if let Some(plan) = &status.plan {
+        out(&plan_excerpt(plan, false, ui.palette()));
+    }
     let pending = status.unrecorded_reflog_entries.unwrap_or(0);
     if pending > 0 {
         out(&format!(

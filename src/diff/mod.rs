@@ -100,6 +100,29 @@ pub(crate) fn write_diff(
     Ok(changes.len())
 }
 
+/// Writes the difference between two blobs as one file's patch, as `git
+/// diff` prints a regular file `path` going from `old` to `new` (`None`:
+/// absent, so the patch creates or deletes the file).
+pub(crate) fn write_blob_diff(
+    repo: &gix::Repository,
+    path: &str,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let entry = |id: ObjectId| Entry::new(EntryKind::Blob, id);
+    let change = FileChange {
+        path: path.into(),
+        old: old.map(entry),
+        new: new.map(entry),
+    };
+    if change.old == change.new {
+        return Ok(());
+    }
+    patch::write_patches(repo, std::slice::from_ref(&change), opts, out)
+}
+
 /// A file that differs between two trees, with its lines as
 /// `git diff --numstat --no-renames` counts them and where they changed.
 #[derive(Clone, Debug)]

@@ -133,6 +133,7 @@ Name the session, or set continue for the most recently updated open one.",
                     fast_forward: a.fast_forward,
                     confirm_fast_forward: None,
                     local: a.local,
+                    plan_file: None,
                 },
             )?;
             to_json(&resumed)
@@ -442,6 +443,152 @@ context files, within a character budget.",
                     max_chars: a.max_chars,
                 },
             )?)
+        },
+    },
+    Tool {
+        name: "plan_set",
+        title: "Set the plan",
+        description: "Set the plan the session works from: markdown, with its steps as a checklist (`- [ ] step`, checked `- [x] step`). Each call records a new version (the same text as the plan in force records nothing); `status`, `context` and a resume in another clone show it.",
+        read_only: false,
+        destructive: false,
+        input: || {
+            object(
+                json!({
+                    "markdown": text("The plan, as markdown (at most 256 KiB)."),
+                    "text": text("The same as markdown (give one of the two)."),
+                }),
+                &[],
+            )
+        },
+        output: || {
+            object(
+                json!({
+                    "session": {"type": "string", "description": "The session's id."},
+                    "name": {"type": "string"},
+                    "commit": {"type": "string", "description": "The session's head commit."},
+                    "recorded": {"type": "boolean", "description": "False: the plan was the one in force already; nothing was recorded."},
+                    "plan": plan_state(),
+                    "event": {"type": "object", "description": "The plan event recorded."},
+                }),
+                &["session", "name", "commit", "recorded", "plan"],
+            )
+        },
+        run: |engine, args| {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                markdown: Option<String>,
+                text: Option<String>,
+            }
+            let a: Args = parse(args)?;
+            let markdown = match (a.markdown, a.text) {
+                (Some(m), None) | (None, Some(m)) => m,
+                (Some(_), Some(_)) => return Err(fail("give markdown or text, not both")),
+                (None, None) => return Err(fail("invalid arguments: give the plan as markdown")),
+            };
+            to_json(&ops::plan_set(
+                engine,
+                &ops::PlanSetInput {
+                    markdown: markdown.into_bytes(),
+                    source: Some("mcp".into()),
+                },
+            )?)
+        },
+    },
+    Tool {
+        name: "plan_done",
+        title: "Check a step of the plan",
+        description: "Check a step of the plan's checklist (or clear it with undone): a new version of the \
+plan with that box changed. Name the step by its number (1-based, as plan_show numbers them) or a unique part \
+of its text. A step already in that state records nothing (recorded is false).",
+        read_only: false,
+        destructive: false,
+        input: || {
+            object(
+                json!({
+                    "step": text("The step's number, or a unique part of its text (without case)."),
+                    "undone": boolean("Clear the box instead of checking it."),
+                }),
+                &["step"],
+            )
+        },
+        output: || {
+            object(
+                json!({
+                    "session": {"type": "string", "description": "The session's id."},
+                    "name": {"type": "string"},
+                    "commit": {"type": "string", "description": "The session's head commit."},
+                    "recorded": {"type": "boolean", "description": "False: the step was in that state already; nothing was recorded."},
+                    "plan": plan_state(),
+                    "event": {"type": "object", "description": "The plan event recorded."},
+                    "step": object(
+                        json!({"number": {"type": "integer"}, "done": {"type": "boolean"}, "text": {"type": "string"}}),
+                        &["number", "done", "text"],
+                    ),
+                }),
+                &["session", "name", "commit", "recorded", "plan", "step"],
+            )
+        },
+        run: |engine, args| {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                step: String,
+                #[serde(default)]
+                undone: bool,
+            }
+            let a: Args = parse(args)?;
+            to_json(&ops::plan_step(
+                engine,
+                &ops::PlanStepInput {
+                    step: a.step,
+                    done: !a.undone,
+                    source: Some("mcp".into()),
+                },
+            )?)
+        },
+    },
+    Tool {
+        name: "plan_show",
+        title: "Show the plan",
+        description: "The plan the session works from: its markdown, its version and its checklist (each step numbered, done or not), the latest or the one in force at an event or version.",
+        read_only: true,
+        destructive: false,
+        input: || {
+            object(
+                json!({
+                    "at": text("The plan in force as of this event (id or commit prefix), or this version (`3`); default: the latest."),
+                }),
+                &[],
+            )
+        },
+        output: || {
+            object(
+                json!({
+                    "session": {"type": "string"},
+                    "name": {"type": "string"},
+                    "event": {"type": "string", "description": "The plan event that set it."},
+                    "version": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "done": {"type": "integer"},
+                    "total": {"type": "integer"},
+                    "markdown": {"type": "string"},
+                    "steps": {"type": "array", "items": object(
+                        json!({"number": {"type": "integer"}, "done": {"type": "boolean"}, "text": {"type": "string"}}),
+                        &["number", "done", "text"],
+                    )},
+                }),
+                &["session", "event", "version", "title", "done", "total", "markdown", "steps"],
+            )
+        },
+        run: |engine, args| {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                at: Option<String>,
+            }
+            let a: Args = parse(args)?;
+            to_json(&ops::plan_show(engine, &ops::PlanShowInput { at: a.at })?)
         },
     },
     Tool {
@@ -763,6 +910,21 @@ fn boolean(description: &str) -> Value {
 
 fn session_arg() -> Value {
     text("Session id, name, or a unique prefix of either (default: the current one).")
+}
+
+/// The plan in force as the header keeps it (`PlanState`).
+fn plan_state() -> Value {
+    object(
+        json!({
+            "id": {"type": "string", "description": "The plan event that set it."},
+            "version": {"type": "integer"},
+            "title": {"type": "string"},
+            "done": {"type": "integer"},
+            "total": {"type": "integer"},
+            "blob": {"type": "string", "description": "The plan.md blob."},
+        }),
+        &["id", "version", "title", "done", "total"],
+    )
 }
 
 fn item() -> Value {

@@ -230,6 +230,15 @@ pub fn agent_prompt(engine: &Engine, call: &AgentCall, text: &str, max_chars: us
     }))
 }
 
+/// Records the plan an agent wrote (Claude Code's plan mode, Codex's
+/// `update_plan`), secrets redacted, as the session's plan with the agent
+/// as its source; the same plan as the one in force records nothing.
+pub fn agent_plan(engine: &Engine, call: &AgentCall, markdown: &str) -> Result<super::PlanRecorded> {
+    let markdown = super::plan::checked_markdown(&redact_bytes(markdown.as_bytes()))?;
+    let (target, _, _) = session_for(engine, call)?;
+    super::plan::record_plan(engine, &target, markdown, Some(call.agent.clone()), None)
+}
+
 /// Whether a prompt only asks to pick the work up again.
 pub fn is_continuation(text: &str) -> bool {
     let words: Vec<String> = text

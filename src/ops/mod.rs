@@ -14,6 +14,7 @@ mod agent;
 mod hooks;
 mod knowledge;
 mod listing;
+mod plan;
 mod recording;
 mod remote;
 mod resume;
@@ -32,8 +33,9 @@ use crate::session::{Body, Event, SessionHeader, SessionId, Status};
 use crate::store::{Current, SessionHead, Store, Target};
 
 pub use agent::{
-    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_pre_edit, agent_prompt, agent_session,
-    agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited, PromptRecorded, Transcript,
+    agent_begin, agent_compact, agent_end, agent_hooks_enabled, agent_plan, agent_pre_edit, agent_prompt,
+    agent_session, agent_stop, agent_tool, is_continuation, AgentBegun, AgentCall, BeginSource, PreEdited,
+    PromptRecorded, Transcript,
 };
 pub use hooks::{
     hook_commit_msg, hook_post_commit, hook_prepare_commit_msg, hooks_install, hooks_status, hooks_uninstall,
@@ -45,6 +47,10 @@ pub use listing::{
     RemoteSession, Report, ReportPeriod, Zone, REMOTE_LIST_LIMIT,
 };
 pub use listing::{point_names, remote_names, session_names};
+pub use plan::{
+    plan_diff, plan_set, plan_show, plan_step, step_line, PlanDiff, PlanDiffInput, PlanRecorded, PlanSetInput,
+    PlanShowInput, PlanShown, PlanStepInput, PlanVersion,
+};
 pub use recording::{
     checkpoint, claim, close, intent, note, objective_add, objective_done, objectives, pause, rename, resolve,
     snapshot, Claimed, CloseInput, Closed, NoteInput, NoteKind,

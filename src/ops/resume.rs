@@ -28,6 +28,10 @@ pub struct ResumeInput<'a> {
     /// Resume what this clone has, without asking the remotes the session
     /// came from whether they have newer events.
     pub local: bool,
+    /// Write the session's plan to this file afterwards (relative to the
+    /// engine's directory); a file there that holds something else refuses
+    /// the resume before anything changes.
+    pub plan_file: Option<std::path::PathBuf>,
 }
 
 /// Asks whether to move `branch` forward to `commits` (`(id, subject)`, newest first).
@@ -48,6 +52,12 @@ pub struct Resumed {
     /// What happened on the way, in order, for people (`Paused session …`, hints).
     #[serde(skip)]
     pub notes: Vec<String>,
+    /// The plan in force, bounded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::session::plan::PlanExcerpt>,
+    /// Where `plan_file` wrote the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_file: Option<String>,
 }
 
 /// Resumes a session: pauses the one current here, records the commits made
@@ -81,6 +91,10 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
     if !input.local {
         refuse_stale(engine, &head, &tracked_from, &mut notes)?;
     }
+    let plan_file = match &input.plan_file {
+        Some(path) => super::plan::plan_file(engine, &head, path)?,
+        None => None,
+    };
 
     // A session last worked on in another work tree (a handoff from another
     // clone, or another worktree) comes back with its latest snapshot.
@@ -150,8 +164,23 @@ pub fn resume(engine: &Engine, input: &ResumeInput<'_>) -> Result<Resumed> {
             "Restored the session's latest snapshot: {n} file(s) changed (`git session undo` takes it back)."
         ));
     }
+    let plan_written = match &plan_file {
+        Some(file) => match file.write() {
+            Ok(path) => {
+                notes.push(format!("Wrote the session's plan to {path}."));
+                Some(path)
+            }
+            Err(err) => {
+                notes.push(format!("warning: {err:#}"));
+                None
+            }
+        },
+        None => None,
+    };
     Ok(Resumed {
         commit: head.commit.to_string(),
+        plan: super::plan::excerpt(engine, &head),
+        plan_file: plan_written,
         session: head.header,
         switched_branch: switched,
         restored_files: restored,

@@ -19,6 +19,9 @@ pub struct StatusReport {
     /// HEAD moves the next command will record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unrecorded_reflog_entries: Option<usize>,
+    /// The plan in force, bounded: its beginning and next open steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::session::plan::PlanExcerpt>,
 }
 
 /// The work tree's current session (or the one `--session` names).
@@ -29,6 +32,7 @@ pub fn status(engine: &Engine) -> Result<StatusReport> {
             commit: None,
             current: None,
             unrecorded_reflog_entries: None,
+            plan: None,
         });
     }
     let target = engine.target()?;
@@ -40,6 +44,7 @@ pub fn status(engine: &Engine) -> Result<StatusReport> {
         commit: Some(target.head.commit.to_string()),
         current: Some(target.current.is_some()),
         unrecorded_reflog_entries: Some(pending),
+        plan: super::plan::excerpt(engine, &target.head),
         session: Some(target.head.header),
     })
 }

@@ -2,11 +2,13 @@
 //! JSON views are the serde forms of the domain types and need no code here.
 
 mod list;
+mod plan;
 mod rewound;
 mod status;
 mod timeline;
 
 pub(crate) use list::list_table;
+pub(crate) use plan::plan_excerpt;
 pub(crate) use rewound::rewound;
 pub(crate) use status::{header_details, tldr};
 pub(crate) use timeline::timeline;

@@ -87,6 +87,18 @@ pub(crate) fn tldr(h: &SessionHeader, p: Palette) -> String {
     if !h.claims.is_empty() {
         let _ = writeln!(s, "{}Claims:{}    {}", p.bold, p.reset, esc_line(&h.claims.join(", ")));
     }
+    if let Some(plan) = &h.plan {
+        let _ = writeln!(
+            s,
+            "{}Plan:{}      {} (v{}, {}/{} done)",
+            p.bold,
+            p.reset,
+            esc_line(&plan.title),
+            plan.version,
+            plan.done,
+            plan.total
+        );
+    }
     s
 }
 

@@ -67,6 +67,18 @@ pub(crate) fn find(events: &[StoredEvent], spec: &str) -> Result<Point> {
     })
 }
 
+/// The event `spec` names among `events`: an event id prefix, its last
+/// digits, or an event commit prefix (4+ hex digits).
+pub(crate) fn find_event<'a>(events: &'a [StoredEvent], spec: &str) -> Result<&'a StoredEvent> {
+    match by_id(events, spec.trim())? {
+        Some(found) => Ok(found),
+        None => Err(fail_with_hint(
+            format!("no event of this session is named '{}'", spec.trim()),
+            "`git session log --ids` shows the event ids",
+        )),
+    }
+}
+
 /// An event id prefix, its last digits, or an event commit prefix (4+ hex digits).
 fn by_id<'a>(events: &'a [StoredEvent], spec: &str) -> Result<Option<&'a StoredEvent>> {
     let hex = spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit());

@@ -91,10 +91,11 @@ pub enum EventKind {
     Claim,
     Arrived,
     Prompt,
+    Plan,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 29] = [
+    pub const ALL: [EventKind; 30] = [
         EventKind::Start,
         EventKind::Intent,
         EventKind::Snapshot,
@@ -124,6 +125,7 @@ impl EventKind {
         EventKind::Claim,
         EventKind::Arrived,
         EventKind::Prompt,
+        EventKind::Plan,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -157,6 +159,7 @@ impl EventKind {
             EventKind::Claim => "claim",
             EventKind::Arrived => "arrived",
             EventKind::Prompt => "prompt",
+            EventKind::Plan => "plan",
         }
     }
 
@@ -208,6 +211,30 @@ pub struct Prompt {
     /// The prompt became the session's intent (the first one of a session without one).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub intent: bool,
+}
+
+/// `plan`: a version of the plan the session works from. The markdown is
+/// the event's attachment [`super::plan::PLAN_FILE`]; these fields say what
+/// it holds, for the header and for readers that do not open it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PlanSet {
+    /// Its title: the first heading, else the first non-empty line (cut).
+    #[serde(default)]
+    pub text: String,
+    /// 1 for the first plan of the session, then one more each time.
+    #[serde(default)]
+    pub version: u64,
+    /// Checked and all checklist items (`- [x]`, `- [ ]`).
+    #[serde(default)]
+    pub done: u64,
+    #[serde(default)]
+    pub total: u64,
+    /// The checklist item `plan done` (or `plan undone`) changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// Who set it: `cli`, `mcp`, `claude`, `codex`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// `fork`: the first event of a session forked from another.
@@ -546,6 +573,7 @@ pub enum Body {
     Claim(Claim),
     Arrived(Arrived),
     Prompt(Prompt),
+    Plan(PlanSet),
     /// Never serialised through this derive: [`Event`] writes it as read.
     #[serde(skip)]
     Unknown(Unknown),
@@ -584,6 +612,7 @@ impl Body {
             Body::Claim(_) => EventKind::Claim,
             Body::Arrived(_) => EventKind::Arrived,
             Body::Prompt(_) => EventKind::Prompt,
+            Body::Plan(_) => EventKind::Plan,
             Body::Unknown(_) => return None,
         })
     }
@@ -642,6 +671,7 @@ impl Body {
             Body::Handoff(b) => b.text.as_deref(),
             Body::Merge(b) => Some(&b.text),
             Body::Prompt(b) => Some(&b.text),
+            Body::Plan(b) => Some(&b.text),
             Body::Unknown(u) => u.fields.get("text").and_then(Value::as_str),
             _ => None,
         }
@@ -872,6 +902,10 @@ impl Event {
                 format!("{to} {}", first(a.reflog.as_deref().unwrap_or("")))
             }
             Body::Claim(c) => c.paths.join(", "),
+            Body::Plan(p) => {
+                let step = p.step.as_deref().map(|s| format!(", {}", first(s))).unwrap_or_default();
+                format!("v{} {} ({}/{} done{step})", p.version, first(&p.text), p.done, p.total)
+            }
             Body::Close(c) => {
                 let status = if c.status.is_empty() { "closed" } else { &c.status };
                 match &c.reason {
@@ -991,6 +1025,14 @@ mod tests {
                 intent: true,
             }),
             Body::Pause,
+            Body::Plan(PlanSet {
+                text: "Ship it".into(),
+                version: 3,
+                done: 1,
+                total: 2,
+                step: Some("write docs".into()),
+                source: Some("cli".into()),
+            }),
             Body::Note(Text { text: "n".into() }),
             Body::Rewind(Rewound {
                 snapshot: Some(Snapshot::of(tree.clone())),

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::PlanState;
 use super::{Body, Event, EventId, Oid, SessionId, Timestamp};
 
 /// How many open objectives, open blockers and next steps the header keeps.
@@ -123,6 +124,10 @@ pub struct SessionHeader {
     pub tasks: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The plan in force: the latest `plan` event's version, title, counts
+    /// and markdown blob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanState>,
     pub created: Timestamp,
     pub updated: Timestamp,
     #[serde(deserialize_with = "bounded_clock")]
@@ -220,6 +225,7 @@ impl SessionHeader {
             claims: Vec::new(),
             tasks: Vec::new(),
             reason: None,
+            plan: None,
             created: first.time.clone(),
             updated: first.time.clone(),
             clock: 0,
@@ -371,6 +377,16 @@ impl SessionHeader {
                 };
                 self.reason = close.reason.clone();
             }
+            Body::Plan(plan) => {
+                self.plan = Some(PlanState {
+                    id: event.id.clone(),
+                    version: plan.version,
+                    title: cut(&plan.text),
+                    done: plan.done.min(plan.total),
+                    total: plan.total,
+                    blob: event.attachments.get(super::plan::PLAN_FILE).cloned(),
+                });
+            }
             Body::Branch(_)
             | Body::Rewind(_)
             | Body::Restore(_)
@@ -470,6 +486,48 @@ mod tests {
         }
         let size = serde_json::to_string(&h).unwrap().len();
         assert!(size < 30_000, "header grew to {size} bytes");
+    }
+
+    #[test]
+    fn the_latest_plan_event_is_the_plan_in_force() {
+        use crate::session::event::PlanSet;
+        let start = ev(Body::Start(Start::default()));
+        let mut h = SessionHeader::new(&sid(), "n", &start);
+        h.apply(&start);
+        assert!(h.plan.is_none());
+        let blob = Oid::parse("4b825dc642cb6eb9a060e54bf8d69288fbef4904").unwrap();
+        let mut plan = ev(Body::Plan(PlanSet {
+            text: "é".repeat(1_000),
+            version: 2,
+            done: 7,
+            total: 3,
+            ..PlanSet::default()
+        }));
+        plan.attachments.insert("plan.md".into(), blob.clone());
+        h.apply(&plan);
+        let state = h.plan.clone().unwrap();
+        assert_eq!((state.id, state.version, state.blob), (plan.id.clone(), 2, Some(blob)));
+        assert_eq!(
+            (state.done, state.total),
+            (3, 3),
+            "a forged count stays within the total"
+        );
+        assert!(state.title.chars().count() <= MAX_TEXT + 1);
+        // Other events leave it; a plan without its attachment has no blob.
+        h.apply(&ev(Body::Note(text("n"))));
+        assert_eq!(h.plan.as_ref().unwrap().version, 2);
+        h.apply(&ev(Body::Plan(PlanSet {
+            text: "next".into(),
+            version: 3,
+            ..PlanSet::default()
+        })));
+        assert_eq!(h.plan.as_ref().map(|p| (p.version, p.blob.is_none())), Some((3, true)));
+        // An old header without the field reads, and a header without a plan writes none.
+        let mut json = serde_json::to_value(&h).unwrap();
+        json.as_object_mut().unwrap().remove("plan");
+        let old: SessionHeader = serde_json::from_value(json).unwrap();
+        assert!(old.plan.is_none());
+        assert!(!serde_json::to_string(&old).unwrap().contains("\"plan\""));
     }
 
     #[test]

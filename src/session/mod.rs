@@ -10,6 +10,7 @@ pub mod event;
 mod header;
 mod id;
 mod name;
+pub mod plan;
 #[cfg(test)]
 mod props;
 pub mod task;

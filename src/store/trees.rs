@@ -62,6 +62,21 @@ impl Store {
         crate::diff::write_diff(&self.repo, from, to, opts, out).map(|_| ())
     }
 
+    /// Writes the difference between two blobs (attachments) as the patch
+    /// of one regular file `path`, as `git diff` would.
+    pub(crate) fn write_blob_diff(
+        &self,
+        path: &str,
+        old: Option<&Oid>,
+        new: Option<&Oid>,
+        opts: &crate::diff::DiffOptions,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        let old = old.map(object_id).transpose()?;
+        let new = new.map(object_id).transpose()?;
+        crate::diff::write_blob_diff(&self.repo, path, old, new, opts, out)
+    }
+
     /// The tree `onto` with the change from tree `before` to tree `after`
     /// applied, by a three-way merge (ancestor `before`, ours `onto`,
     /// theirs `after`), and the paths where both sides changed the same

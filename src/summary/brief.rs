@@ -64,6 +64,24 @@ fn sections(store: &Store, head: &SessionHead, context_files: Vec<(String, Strin
         title: "TL;DR".into(),
         items: vec![tldr(&head.header, Palette::PLAIN).trim_end().to_owned()],
     }];
+    // The plan the session works from, bounded (all of it: `plan show`).
+    if let Some(state) = &head.header.plan {
+        let plan = super::plan::plan_excerpt(store, state, super::plan::EXCERPT_LINES, super::plan::EXCERPT_CHARS, 0);
+        let mut text = match &plan.error {
+            Some(err) => format!("(the plan cannot be read: {err})"),
+            None => plan.text.trim_end().to_owned(),
+        };
+        if plan.more_lines > 0 {
+            text.push_str(&format!(
+                "\n… ({} more lines: `git session plan show`)",
+                plan.more_lines
+            ));
+        }
+        sections.push(Section {
+            title: format!("Plan (v{}, {}/{} done)", plan.version, plan.done, plan.total),
+            items: vec![text],
+        });
+    }
     // What the coding agent said last, and what it was asked (agent hooks).
     let last_message = events
         .iter()

@@ -12,6 +12,7 @@
 
 mod brief;
 pub(crate) mod functions;
+pub(crate) mod plan;
 mod text;
 mod verdicts;
 
@@ -106,6 +107,9 @@ pub struct Summary {
     pub base_snapshot: Option<String>,
     pub latest_snapshot: Option<String>,
     pub files: Option<Vec<FileSummary>>,
+    /// The plan in force (the header's): event, version, title, counts, blob.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::session::plan::PlanState>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -252,6 +256,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
         base_snapshot: header.base_snapshot.as_ref().map(ToString::to_string),
         latest_snapshot: header.latest_snapshot.as_ref().map(ToString::to_string),
         files: None,
+        plan: header.plan.clone(),
     };
     // The first and the last event time.
     let mut first: Option<&Timestamp> = None;
@@ -406,6 +411,7 @@ pub(crate) fn fold(header: &SessionHeader, events: &[Event]) -> Summary {
             }),
             Body::Unknown(_) => s.other_events.push(raw(event)),
             Body::Fork(_)
+            | Body::Plan(_)
             | Body::Arrived(_)
             | Body::Snapshot(_)
             | Body::Branch(_)

@@ -74,6 +74,16 @@ pub(crate) fn summary_text(s: &Summary, p: Palette) -> String {
             s.events
         );
     }
+    if let Some(plan) = &s.plan {
+        let _ = writeln!(
+            o,
+            "{b}Plan{r} {} (v{}, {}/{} done)",
+            one_line(&plan.title),
+            plan.version,
+            plan.done,
+            plan.total
+        );
+    }
     let section = |o: &mut String, title: &str, lines: Vec<String>| {
         if lines.is_empty() {
             return;
@@ -266,6 +276,16 @@ pub(crate) fn summary_markdown(s: &Summary) -> String {
             s.events,
             IDLE_AFTER / 60,
             IDLE_AFTER / 60,
+        );
+    }
+    if let Some(plan) = &s.plan {
+        let _ = writeln!(
+            o,
+            "- Plan: {} (v{}, {}/{} steps done)",
+            md(&plan.title),
+            plan.version,
+            plan.done,
+            plan.total
         );
     }
     for x in &s.objectives {

@@ -28,6 +28,7 @@ mod output;
 mod own_work;
 mod packs;
 mod parallel;
+mod plan;
 mod recording;
 mod reflog;
 mod remotes;
