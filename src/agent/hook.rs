@@ -128,6 +128,12 @@ fn run_event(agent: Agent, p: &Payload) -> Result<Option<String>> {
             ops::agent_plan(&engine, &call, markdown)?;
             Ok(None)
         }
+        Event::PlanEdit(file, edits) => {
+            if let Some(markdown) = edited_plan(file, edits, crate::session::plan::MAX_PLAN as u64) {
+                ops::agent_plan(&engine, &call, &markdown)?;
+            }
+            Ok(None)
+        }
         Event::Stop => {
             ops::agent_stop(&engine, &call, transcript.as_ref(), p.last_message.as_deref())?;
             Ok(None)
@@ -155,4 +161,27 @@ fn context_output(agent: Agent, name: &str, text: &str) -> Option<String> {
         ),
         Agent::Cursor | Agent::Copilot => None,
     }
+}
+
+/// The plan file `path` after `edits` (applied in order, as Claude Code
+/// applies them; an `old_string` that is not there leaves the text as it
+/// is), or `None` when the file cannot be read as a plan: not a regular
+/// file, larger than `limit`, not UTF-8.
+fn edited_plan(path: &Path, edits: &[(String, String, bool)], limit: u64) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > limit {
+        return None;
+    }
+    let mut text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+    for (old, new, all) in edits {
+        if old.is_empty() {
+            continue;
+        }
+        text = if *all {
+            text.replace(old.as_str(), new)
+        } else {
+            text.replacen(old.as_str(), new, 1)
+        };
+    }
+    Some(text)
 }

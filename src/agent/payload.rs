@@ -4,7 +4,7 @@
 //! trusts a path or a name more than its type: paths are checked against the
 //! work tree by the engine, ids by the store.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -34,9 +34,13 @@ pub(crate) enum Event {
     /// A tool is about to run (Cursor: a file was just edited).
     Tool(Tool),
     Compact(String),
-    /// The agent wrote a plan (markdown): Claude Code's `ExitPlanMode`,
-    /// Codex's `update_plan` rendered as a checklist.
+    /// The agent wrote a plan (markdown): Claude Code's `ExitPlanMode` or
+    /// a `Write` of its plan file, Codex's `update_plan` rendered as a checklist.
     Plan(String),
+    /// Claude Code in plan mode is about to edit its plan file
+    /// (`~/.claude/plans/<slug>.md`): the file and the replacements
+    /// (`old_string`, `new_string`, `replace_all`) the plan becomes after.
+    PlanEdit(PathBuf, Vec<(String, String, bool)>),
     Stop,
     End,
     /// An event we do not map.
@@ -140,6 +144,11 @@ fn claude_like(agent: Agent, name: &str, value: &Value) -> Event {
             if let Some(plan) = agent_plan(agent, tool, input) {
                 return Event::Plan(plan);
             }
+            if agent == Agent::Claude && name == "PreToolUse" {
+                if let Some(event) = plan_file_edit(tool, input) {
+                    return event;
+                }
+            }
             if name == "PostToolUse" {
                 return Event::Other;
             }
@@ -166,6 +175,49 @@ fn agent_plan(agent: Agent, tool: &str, input: &Value) -> Option<String> {
             .filter(|p| !p.trim().is_empty())
             .map(str::to_owned),
         (Agent::Codex, "update_plan") => codex_plan(input),
+        _ => None,
+    }
+}
+
+/// Whether `path` is one of Claude Code's plan files: a `.md` file right
+/// in a `.claude/plans/` directory (plan mode writes the plan there, in the
+/// user's home, before `ExitPlanMode` presents it).
+pub(crate) fn is_claude_plan_file(path: &Path) -> bool {
+    let mut parts = path.components().rev();
+    let file = parts.next().and_then(|c| c.as_os_str().to_str());
+    let plans = parts.next().and_then(|c| c.as_os_str().to_str());
+    let dot_claude = parts.next().and_then(|c| c.as_os_str().to_str());
+    path.is_absolute()
+        && file.is_some_and(|f| f.ends_with(".md") && f.len() > 3)
+        && plans == Some("plans")
+        && dot_claude == Some(".claude")
+}
+
+/// A `Write`, `Edit` or `MultiEdit` of Claude Code's plan file as a plan
+/// event; `None` for any other tool or file.
+fn plan_file_edit(tool: &str, input: &Value) -> Option<Event> {
+    let path = PathBuf::from(input.get("file_path")?.as_str()?);
+    if !is_claude_plan_file(&path) {
+        return None;
+    }
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let replacement = |v: &Value| {
+        Some((
+            text(v, "old_string")?,
+            text(v, "new_string")?,
+            v.get("replace_all").and_then(Value::as_bool).unwrap_or(false),
+        ))
+    };
+    match tool {
+        "Write" => text(input, "content").filter(|c| !c.trim().is_empty()).map(Event::Plan),
+        "Edit" => Some(Event::PlanEdit(path, vec![replacement(input)?])),
+        "MultiEdit" => {
+            let edits = input.get("edits")?.as_array()?;
+            Some(Event::PlanEdit(
+                path,
+                edits.iter().map(replacement).collect::<Option<_>>()?,
+            ))
+        }
         _ => None,
     }
 }
@@ -415,6 +467,38 @@ fn copilot(name: &str, value: &Value) -> Event {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn claude_plan_files_are_the_md_files_of_a_claude_plans_directory() {
+        for yes in ["/home/u/.claude/plans/a-b.md", "/x/.claude/plans/p.md"] {
+            assert!(is_claude_plan_file(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            ".claude/plans/a.md",
+            "/home/u/.claude/plans/a.txt",
+            "/home/u/.claude/plans/.md",
+            "/home/u/claude/plans/a.md",
+            "/home/u/.claude/plans/sub/a.md",
+            "/home/u/.claude/settings.md",
+        ] {
+            assert!(!is_claude_plan_file(Path::new(no)), "{no}");
+        }
+        let write = serde_json::json!({"file_path": "/h/.claude/plans/p.md", "content": "# P\n"});
+        assert_eq!(plan_file_edit("Write", &write), Some(Event::Plan("# P\n".into())));
+        let edit = serde_json::json!({"file_path": "/h/.claude/plans/p.md", "old_string": "a", "new_string": "b"});
+        assert_eq!(
+            plan_file_edit("Edit", &edit),
+            Some(Event::PlanEdit(
+                "/h/.claude/plans/p.md".into(),
+                vec![("a".into(), "b".into(), false)]
+            ))
+        );
+        let elsewhere = serde_json::json!({"file_path": "/repo/src/p.md", "content": "x"});
+        assert_eq!(plan_file_edit("Write", &elsewhere), None);
+        let malformed = serde_json::json!({"file_path": "/h/.claude/plans/p.md", "edits": [{"old_string": 1}]});
+        assert_eq!(plan_file_edit("MultiEdit", &malformed), None);
+    }
+
     use super::*;
 
     #[test]

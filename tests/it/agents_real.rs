@@ -266,6 +266,100 @@ fn events(t: &TestRepo, session: &str) -> Vec<Value> {
 /// returned by SessionStart must reach the model, at startup and after
 /// compaction, and the one a continuation phrase ("where were we?") brings
 /// on the turn after.
+/// Claude Code headless against the stand-in `api`, none of its own
+/// traffic beside the model's.
+fn claude_command(t: &TestRepo, claude: &Path, api: &Standin) -> std::process::Command {
+    let mut cmd = agents::command(t, claude, api);
+    cmd.env("ANTHROPIC_BASE_URL", api.url())
+        .env("ANTHROPIC_API_KEY", "dummy")
+        .env("DISABLE_AUTOUPDATER", "1")
+        .env("DISABLE_UPDATES", "1")
+        .env("DISABLE_TELEMETRY", "1")
+        .env("DISABLE_ERROR_REPORTING", "1")
+        .env("DISABLE_GROWTHBOOK", "1")
+        .env("DISABLE_INSTALLATION_CHECKS", "1")
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        .env("CLAUDE_CODE_DISABLE_FEATURE_FLAGS", "1")
+        .env("CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY", "1")
+        .env("CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL", "1");
+    cmd
+}
+
+/// Plan mode in the real Claude Code (issue 14): the model writes its plan
+/// to the plan file Claude Code names (`~/.claude/plans/<slug>.md`, the one
+/// file plan mode lets it write) and the PreToolUse hook `agent install`
+/// wrote makes it the session's plan; a second turn (`--resume`) edits the
+/// file to tick a step, and the plan gets a second version with it checked.
+#[test]
+fn claude_code_plan_mode_sets_the_sessions_plan() {
+    let Some(claude) = CLAUDE.find() else { return };
+    let t = TestRepo::new();
+    install(&t, "claude");
+    add_capture_hooks(&t, ".claude/settings.json", &[]);
+    let api = Standin::start(anthropic::plan_script(&t.dir));
+    let run = |args: &[&str]| {
+        let mut cmd = claude_command(&t, &claude, &api);
+        cmd.args(args).args([
+            "--permission-mode",
+            "plan",
+            "--setting-sources",
+            "project",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+        ]);
+        let out = agents::output(&mut cmd);
+        json_lines(&format!("claude {}", args.join(" ")), &out)
+    };
+    let lines = run(&["-p", "plan a greeting"]);
+    let result = lines.iter().find(|l| l["type"] == "result").expect("a result line");
+    let agent_session = result["session_id"].as_str().expect("Claude's session id").to_owned();
+    let written: Vec<Value> = payloads(&t, "PreToolUse")
+        .into_iter()
+        .filter(|p| p["tool_name"] == "Write")
+        .collect();
+    assert_eq!(written.len(), 1, "the model wrote its plan once: {written:#?}");
+    let plan_file = written[0]["tool_input"]["file_path"].as_str().unwrap().to_owned();
+    assert!(plan_file.contains("/.claude/plans/"), "{plan_file}");
+    assert_eq!(
+        fs::read_to_string(&plan_file).unwrap(),
+        anthropic::PLAN,
+        "Claude Code wrote it"
+    );
+    let session = bound_session(&t, "claude", &agent_session);
+    assert_eq!(t.ok(&["plan", "show", "-s", &session]), anthropic::PLAN);
+    let plan = &t.json(&["status", "--json", "-s", &session])["plan"];
+    assert_eq!(plan["title"], "Greet the reader", "{plan:#}");
+    assert_eq!(
+        (plan["done"].as_u64(), plan["total"].as_u64()),
+        (Some(0), Some(2)),
+        "{plan:#}"
+    );
+    assert!(
+        !t.path(anthropic::FILE).exists(),
+        "plan mode wrote nothing in the work tree"
+    );
+
+    // A second turn ticks the first step with an Edit of the plan file.
+    run(&["-p", "tick the first step", "--resume", &agent_session]);
+    let ticked = anthropic::PLAN.replace("- [ ] write hello.txt", "- [x] write hello.txt");
+    assert_eq!(fs::read_to_string(&plan_file).unwrap(), ticked, "Claude Code edited it");
+    assert_eq!(t.ok(&["plan", "show", "-s", &session]), ticked);
+    let plans: Vec<Value> = events(&t, &session)
+        .into_iter()
+        .filter(|e| e["kind"] == "plan")
+        .collect();
+    assert_eq!(plans.len(), 2, "{plans:#?}");
+    assert_eq!(plans[1]["version"], 2);
+    assert_eq!(
+        (plans[1]["done"].as_u64(), plans[1]["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert!(plans.iter().all(|p| p["source"] == "claude"), "{plans:#?}");
+    assert_only_model_api(&api, &["/v1/messages", "/count_tokens"]);
+    t.fsck();
+}
+
 #[test]
 fn claude_code_records_its_session_through_the_hooks() {
     let Some(claude) = CLAUDE.find() else { return };
@@ -274,29 +368,16 @@ fn claude_code_records_its_session_through_the_hooks() {
     add_capture_hooks(&t, ".claude/settings.json", &["PostToolUse", "PostCompact"]);
     let api = Standin::start(anthropic::script(&t.dir));
     let run = |args: &[&str]| {
-        let mut cmd = agents::command(&t, &claude, &api);
-        cmd.args(args)
-            .args([
-                "--permission-mode",
-                "acceptEdits",
-                "--setting-sources",
-                "project",
-                "--output-format",
-                "stream-json",
-                "--verbose",
-            ])
-            .env("ANTHROPIC_BASE_URL", api.url())
-            .env("ANTHROPIC_API_KEY", "dummy")
-            .env("DISABLE_AUTOUPDATER", "1")
-            .env("DISABLE_UPDATES", "1")
-            .env("DISABLE_TELEMETRY", "1")
-            .env("DISABLE_ERROR_REPORTING", "1")
-            .env("DISABLE_GROWTHBOOK", "1")
-            .env("DISABLE_INSTALLATION_CHECKS", "1")
-            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-            .env("CLAUDE_CODE_DISABLE_FEATURE_FLAGS", "1")
-            .env("CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY", "1")
-            .env("CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL", "1");
+        let mut cmd = claude_command(&t, &claude, &api);
+        cmd.args(args).args([
+            "--permission-mode",
+            "acceptEdits",
+            "--setting-sources",
+            "project",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+        ]);
         let started = Instant::now();
         let out = agents::output(&mut cmd);
         let took = started.elapsed();

@@ -20,13 +20,24 @@ pub(crate) const DONE: &str = "Created hello.txt.";
 /// Its summary when asked to compact the conversation.
 pub(crate) const SUMMARY: &str = "The user asked for hello.txt; it was created with a greeting.";
 
+/// The plan the scripted model proposes in plan mode (`ExitPlanMode`).
+pub(crate) const PLAN: &str = "# Greet the reader\n\n- [ ] write hello.txt\n- [ ] say hello in the README\n";
+
 /// The script for a repository at `repo`: what the model answers to each request.
 pub(crate) fn script(repo: &Path) -> impl Fn(&Request, &[Request]) -> Response + Send + Sync + 'static {
     let repo: PathBuf = repo.to_owned();
-    move |request, _before| answer(&repo, request)
+    move |request, _before| answer(&repo, request, false)
 }
 
-fn answer(repo: &Path, request: &Request) -> Response {
+/// The script of plan mode: the model writes [`PLAN`] to the plan file
+/// Claude Code names (or, asked to "tick", checks its first step with an
+/// `Edit`), then answers [`DONE`].
+pub(crate) fn plan_script(repo: &Path) -> impl Fn(&Request, &[Request]) -> Response + Send + Sync + 'static {
+    let repo: PathBuf = repo.to_owned();
+    move |request, _before| answer(&repo, request, true)
+}
+
+fn answer(repo: &Path, request: &Request, plan: bool) -> Response {
     let route = request.route();
     if route.ends_with("/count_tokens") {
         return Response::json(&json!({ "input_tokens": 100 }));
@@ -39,6 +50,24 @@ fn answer(repo: &Path, request: &Request) -> Response {
     }
     let body = request.json();
     let block = match turn(&body) {
+        // Plan mode: Claude Code asks for the plan in a plan file under
+        // ~/.claude/plans/ (the one file it may write); the first prompt
+        // writes it, a prompt that says "tick" checks its first step.
+        Turn::Task if plan => match plan_file(&body) {
+            Some(file) if last_prompt(&body).contains("tick") => json!({
+                "type": "tool_use",
+                "id": "toolu_01standintick",
+                "name": "Edit",
+                "input": {"file_path": file, "old_string": "- [ ] write hello.txt", "new_string": "- [x] write hello.txt"},
+            }),
+            Some(file) => json!({
+                "type": "tool_use",
+                "id": "toolu_01standinplan",
+                "name": "Write",
+                "input": {"file_path": file, "content": PLAN},
+            }),
+            None => text("No plan file was named."),
+        },
         Turn::Summary => text(&format!("<analysis>Short.</analysis>\n<summary>{SUMMARY}</summary>")),
         Turn::ToolDone => text(DONE),
         Turn::Task if offers_tool(&body, "Write") => json!({
@@ -102,6 +131,37 @@ fn turn(body: &Value) -> Turn {
         Turn::ToolDone
     } else {
         Turn::Task
+    }
+}
+
+/// The plan file Claude Code names to the model in plan mode (a path
+/// ending in `.md` under `/.claude/plans/`), wherever the request says it.
+fn plan_file(body: &Value) -> Option<String> {
+    let text = body.to_string();
+    let at = text.find("/.claude/plans/")?;
+    let start = text[..at]
+        .rfind(|c: char| c.is_whitespace() || c == '"')
+        .map_or(0, |i| i + 1);
+    let end = at + text[at..].find(".md")? + 3;
+    Some(text[start..end].to_owned())
+}
+
+/// The text of the last user message (its last text block).
+fn last_prompt(body: &Value) -> String {
+    let empty = Vec::new();
+    let messages = body["messages"].as_array().unwrap_or(&empty);
+    let Some(last) = messages.iter().rev().find(|m| m["role"] == "user") else {
+        return String::new();
+    };
+    match &last["content"] {
+        Value::String(s) => s.clone(),
+        Value::Array(blocks) => blocks
+            .iter()
+            .rev()
+            .find_map(|b| b["text"].as_str())
+            .unwrap_or("")
+            .to_owned(),
+        _ => String::new(),
     }
 }
 
