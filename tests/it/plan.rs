@@ -639,6 +639,87 @@ fn claude_plan_mode_and_codex_update_plan_set_the_plan_redacted() {
     t.fsck();
 }
 
+/// Claude Code's plan file (`~/.claude/plans/<slug>.md`): a `Write` gives
+/// the plan, an `Edit` is applied to the file as it is; the file is read
+/// only when it is a regular `.md` file right in a `.claude/plans/`
+/// directory and at most 256 KiB, so a payload cannot make the hook read
+/// (and record) another file.
+#[test]
+fn claude_plan_file_edits_set_the_plan_and_nothing_else_is_read() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "plan-file"]);
+    let id = t.current_id();
+    let plans_dir = t.home.join(".claude/plans");
+    std::fs::create_dir_all(&plans_dir).unwrap();
+    let file = plans_dir.join("tidy-otter.md");
+    let tool = |name: &str, input: Value| {
+        json!({
+            "session_id": "claude-2", "cwd": t.dir, "hook_event_name": "PreToolUse",
+            "permission_mode": "plan", "tool_name": name, "tool_input": input,
+        })
+    };
+    let first = "# Tidy up\n\n- [ ] sort imports\n- [ ] drop dead code\n";
+    hook(
+        &t,
+        "claude",
+        &tool("Write", json!({"file_path": file, "content": first})),
+    );
+    assert_eq!(t.ok(&["plan", "show"]), first);
+    // Claude Code writes the file after the hook; the Edit applies to it.
+    std::fs::write(&file, first).unwrap();
+    hook(
+        &t,
+        "claude",
+        &tool(
+            "MultiEdit",
+            json!({"file_path": file, "edits": [
+                {"old_string": "- [ ] sort imports", "new_string": "- [x] sort imports"},
+                {"old_string": "dead", "new_string": "unused", "replace_all": true},
+            ]}),
+        ),
+    );
+    assert_eq!(
+        t.ok(&["plan", "show"]),
+        "# Tidy up\n\n- [x] sort imports\n- [ ] drop unused code\n"
+    );
+    let before = t.events(&id).len();
+
+    // Not a plan file, a symlink to a secret, a directory, too large: nothing read or recorded.
+    let secret = t.root.join("secret.md");
+    std::fs::write(&secret, "- [ ] the secret\n").unwrap();
+    let link = plans_dir.join("link.md");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let big = plans_dir.join("big.md");
+    std::fs::write(&big, "x".repeat(300 * 1024)).unwrap();
+    std::fs::create_dir_all(plans_dir.join("dir.md")).unwrap();
+    for path in [
+        secret.clone(),
+        link,
+        big,
+        plans_dir.join("dir.md"),
+        plans_dir.join("missing.md"),
+    ] {
+        hook(
+            &t,
+            "claude",
+            &tool("Edit", json!({"file_path": path, "old_string": "x", "new_string": "y"})),
+        );
+    }
+    hook(
+        &t,
+        "claude",
+        &tool(
+            "Write",
+            json!({"file_path": plans_dir.join("x.txt"), "content": "- [ ] no"}),
+        ),
+    );
+    hook(&t, "claude", &tool("Edit", json!({"file_path": file, "old_string": 7})));
+    let after: Vec<Value> = t.events(&id).into_iter().skip(before).map(|(_, e)| e).collect();
+    assert!(after.iter().all(|e| e["kind"] != "plan"), "{after:#?}");
+    assert!(!t.ok(&["plan", "show"]).contains("secret"));
+    t.fsck();
+}
+
 #[test]
 fn plans_set_in_two_clones_while_apart_merge_into_one_history() {
     let t = TestRepo::new();
