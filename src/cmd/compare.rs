@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::{print_json, Ui};
 use crate::ops::{self, CompareInput, DiffFormat, TrialSide};
-use crate::render::{esc_line, out, out_bytes};
+use crate::render::{duration, esc_line, out, out_bytes};
 
 /// Arguments of `git session compare` (documented in `src/cli.rs`).
 #[derive(clap::Args, Debug)]
@@ -117,14 +117,5 @@ fn verdicts(s: &TrialSide) -> String {
         "-".to_owned()
     } else {
         crate::summary::counts_words(&s.verdicts)
-    }
-}
-
-fn duration(secs: u64) -> String {
-    let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    match (h, m) {
-        (0, 0) => format!("{secs}s"),
-        (0, m) => format!("{m}m"),
-        (h, m) => format!("{h}h {m:02}m"),
     }
 }

@@ -461,16 +461,10 @@ context files, within a character budget.",
             )
         },
         output: || {
-            object(
-                json!({
-                    "session": {"type": "string", "description": "The session's id."},
-                    "name": {"type": "string"},
-                    "commit": {"type": "string", "description": "The session's head commit."},
-                    "recorded": {"type": "boolean", "description": "False: the plan was the one in force already; nothing was recorded."},
-                    "plan": plan_state(),
-                    "event": {"type": "object", "description": "The plan event recorded."},
-                }),
-                &["session", "name", "commit", "recorded", "plan"],
+            plan_recorded(
+                "False: the plan was the one in force already; nothing was recorded.",
+                json!({}),
+                &[],
             )
         },
         run: |engine, args| {
@@ -513,20 +507,15 @@ of its text. A step already in that state records nothing (recorded is false).",
             )
         },
         output: || {
-            object(
+            plan_recorded(
+                "False: the step was in that state already; nothing was recorded.",
                 json!({
-                    "session": {"type": "string", "description": "The session's id."},
-                    "name": {"type": "string"},
-                    "commit": {"type": "string", "description": "The session's head commit."},
-                    "recorded": {"type": "boolean", "description": "False: the step was in that state already; nothing was recorded."},
-                    "plan": plan_state(),
-                    "event": {"type": "object", "description": "The plan event recorded."},
                     "step": object(
                         json!({"number": {"type": "integer"}, "done": {"type": "boolean"}, "text": {"type": "string"}}),
                         &["number", "done", "text"],
                     ),
                 }),
-                &["session", "name", "commit", "recorded", "plan", "step"],
+                &["step"],
             )
         },
         run: |engine, args| {
@@ -910,6 +899,26 @@ fn boolean(description: &str) -> Value {
 
 fn session_arg() -> Value {
     text("Session id, name, or a unique prefix of either (default: the current one).")
+}
+
+/// What `plan_set` and `plan_done` return: the session, whether a version
+/// was recorded (`unrecorded` says what `false` means), the plan in force,
+/// and `extra` properties (`required` among them).
+fn plan_recorded(unrecorded: &str, extra: Value, required: &[&str]) -> Value {
+    let mut properties = json!({
+        "session": {"type": "string", "description": "The session's id."},
+        "name": {"type": "string"},
+        "commit": {"type": "string", "description": "The session's head commit."},
+        "recorded": {"type": "boolean", "description": unrecorded},
+        "plan": plan_state(),
+        "event": {"type": "object", "description": "The plan event recorded."},
+    });
+    if let (Some(all), Value::Object(more)) = (properties.as_object_mut(), extra) {
+        all.extend(more);
+    }
+    let mut needed = vec!["session", "name", "commit", "recorded", "plan"];
+    needed.extend_from_slice(required);
+    object(properties, &needed)
 }
 
 /// The plan in force as the header keeps it (`PlanState`).

@@ -17,7 +17,7 @@ pub use crate::rewind::report::Rewound;
 use crate::rewind::target::{self, Point};
 use crate::rewind::{self, Execution, Plan, Scope};
 use crate::session::event::{CommitSeen, Rewound as RewoundBody};
-use crate::session::{Body, Event, EventKind};
+use crate::session::{Body, Event, EventKind, Oid};
 use crate::store::{object_id, oid, Journal, ObjectId, OnConflict, StoredEvent};
 
 /// Plans, then (unless `dry_run`) carries out one operation.
@@ -448,9 +448,15 @@ pub struct Difference {
 pub fn diff_files(engine: &Engine, from: Option<&str>, to: Option<&str>) -> Result<Difference> {
     let (from, to) = diff_trees(engine, from, to)?;
     let (from, to) = (oid(from), oid(to));
-    let files = engine
+    let files = changed_files(engine, &from, &to)?;
+    Ok(Difference { from, to, files })
+}
+
+/// Each file that differs between two trees, with `git diff --numstat` counts.
+pub(super) fn changed_files(engine: &Engine, from: &Oid, to: &Oid) -> Result<Vec<DiffFile>> {
+    Ok(engine
         .store
-        .changed_lines(&from, &to)?
+        .changed_lines(from, to)?
         .into_iter()
         .map(|f| DiffFile {
             path: f.path,
@@ -459,6 +465,5 @@ pub fn diff_files(engine: &Engine, from: Option<&str>, to: Option<&str>) -> Resu
             added: f.added,
             removed: f.removed,
         })
-        .collect();
-    Ok(Difference { from, to, files })
+        .collect())
 }

@@ -132,18 +132,7 @@ pub fn compare(engine: &Engine, input: &CompareInput) -> Result<Compared> {
     let (from, to) = (latest_snapshot(&a)?, latest_snapshot(&b)?);
     let summary_a = crate::summary::summarize(&engine.store, &a)?;
     let summary_b = crate::summary::summarize(&engine.store, &b)?;
-    let files: Vec<DiffFile> = engine
-        .store
-        .changed_lines(&oid(from), &oid(to))?
-        .into_iter()
-        .map(|f| DiffFile {
-            path: f.path,
-            status: f.status.to_string(),
-            binary: f.binary,
-            added: f.added,
-            removed: f.removed,
-        })
-        .collect();
+    let files: Vec<DiffFile> = super::rewind::changed_files(engine, &oid(from), &oid(to))?;
     let opts = crate::diff::DiffOptions {
         format: input.format,
         color: input.color,

@@ -120,6 +120,16 @@ pub(crate) fn hours(secs: u64) -> String {
     }
 }
 
+/// `3725` → `1h 02m`; under a minute, `45s`.
+pub(crate) fn duration(secs: u64) -> String {
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    match (h, m) {
+        (0, 0) => format!("{secs}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h {m:02}m"),
+    }
+}
+
 /// How long between two times, as `2h 05m`.
 pub(crate) fn duration_between(from: &Timestamp, to: &Timestamp) -> String {
     let secs = (to.seconds() - from.seconds()).max(0);

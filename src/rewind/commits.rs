@@ -300,14 +300,8 @@ pub(crate) fn plan_cherry_picks(
         let mut outcome = repo
             .merge_trees(parent_tree, tip_tree, tree, Default::default(), options.clone())
             .context("cannot compute the cherry-pick")?;
-        if outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
-            let mut paths: Vec<String> = outcome
-                .conflicts
-                .iter()
-                .map(|c| c.ours.location().to_string())
-                .collect();
-            paths.sort();
-            paths.dedup();
+        let paths = crate::store::conflict_paths(&outcome);
+        if !paths.is_empty() {
             return Err(fail_with_hint(
                 format!(
                     "cherry-picking {} '{subject}' conflicts with the branch in {}; nothing was changed",

@@ -55,7 +55,7 @@ pub(crate) use packs::deflate_all;
 pub(crate) use read::{SessionHead, StoredEvent};
 pub(crate) use record::Target;
 pub(crate) use reflog::SeenCommit;
-pub(crate) use trees::OnConflict;
+pub(crate) use trees::{conflict_paths, OnConflict};
 
 /// An open repository and the operations on its sessions.
 pub(crate) struct Store {

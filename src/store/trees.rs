@@ -104,21 +104,26 @@ impl Store {
             .repo
             .merge_trees(before, onto, after, Default::default(), options)
             .context("cannot merge the change in")?;
-        let conflicts: Vec<String> = if outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
-            let mut paths: Vec<String> = outcome
-                .conflicts
-                .iter()
-                .map(|c| c.ours.location().to_string())
-                .collect();
-            paths.sort();
-            paths.dedup();
-            paths
-        } else {
-            Vec::new()
-        };
+        let conflicts = conflict_paths(&outcome);
         let tree = outcome.tree.write().context("cannot write the merged tree")?.detach();
         Ok((tree, conflicts))
     }
+}
+
+/// The paths a tree merge left conflicted as git counts them, sorted; empty
+/// when it resolved everything.
+pub(crate) fn conflict_paths(outcome: &gix::merge::tree::Outcome<'_>) -> Vec<String> {
+    if !outcome.has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::git()) {
+        return Vec::new();
+    }
+    let mut paths: Vec<String> = outcome
+        .conflicts
+        .iter()
+        .map(|c| c.ours.location().to_string())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// What [`Store::apply_change`] does where both sides changed the same lines.

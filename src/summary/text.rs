@@ -5,18 +5,8 @@
 use std::fmt::Write;
 
 use super::{counts_words, verdict_words, FileSummary, Summary, VerdictKind};
-use crate::render::{item_id, short_time, Palette};
+use crate::render::{duration, item_id, short_time, Palette};
 use crate::session::{Timestamp, IDLE_AFTER};
-
-/// `3725` → `1h 02m`; under a minute, `45s`.
-fn duration(secs: u64) -> String {
-    let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    match (h, m) {
-        (0, 0) => format!("{secs}s"),
-        (0, m) => format!("{m}m"),
-        (h, m) => format!("{h}h {m:02}m"),
-    }
-}
 
 /// A text on one line: line breaks and runs of white space become one space,
 /// and control characters are escaped (the text may come from a fetch).

@@ -5,12 +5,13 @@
 //! blob of each plan event commit.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
 
 use serde_json::{json, Value};
 
 use crate::harness::{stderr, TestRepo};
+use crate::remotes::{clone, with_remote};
 
 const V1: &str = "# Ship the parser\n\nWhy: the old one is slow.\n\n- [ ] write the lexer\n- [ ] write the parser\n  - [x] pick a name\n\n```\n- [ ] not a step\n```\n";
 
@@ -282,28 +283,6 @@ fn plan_commands_without_a_plan_or_a_session_say_what_to_do() {
         t.json(&["plan", "show", "--json"])["markdown"],
         "# Title\x1b]0;pwned\x07\n- [ ] a\x1b[2J\n"
     );
-}
-
-/// A bare remote beside the work tree, with the work tree's `main` pushed.
-fn with_remote(t: &TestRepo) -> PathBuf {
-    let bare = t.root.join("remote.git");
-    t.git(&["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()]);
-    t.git(&["remote", "add", "origin", &format!("file://{}", bare.display())]);
-    t.git(&["push", "-q", "origin", "main"]);
-    bare
-}
-
-fn clone(t: &TestRepo, bare: &Path, name: &str) -> PathBuf {
-    let dir = t.root.join(name);
-    t.git(&[
-        "clone",
-        "-q",
-        &format!("file://{}", bare.display()),
-        dir.to_str().unwrap(),
-    ]);
-    t.git_in(&dir, &["config", "user.name", "Bo Clone"]);
-    t.git_in(&dir, &["config", "user.email", "bo@example.com"]);
-    dir
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::harness::{event_of, stderr, TestRepo};
 
 /// A bare remote beside the work tree, with the work tree's `main` pushed.
-fn with_remote(t: &TestRepo) -> PathBuf {
+pub(crate) fn with_remote(t: &TestRepo) -> PathBuf {
     let bare = t.root.join("remote.git");
     t.git(&["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()]);
     t.git(&["remote", "add", "origin", &format!("file://{}", bare.display())]);
@@ -21,7 +21,7 @@ fn with_remote(t: &TestRepo) -> PathBuf {
 }
 
 /// A second clone of the remote, with its own identity.
-fn clone(t: &TestRepo, bare: &Path, name: &str) -> PathBuf {
+pub(crate) fn clone(t: &TestRepo, bare: &Path, name: &str) -> PathBuf {
     let dir = t.root.join(name);
     t.git(&[
         "clone",
