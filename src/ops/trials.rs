@@ -392,16 +392,7 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
     }
 
     // 4. The branch, then the work tree and the index.
-    let lock = engine.store.index_lock();
-    if lock.exists() {
-        return Err(fail_with_hint(
-            format!(
-                "{} exists: another git process is using the index; nothing was changed",
-                lock.display()
-            ),
-            "wait for it to finish, or remove the file if that process is gone",
-        ));
-    }
+    engine.store.check_index_unlocked()?;
     let refname = state.refname();
     match &way {
         Way::FastForward(tip) => engine.store.move_head(

@@ -9,7 +9,6 @@ use gix::ObjectId;
 
 use super::commits::Move;
 use super::Plan;
-use crate::error::fail_with_hint;
 use crate::session::event::CommitLine;
 use crate::session::{Body, Event};
 use crate::store::{oid, SessionHead, Store, Target};
@@ -38,16 +37,7 @@ pub(crate) struct Done {
 /// Records the event (the work tree it replaces, the plan, the branch move),
 /// then moves the branch, writes the files and updates the index.
 pub(crate) fn execute(store: &Store, target: &Target, run: Execution<'_>) -> Result<Done> {
-    let lock = store.index_lock();
-    if lock.exists() {
-        return Err(fail_with_hint(
-            format!(
-                "{} exists: another git process is using the index; nothing was changed",
-                lock.display()
-            ),
-            "wait for it to finish, or remove the file if that process is gone",
-        ));
-    }
+    store.check_index_unlocked()?;
     let Execution {
         mut event,
         index_tree,

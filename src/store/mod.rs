@@ -319,9 +319,20 @@ impl Store {
         crate::snapshot::checkout::checkout_clean_worktree(&self.repo, commit)
     }
 
-    /// The path of the user's index lock, which a rewind refuses to work past.
-    pub(crate) fn index_lock(&self) -> PathBuf {
-        self.repo.index_path().with_extension("lock")
+    /// Fails, with a hint, while another git process holds the user's index
+    /// lock: a rewind or a promote refuses to work past it.
+    pub(crate) fn check_index_unlocked(&self) -> Result<()> {
+        let lock = self.repo.index_path().with_extension("lock");
+        if lock.exists() {
+            return Err(fail_with_hint(
+                format!(
+                    "{} exists: another git process is using the index; nothing was changed",
+                    lock.display()
+                ),
+                "wait for it to finish, or remove the file if that process is gone",
+            ));
+        }
+        Ok(())
     }
 }
 
