@@ -402,6 +402,53 @@ decisions, discoveries, blockers, next steps, rewinds and the files it changed."
         },
     },
     Tool {
+        name: "compare",
+        title: "Compare two trials",
+        description: "Two sessions (trials of one task) side by side: each one's status, tasks, intent, \
+objectives done, commits with their scope verdicts, checkpoints, active time and files changed, and the files \
+that differ between their latest snapshots with lines added and removed. Changes nothing.",
+        read_only: true,
+        destructive: false,
+        input: || {
+            object(
+                json!({
+                    "a": text("The first trial: a session id, name or unique prefix (the diff's old side)."),
+                    "b": text("The second trial (the diff's new side)."),
+                }),
+                &["a", "b"],
+            )
+        },
+        output: || {
+            object(
+                json!({
+                    "format": {"type": "integer"},
+                    "a": {"type": "object", "description": "The first trial's numbers and commits."},
+                    "b": {"type": "object", "description": "The second trial's."},
+                    "diff": {"type": "object", "description": "from, to (trees), files [{path, status, binary, added, removed}], added, removed."},
+                }),
+                &["format", "a", "b", "diff"],
+            )
+        },
+        run: |engine, args| {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                a: String,
+                b: String,
+            }
+            let a: Args = parse(args)?;
+            to_json(&ops::compare(
+                engine,
+                &ops::CompareInput {
+                    a: a.a,
+                    b: a.b,
+                    format: ops::DiffFormat::Stat,
+                    color: false,
+                },
+            )?)
+        },
+    },
+    Tool {
         name: "context",
         title: "Onboarding brief",
         description: "The onboarding brief for whoever continues a session (call it when you start, resume or \

@@ -26,6 +26,7 @@ const TOOLS: &[&str] = &[
     "resolve",
     "objective",
     "summarize",
+    "compare",
     "context",
     "plan_set",
     "plan_done",
@@ -385,6 +386,51 @@ fn stateless_era_exchange() {
 }
 
 /// `rewind` and `undo` only report what they would do unless `confirm` is true.
+#[test]
+fn compare_puts_two_trials_side_by_side() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "one", "--task", "T-9"]);
+    t.ok(&["intent", "docs", "--writes", "docs/"]);
+    t.write("docs/a.md", "a\n");
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "docs"]);
+    t.ok(&["checkpoint", "-m", "one done"]);
+    t.ok(&["start", "--name", "two", "--task", "T-9"]);
+    t.write("b.txt", "b\n");
+    t.ok(&["checkpoint", "-m", "two done"]);
+    let mut s = Server::start(&t);
+    s.result("server/discover", json!({"_meta": meta()}));
+    let r = s.call("compare", json!({"a": "one", "b": "two"}), Some(meta()));
+    assert_eq!(r["isError"], false, "{r}");
+    let c = &r["structuredContent"];
+    assert_eq!(c["a"]["name"], "one");
+    assert_eq!(c["a"]["tasks"], json!(["T-9"]));
+    assert_eq!(
+        c["a"]["verdicts"],
+        json!({"consistent": 1, "flagged": 0, "unresolved": 0})
+    );
+    assert_eq!(c["a"]["commits"][0]["verdict"]["verdict"], "consistent");
+    let files: Vec<&str> = c["diff"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files.join(" "),
+        t.git(&[
+            "diff",
+            "--name-only",
+            c["diff"]["from"].as_str().unwrap(),
+            c["diff"]["to"].as_str().unwrap()
+        ])
+        .replace('\n', " ")
+    );
+    let r = s.call("compare", json!({"a": "one", "b": "nobody"}), Some(meta()));
+    assert_eq!(r["isError"], true, "{r}");
+    s.finish();
+}
+
 #[test]
 fn an_intent_declares_its_scope() {
     let t = TestRepo::new();
