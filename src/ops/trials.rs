@@ -457,7 +457,9 @@ pub fn promote(engine: &Engine, input: &PromoteInput) -> Result<Promoted> {
 
 /// The trial promoted (closed, "promoted onto <onto>") and every other open
 /// session sharing a task with it (abandoned, "trial <name> promoted"), but
-/// not `current`, the session the result lands in.
+/// not `current`, the session the result lands in, and not a session this
+/// clone did not start (fetched from a teammate or another agent's clone):
+/// that one is named in a warning and left to its owner.
 fn trials_to_close(
     engine: &Engine,
     trial: &SessionHead,
@@ -476,6 +478,7 @@ fn trials_to_close(
     if trial.header.tasks.is_empty() {
         return Ok(out);
     }
+    let journal = engine.store.journal();
     for listed in engine.store.list()? {
         let Listed::Ok(s) = listed else { continue };
         if s.id == trial.id
@@ -488,6 +491,18 @@ fn trials_to_close(
         let Some(head) = engine.store.head(&s.id)? else {
             continue;
         };
+        let started_here = engine
+            .store
+            .events(&head)?
+            .first()
+            .is_some_and(|first| journal.by_this_clone(first.commit));
+        if !started_here {
+            engine.warn(&format!(
+                "session '{}' shares a task with '{}' but was not started in this clone; it stays open (its owner can close it, or `git session close -s {} --abandon`)",
+                s.name, trial.header.name, s.name
+            ));
+            continue;
+        }
         out.push((
             head,
             ClosedTrial {

@@ -575,3 +575,40 @@ fn a_trial_without_a_snapshot_cannot_be_compared_or_promoted() {
     let err = t.fails_in(&t.root.join("with"), &["promote", "without"], 1);
     assert!(err.contains("no snapshot"), "{err}");
 }
+
+/// A trial this clone did not start — a teammate's, fetched — is never
+/// closed by a promote here: it is named in a warning and stays open, its
+/// events untouched; the local trials of the task are closed as usual.
+#[test]
+fn promote_leaves_a_fetched_trial_of_the_task_open() {
+    let t = TestRepo::new();
+    let bare = crate::remotes::with_remote(&t);
+    let b = crate::remotes::clone(&t, &bare, "teammate");
+    t.ok_in(&b, &["start", "-n", "theirs", "--task", "T-7"]);
+    t.write_in(&b, "theirs.txt", "theirs\n");
+    t.ok_in(&b, &["checkpoint", "-m", "their way"]);
+    t.ok_in(&b, &["push"]);
+    t.ok(&["fetch"]);
+    let theirs_before = header_of(&t, "theirs");
+    t.ok(&["start", "-n", "integrate"]);
+    t.ok(&["start", "--worktree", "../mine", "-n", "mine", "--task", "T-7"]);
+    t.ok(&["start", "--worktree", "../other", "-n", "other", "--task", "T-7"]);
+    let mine = t.root.join("mine");
+    t.write_in(&mine, "mine.txt", "mine\n");
+    t.ok_in(&mine, &["checkpoint", "-m", "my way"]);
+    let out = t.run(&["promote", "mine"]);
+    assert!(out.status.success(), "{}", crate::harness::stderr(&out));
+    let err = crate::harness::stderr(&out);
+    assert!(
+        err.contains("session 'theirs' shares a task with 'mine' but was not started in this clone"),
+        "{err}"
+    );
+    assert_eq!(header_of(&t, "mine")["status"], "closed");
+    assert_eq!(header_of(&t, "other")["status"], "abandoned");
+    assert_eq!(
+        header_of(&t, "theirs"),
+        theirs_before,
+        "the teammate's trial is untouched"
+    );
+    t.fsck();
+}
