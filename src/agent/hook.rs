@@ -108,8 +108,20 @@ fn run_event(agent: Agent, p: &Payload) -> Result<Option<String>> {
                 .and_then(|brief| context_output(agent, &p.name, &brief.render())))
         }
         Event::Tool(Tool::Edit(paths)) => {
-            ops::agent_pre_edit(&engine, &call, paths)?;
-            Ok(None)
+            let edited = ops::agent_pre_edit(&engine, &call, paths)?;
+            // Told as a fact, to the agents whose pre-tool hooks take context.
+            Ok(edited
+                .filter(|e| !e.outside_scope.is_empty() && matches!(agent, Agent::Claude | Agent::Gemini))
+                .and_then(|e| {
+                    let text = format!(
+                        "git-session: {} {} outside the current intent's declared scope ({}); a commit that changes {} will be flagged.",
+                        e.outside_scope.join(", "),
+                        if e.outside_scope.len() == 1 { "is" } else { "are" },
+                        e.scope.join(" "),
+                        if e.outside_scope.len() == 1 { "it" } else { "them" },
+                    );
+                    context_output(agent, &p.name, &text)
+                }))
         }
         Event::Tool(_) => {
             ops::agent_tool(&engine, &call)?;

@@ -284,6 +284,11 @@ pub struct PreEdited {
     pub landed: Landed,
     /// Only the named files were looked at (see the module's documentation).
     pub partial: bool,
+    /// The named files outside the current intent's declared scope (`intent
+    /// --writes`): a commit of them would be flagged.
+    pub outside_scope: Vec<String>,
+    /// That scope.
+    pub scope: Vec<String>,
 }
 
 /// A pre-edit snapshot naming `paths` (absolute, or relative to the
@@ -300,6 +305,11 @@ pub fn agent_pre_edit(engine: &Engine, call: &AgentCall, paths: &[PathBuf]) -> R
         return Ok(None);
     }
     let (target, _, _) = session_for(engine, call)?;
+    let scope = target.head.header.scope.clone();
+    let outside_scope = match &target.head.header.intent {
+        Some(intent) if !scope.is_empty() => crate::summary::Verdict::judge(Some(&intent.id), &scope, &paths).outside,
+        _ => Vec::new(),
+    };
     let mut turn = turn_of(engine, &target);
     let (snapshot, partial) = agent_capture(engine, &target, &turn, &paths)?;
     let tree = snapshot.tree.clone();
@@ -316,6 +326,8 @@ pub fn agent_pre_edit(engine: &Engine, call: &AgentCall, paths: &[PathBuf]) -> R
     Ok(Some(PreEdited {
         landed: Landed::new(&head, events),
         partial,
+        outside_scope,
+        scope,
     }))
 }
 

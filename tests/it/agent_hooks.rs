@@ -575,3 +575,54 @@ fn secrets_in_prompts_and_transcripts_reach_no_object() {
         }
     }
 }
+
+/// An edit outside the current intent's declared scope is told to the
+/// agent as a fact (`additionalContext`) by the agents whose pre-tool hooks
+/// take context (Claude Code, Gemini CLI); one inside it, or without a
+/// scope, prints nothing; Codex, whose schemas reject what they do not
+/// document there, gets nothing. The pre-edit snapshot is taken either way.
+#[test]
+fn an_edit_outside_the_declared_scope_is_told_to_the_agent() {
+    let t = TestRepo::new();
+    t.ok(&["start", "--name", "scoped"]);
+    let id = t.current_id();
+    let claude = |file: &str| {
+        json!({
+            "session_id": "c-1", "transcript_path": "", "cwd": t.dir, "hook_event_name": "PreToolUse",
+            "tool_name": "Write", "tool_input": {"file_path": t.dir.join(file), "content": "x"},
+        })
+    };
+    // No scope yet: silent.
+    assert!(hook_json(&t, "claude", &claude("a.txt")).stdout.is_empty());
+    t.ok(&["intent", "docs only", "--writes", "docs/", "README"]);
+    assert!(hook_json(&t, "claude", &claude("docs/a.md")).stdout.is_empty());
+    let out = hook_json(&t, "claude", &claude("src/x.rs"));
+    let told: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(told["hookSpecificOutput"]["hookEventName"], "PreToolUse");
+    assert_eq!(
+        told["hookSpecificOutput"]["additionalContext"],
+        "git-session: src/x.rs is outside the current intent's declared scope (docs/ README); a commit that changes it will be flagged."
+    );
+    let gemini = json!({
+        "session_id": "g-1", "cwd": t.dir, "hook_event_name": "BeforeTool", "tool_name": "write_file",
+        "tool_input": {"file_path": t.dir.join("lib.rs"), "content": "x"},
+    });
+    let out = hook_json(&t, "gemini", &gemini);
+    let told: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(told["hookSpecificOutput"]["hookEventName"], "BeforeTool");
+    assert!(told["hookSpecificOutput"]["additionalContext"]
+        .as_str()
+        .unwrap()
+        .contains("lib.rs is outside"));
+    let codex = json!({
+        "session_id": "x-1", "cwd": t.dir, "hook_event_name": "PreToolUse", "tool_name": "apply_patch",
+        "tool_input": {"command": "*** Begin Patch\n*** Add File: z.txt\n+z\n*** End Patch\n"},
+    });
+    assert!(hook_json(&t, "codex", &codex).stdout.is_empty());
+    let snapshots = t
+        .events(&id)
+        .into_iter()
+        .filter(|(_, e)| e["kind"] == "snapshot")
+        .count();
+    assert_eq!(snapshots, 5, "every edit took its pre-edit snapshot");
+}

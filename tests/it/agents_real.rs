@@ -360,6 +360,48 @@ fn claude_code_plan_mode_sets_the_sessions_plan() {
     t.fsck();
 }
 
+/// A declared scope reaches the real Claude Code at edit time: its Write of
+/// a file outside the current intent's `--writes` gets the PreToolUse
+/// hook's `additionalContext`, which Claude Code hands to the model with
+/// the tool's result; the commit-time verdict is then no surprise.
+#[test]
+fn claude_code_hears_of_an_edit_outside_the_declared_scope() {
+    let Some(claude) = CLAUDE.find() else { return };
+    let t = TestRepo::new();
+    install(&t, "claude");
+    t.ok(&["start", "--name", "scoped"]);
+    t.ok(&["intent", "only the docs", "--writes", "docs/"]);
+    let api = Standin::start(anthropic::script(&t.dir));
+    let mut cmd = claude_command(&t, &claude, &api);
+    cmd.args([
+        "-p",
+        "create hello.txt",
+        "--permission-mode",
+        "acceptEdits",
+        "--setting-sources",
+        "project",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    ]);
+    let out = agents::output(&mut cmd);
+    json_lines("claude -p create hello.txt", &out);
+    assert_eq!(fs::read_to_string(t.path(anthropic::FILE)).unwrap(), anthropic::CONTENT);
+    let told = "git-session: hello.txt is outside the current intent's declared scope (docs/)";
+    let shown: Vec<String> = api
+        .requests()
+        .iter()
+        .filter(|r| r.route().ends_with("/v1/messages"))
+        .map(anthropic::shown)
+        .collect();
+    assert!(
+        shown.iter().any(|s| s.contains(told)),
+        "the model was told: {:#?}",
+        shown.last()
+    );
+    assert_only_model_api(&api, &["/v1/messages"]);
+}
+
 #[test]
 fn claude_code_records_its_session_through_the_hooks() {
     let Some(claude) = CLAUDE.find() else { return };
