@@ -210,6 +210,16 @@ fn bound_session(t: &TestRepo, agent: &str, id: &str) -> String {
         .unwrap_or_else(|| panic!("no session bound to {agent} {id}:\n{bindings}"))
 }
 
+/// Each hook `events` fired, every payload naming the agent's session
+/// `agent_session` in its field `key`.
+fn assert_hooks_fired(t: &TestRepo, events: &[&str], key: &str, agent_session: &str) {
+    for event in events {
+        let seen = payloads(t, event);
+        assert!(!seen.is_empty(), "the {event} hook did not fire");
+        assert!(seen.iter().all(|p| p[key] == agent_session), "{seen:#?}");
+    }
+}
+
 /// The first of `events` of `kind` that `wanted` accepts.
 fn find<'a>(events: &'a [Value], kind: &str, wanted: impl Fn(&Value) -> bool) -> &'a Value {
     events
@@ -433,14 +443,12 @@ fn claude_code_records_its_session_through_the_hooks() {
     assert_eq!(result["result"], anthropic::DONE, "{result:#}");
     assert_eq!(fs::read_to_string(t.path(anthropic::FILE)).unwrap(), anthropic::CONTENT);
     let agent_session = result["session_id"].as_str().expect("Claude's session id").to_owned();
-    for event in ["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"] {
-        let seen = payloads(&t, event);
-        assert!(!seen.is_empty(), "the {event} hook did not fire");
-        assert!(
-            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
-            "{seen:#?}"
-        );
-    }
+    assert_hooks_fired(
+        &t,
+        &["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"],
+        "session_id",
+        &agent_session,
+    );
     let transcript = payloads(&t, "SessionStart")[0]["transcript_path"]
         .as_str()
         .expect("a transcript path")
@@ -586,14 +594,12 @@ trust_level = "trusted"
         .find_map(|l| l["thread_id"].as_str())
         .expect("Codex's thread id")
         .to_owned();
-    for event in ["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"] {
-        let seen = payloads(&t, event);
-        assert!(!seen.is_empty(), "the {event} hook did not fire");
-        assert!(
-            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
-            "{seen:#?}"
-        );
-    }
+    assert_hooks_fired(
+        &t,
+        &["SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"],
+        "session_id",
+        &agent_session,
+    );
     let pre_tool = &payloads(&t, "PreToolUse")[0];
     assert_eq!(pre_tool["tool_name"], "apply_patch", "{pre_tool:#}");
     assert_eq!(pre_tool["tool_input"]["command"], openai::patch(), "{pre_tool:#}");
@@ -707,14 +713,12 @@ fn gemini_cli_records_its_session_through_the_hooks() {
         .find_map(|l| (l["type"] == "init").then(|| l["session_id"].as_str()).flatten())
         .expect("Gemini's session id")
         .to_owned();
-    for event in ["SessionStart", "BeforeAgent", "BeforeTool", "AfterAgent", "SessionEnd"] {
-        let seen = payloads(&t, event);
-        assert!(!seen.is_empty(), "the {event} hook did not fire");
-        assert!(
-            seen.iter().all(|p| p["session_id"] == agent_session.as_str()),
-            "{seen:#?}"
-        );
-    }
+    assert_hooks_fired(
+        &t,
+        &["SessionStart", "BeforeAgent", "BeforeTool", "AfterAgent", "SessionEnd"],
+        "session_id",
+        &agent_session,
+    );
     let before_tool = &payloads(&t, "BeforeTool")[0];
     assert_eq!(before_tool["tool_name"], "write_file", "{before_tool:#}");
     assert_only_model_api(&api, &[":streamGenerateContent", ":generateContent", ":countTokens"]);
@@ -810,14 +814,12 @@ fn copilot_cli_records_its_session_through_the_hooks() {
         .first()
         .and_then(|p| p["sessionId"].as_str().map(str::to_owned))
         .expect("the sessionStart hook did not fire");
-    for event in ["userPromptSubmitted", "preToolUse", "agentStop", "sessionEnd"] {
-        let seen = payloads(&t, event);
-        assert!(!seen.is_empty(), "the {event} hook did not fire");
-        assert!(
-            seen.iter().all(|p| p["sessionId"] == agent_session.as_str()),
-            "{seen:#?}"
-        );
-    }
+    assert_hooks_fired(
+        &t,
+        &["userPromptSubmitted", "preToolUse", "agentStop", "sessionEnd"],
+        "sessionId",
+        &agent_session,
+    );
     let pre_tool = &payloads(&t, "preToolUse")[0];
     assert_eq!(pre_tool["toolName"], "apply_patch", "{pre_tool:#}");
     assert_eq!(pre_tool["toolArgs"], openai::patch(), "{pre_tool:#}");

@@ -36,19 +36,8 @@ fn fsck_in(t: &TestRepo, dir: &Path) {
 /// A bare remote beside the work tree with `main` pushed, and a second
 /// clone `b` of it.
 fn remote_and_clone(t: &TestRepo) -> (PathBuf, PathBuf) {
-    let bare = t.root.join("remote.git");
-    t.git(&["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()]);
-    t.git(&["remote", "add", "origin", &format!("file://{}", bare.display())]);
-    t.git(&["push", "-q", "origin", "main"]);
-    let b = t.root.join("b");
-    t.git(&[
-        "clone",
-        "-q",
-        &format!("file://{}", bare.display()),
-        b.to_str().unwrap(),
-    ]);
-    t.git_in(&b, &["config", "user.name", "Bo Clone"]);
-    t.git_in(&b, &["config", "user.email", "bo@example.com"]);
+    let bare = crate::remotes::with_remote(t);
+    let b = crate::remotes::clone(t, &bare, "b");
     (bare, b)
 }
 

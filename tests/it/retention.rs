@@ -3,11 +3,12 @@
 //! survive git's own gc and repack, and archived sessions that travel only
 //! when named. git is the oracle: ref values, trees, `count-objects`, fsck.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::harness::{stderr, Rng, TestRepo};
+use crate::remotes::with_remote;
 
 /// Two months after the harness's fixed date: what "now" is for the
 /// commands that find sessions expired.
@@ -306,15 +307,6 @@ fn git_gc_and_repack_lose_no_live_or_archived_session() {
     t.fsck();
 }
 
-/// A bare remote beside the work tree, with `main` pushed.
-fn with_remote(t: &TestRepo) -> PathBuf {
-    let bare = t.root.join("remote.git");
-    t.git(&["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()]);
-    t.git(&["remote", "add", "origin", &format!("file://{}", bare.display())]);
-    t.git(&["push", "-q", "origin", "main"]);
-    bare
-}
-
 #[test]
 fn archived_sessions_travel_only_when_named() {
     let t = TestRepo::new();
@@ -353,15 +345,7 @@ fn archived_sessions_travel_only_when_named() {
 
     // A clone's plain fetch (and git's own, with the refspec of `remote
     // setup`) leaves it on the remote; a fetch that names it brings it.
-    let b = t.root.join("b");
-    t.git(&[
-        "clone",
-        "-q",
-        &format!("file://{}", bare.display()),
-        b.to_str().unwrap(),
-    ]);
-    t.git_in(&b, &["config", "user.name", "Bo Clone"]);
-    t.git_in(&b, &["config", "user.email", "bo@example.com"]);
+    let b = crate::remotes::clone(&t, &bare, "b");
     t.ok_in(&b, &["remote", "setup"]);
     t.git_in(&b, &["fetch", "-q"]);
     t.ok_in(&b, &["fetch"]);

@@ -190,7 +190,7 @@ fn the_verify_hook_warns_blocks_or_stays_quiet_and_never_blocks_on_its_own_failu
     t.ok(&["start", "--name", "verified"]);
     t.ok(&["intent", "docs only", "--writes", "docs/"]);
     let out = t.ok(&["hooks", "install", "--verify"]);
-    let _ = out;
+    assert!(out.is_empty(), "status messages go to stderr: {out}");
     let status = t.json(&["hooks", "status", "--json"]);
     assert_eq!(status["hooks"]["commit-msg"]["state"], "installed");
 
